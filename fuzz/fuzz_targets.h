@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * fuzz_targets.h - the list of fuzz targets.  Add a line FUZZ_ENTRY(name) and a function
+ * fuzz_<name>() in fuzz/fuzz_<name>.c; fuzz/run-all reads the names from this file.
+ */
+#ifndef SLUICE_FUZZ_TARGETS_H
+#define SLUICE_FUZZ_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FUZZ_ENTRY(name) {#name, fuzz_##name},
+
+
+#define FUZZ_TARGET_TABLE
+#endif
