@@ -12,7 +12,7 @@ CC         ?= gcc
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 WARNINGS   := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes \
-              -Wstrict-prototypes -Wno-unused-parameter
+              -Wstrict-prototypes
 HARDENING  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 CFLAGS     ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))

@@ -37,8 +37,9 @@ int sl_err_set(struct sl_err *err, int errnum, const char *fmt, ...)
 		const char *hint = strstr(what, "; ");
 		int head = hint ? (int)(hint - what) : (int)strlen(what);
 
-		snprintf(err->msg, sizeof(err->msg), "%.*s: %s%s", head, what, strerror(errnum),
-			 hint ? hint : "");
+		if (snprintf(err->msg, sizeof(err->msg), "%.*s: %s%s", head, what,
+			     strerror(errnum), hint ? hint : "") >= (int)sizeof(err->msg))
+			err->msg[sizeof(err->msg) - 1] = '\0';
 	} else {
 		snprintf(err->msg, sizeof(err->msg), "%s", what);
 	}
@@ -55,7 +56,8 @@ int sl_err_wrap(struct sl_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(context, sizeof(context), fmt, ap);
 	va_end(ap);
-	snprintf(joined, sizeof(joined), "%s: %s", context, err->msg);
+	if (snprintf(joined, sizeof(joined), "%s: %s", context, err->msg) >= (int)sizeof(joined))
+		joined[sizeof(joined) - 1] = '\0'; /* a long message is cut, not lost */
 	memcpy(err->msg, joined, sizeof(err->msg));
 	return err->errnum > 0 ? -err->errnum : -1;
 }

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * channel.h - messages between the sandbox (its init and the program's pre-exec child) and the
+ * supervisor, over one SOCK_SEQPACKET socketpair, with file descriptors attached by
+ * SCM_RIGHTS where a message carries them (the listeners made inside the sandbox's netns).
+ *
+ * One message per send, never split; fds received are O_CLOEXEC.  A message whose fds did not
+ * all arrive (MSG_CTRUNC) is an error and the fds that did arrive are closed.
+ */
+#ifndef SLUICE_CHANNEL_H
+#define SLUICE_CHANNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CHANNEL_MAX_FDS 16
+
+enum channel_msg_type {
+	CHANNEL_READY = 1,	    /* sandbox set up; fds: the listeners, if any */
+	CHANNEL_SETUP_FAILED,	    /* text, errnum, exit_code: a struct sl_err */
+	CHANNEL_EXEC_FAILED,	    /* errnum: why execvp() failed; text: the program name */
+	CHANNEL_PROGRAM_STOPPED,    /* value: the signal that stopped the program */
+	CHANNEL_PROGRAM_EXITED,	    /* value: the program's wait status */
+};
+
+struct channel_msg {
+	uint32_t type;
+	int32_t value;
+	int32_t errnum;
+	int32_t exit_code;
+	char text[SL_ERR_MSG_MAX];
+};
+
+/**
+ * channel_pair() - create the socketpair, both ends O_CLOEXEC
+ * Return: 0, or negative errno with @err filled.
+ */
+int channel_pair(int fds[2], struct sl_err *err);
+
+/**
+ * channel_send() - send one message, with @n_fds descriptors attached
+ * Return: 0, or negative errno (the peer is gone: -EPIPE/-ECONNRESET).
+ */
+int channel_send(int sock, const struct channel_msg *msg, const int *fds, size_t n_fds);
+
+/* channel_send_error() - send CHANNEL_SETUP_FAILED carrying @err. */
+int channel_send_error(int sock, const struct sl_err *err);
+
+/**
+ * channel_recv() - receive one message and the descriptors attached to it
+ * @fds:	room for CHANNEL_MAX_FDS descriptors; *@n_fds tells how many arrived
+ *
+ * Return: 1 if a message arrived, 0 at end of stream (all senders gone), negative errno on
+ * error (-EBADMSG for a short or truncated message; no fd is leaked then).
+ */
+int channel_recv(int sock, struct channel_msg *msg, int *fds, size_t *n_fds);
+
+#endif

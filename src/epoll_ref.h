@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * epoll_ref.h - what an epoll event in the supervisor's loop refers to.
+ *
+ * One 64-bit value packed into epoll_event.data: the kind of object, its fd, and an index into
+ * the table that kind lives in (the relay's flow table, later).  The loop is one switch over
+ * the kind; there are no callback pointers.
+ */
+#ifndef SLUICE_EPOLL_REF_H
+#define SLUICE_EPOLL_REF_H
+
+#include <stdint.h>
+
+enum epoll_type {
+	EPOLL_TYPE_NONE = 0,
+	EPOLL_TYPE_SIGNAL,	/* the supervisor's signalfd */
+	EPOLL_TYPE_CHANNEL,	/* messages from the sandbox (channel.h) */
+	EPOLL_TYPE_SANDBOX_EXIT, /* pidfd of the sandbox init */
+	EPOLL_TYPE_COUNT
+};
+
+union epoll_ref {
+	struct {
+		uint32_t type : 8;
+		uint32_t index : 24; /* slot in the kind's table, 0 where there is none */
+		int32_t fd;
+	};
+	uint64_t u64;
+};
+
+static inline uint64_t epoll_ref_make(enum epoll_type type, int fd, uint32_t index)
+{
+	union epoll_ref ref = { .type = type, .index = index, .fd = fd };
+
+	return ref.u64;
+}
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * main.c - sluice's entry point: parse, dispatch to a subcommand, print the one final error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "err.h"
+#include "log.h"
+#include "supervisor.h"
+
+int main(int argc, char *argv[])
+{
+	struct sl_err err;
+	struct cli cli;
+	int ret;
+
+	sl_err_clear(&err);
+	if (cli_parse(argc, argv, &cli, &err)) {
+		log_error("%s", err.msg);
+		return SL_EXIT_FAILURE;
+	}
+	log_set_level(cli.log_level);
+
+	switch (cli.command) {
+	case CLI_HELP:
+		fputs(cli_main_help(), stdout);
+		return 0;
+	case CLI_RUN_HELP:
+		fputs(cli_run_help(), stdout);
+		return 0;
+	case CLI_VERSION:
+		printf("sluice %s\n", SLUICE_VERSION);
+		return 0;
+	case CLI_RUN:
+		ret = supervisor_run(&cli.run, &err);
+		if (ret < 0) {
+			log_error("%s", err.msg);
+			return err.exit_code;
+		}
+		return ret;
+	case CLI_NONE:
+		break;
+	}
+	return SL_EXIT_FAILURE;
+}

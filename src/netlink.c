@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * netlink.c - rtnetlink through libmnl: links, and (with the relay) addresses and routes of the
+ * sandbox.  Owns request/ACK handling and the kernel's error text; does not decide the
+ * sandbox's addressing plan.
+ */
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "netlink.h"
+
+int netlink_open(struct netlink *nl, struct sl_err *err)
+{
+	int on = 1;
+
+	nl->socket = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl->socket)
+		return sl_err_set(err, errno, "cannot open an rtnetlink socket");
+	/* Best effort: older kernels lack extended acks, the numeric error still arrives. */
+	mnl_socket_setsockopt(nl->socket, NETLINK_EXT_ACK, &on, sizeof(on));
+	if (mnl_socket_bind(nl->socket, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int e = errno;
+
+		mnl_socket_close(nl->socket);
+		nl->socket = NULL;
+		return sl_err_set(err, e, "cannot bind the rtnetlink socket");
+	}
+	nl->portid = mnl_socket_get_portid(nl->socket);
+	nl->seq = (unsigned int)time(NULL);
+	return 0;
+}
+
+void netlink_close(struct netlink *nl)
+{
+	if (nl->socket)
+		mnl_socket_close(nl->socket);
+	nl->socket = NULL;
+}
+
+/* Find NLMSGERR_ATTR_MSG in an error message with extended ack attributes. */
+static const char *extended_ack_text(const struct nlmsghdr *nlh)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *attr;
+	size_t offset = sizeof(*e);
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NULL;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		offset += e->msg.nlmsg_len - sizeof(e->msg);
+	mnl_attr_for_each(attr, nlh, offset) {
+		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			return mnl_attr_get_str(attr);
+	}
+	return NULL;
+}
+
+/* Send @nlh (NLM_F_ACK set here) and wait for its ACK; @what names the request for errors. */
+static int netlink_transact(struct netlink *nl, struct nlmsghdr *nlh, const char *what,
+			    struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned int seq = ++nl->seq;
+	ssize_t n;
+
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(nl->socket, nlh, nlh->nlmsg_len) < 0)
+		return sl_err_set(err, errno, "%s: cannot send the netlink request", what);
+
+	for (;;) {
+		const struct nlmsghdr *reply;
+		int len;
+
+		n = mnl_socket_recvfrom(nl->socket, buf, sizeof(buf));
+		if (n < 0)
+			return sl_err_set(err, errno, "%s: no netlink answer", what);
+		len = (int)n;
+		for (reply = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(reply, len);
+		     reply = mnl_nlmsg_next(reply, &len)) {
+			const struct nlmsgerr *e;
+			const char *text;
+
+			if (reply->nlmsg_seq != seq || reply->nlmsg_type != NLMSG_ERROR)
+				continue;
+			e = mnl_nlmsg_get_payload(reply);
+			if (e->error == 0)
+				return 0;
+			text = extended_ack_text(reply);
+			if (text)
+				return sl_err_set(err, -e->error, "%s (kernel: %s)", what, text);
+			return sl_err_set(err, -e->error, "%s", what);
+		}
+	}
+}
+
+int netlink_link_up(struct netlink *nl, const char *ifname, struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+	char what[64];
+
+	snprintf(what, sizeof(what), "cannot bring link %s up", ifname);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	return netlink_transact(nl, nlh, what, err);
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * netlink.h - rtnetlink requests sluice makes inside the sandbox's network namespace.
+ *
+ * A struct netlink is bound to the netns of the process that opened it; open it inside the
+ * sandbox.  Every request waits for the kernel's ACK, with NETLINK_EXT_ACK on so the kernel's
+ * own reason reaches the error message.
+ */
+#ifndef SLUICE_NETLINK_H
+#define SLUICE_NETLINK_H
+
+#include "err.h"
+
+struct mnl_socket;
+
+struct netlink {
+	struct mnl_socket *socket;
+	unsigned int portid;
+	unsigned int seq;
+};
+
+/* netlink_open() - open an rtnetlink socket in the caller's netns. Return: 0 or -errno. */
+int netlink_open(struct netlink *nl, struct sl_err *err);
+void netlink_close(struct netlink *nl);
+
+/**
+ * netlink_link_up() - set IFF_UP on the link named @ifname
+ * Return: 0, or negative errno with @err filled (kernel's extended ack text included).
+ */
+int netlink_link_up(struct netlink *nl, const char *ifname, struct sl_err *err);
+
+#endif

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * sandbox_init.c - pid 1 of the sandbox.  Owns the setup steps inside the new namespaces, the
+ * start of the program, reaping, and passing signals on.  Does not touch anything outside
+ * the sandbox: the supervisor does that.
+ *
+ * Theory of operation
+ *
+ *   1. Tie our life to the supervisor: PDEATHSIG=SIGKILL, then check the supervisor is still
+ *      there (its end of the channel not hung up).  When pid 1 dies, the kernel kills every
+ *      process of the pid namespace, and the namespaces go with the last of them: a SIGKILL
+ *      of sluice leaves nothing behind.
+ *   2. Rootless: write our own uid/gid maps.
+ *   3. Mounts (slave propagation, fresh /proc, sluice's resolv.conf and hosts), host name,
+ *      loopback up.  (The relay's listeners will be made here and passed in CHANNEL_READY.)
+ *   4. CHANNEL_READY, then fork the program (program.c).
+ *   5. Loop on a signalfd: forwarded signals go to the program's process group; SIGCHLD reaps
+ *      every child (orphans included).  A stop of the program is reported (the supervisor
+ *      mirrors it for the user's shell); its exit is reported and ends the sandbox.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "log.h"
+#include "mounts.h"
+#include "netlink.h"
+#include "program.h"
+#include "sandbox.h"
+#include "userns.h"
+
+static const char resolv_conf_no_network[] =
+	"# written by sluice: this sandbox has no network (--net none)\n"
+	"options timeout:1 attempts:1\n";
+
+static int supervisor_still_there(const struct sandbox_config *config, struct sl_err *err)
+{
+	struct pollfd pfd = { .fd = config->channel, .events = POLLIN };
+
+	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)))
+		return sl_err_set(err, 0, "sluice's supervisor is gone");
+	return 0;
+}
+
+static int setup_network(const struct sandbox_config *config, struct sl_err *err)
+{
+	struct netlink nl;
+	int ret;
+
+	(void)config;
+	log_verbose("bringing up loopback");
+	ret = netlink_open(&nl, err);
+	if (ret)
+		return ret;
+	ret = netlink_link_up(&nl, "lo", err);
+	netlink_close(&nl);
+	return ret;
+}
+
+static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
+{
+	char hosts[512];
+	struct etc_file files[] = {
+		{ "/etc/resolv.conf", resolv_conf_no_network, 0 },
+		{ "/etc/hosts", hosts, 0 },
+	};
+	int ret;
+
+	log_verbose("making mounts private to the sandbox");
+	ret = mounts_isolate(err);
+	if (ret)
+		return ret;
+	log_verbose("mounting a new /proc");
+	ret = mounts_fresh_proc(err);
+	if (ret)
+		return ret;
+	if (mounts_hosts_file(hosts, sizeof(hosts), config->run->hostname) < 0)
+		return sl_err_set(err, 0, "host name too long for /etc/hosts");
+	log_verbose("binding sluice's /etc/resolv.conf and /etc/hosts");
+	return mounts_replace_etc_files(files, sizeof(files) / sizeof(files[0]), err);
+}
+
+static int setup(const struct sandbox_config *config, struct sl_err *err)
+{
+	const char *hostname = config->run->hostname;
+	int ret;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
+		return sl_err_set(err, errno, "cannot tie the sandbox to sluice's life");
+	close(config->supervisor_channel);
+	ret = supervisor_still_there(config, err);
+	if (ret)
+		return ret;
+
+	if (config->userns) {
+		log_verbose("mapping uid %u and gid %u%s into the user namespace",
+			    (unsigned int)config->outer_uid, (unsigned int)config->outer_gid,
+			    config->run->id_map == ID_MAP_ROOT ? " to root" : "");
+		ret = userns_write_maps(config->run->id_map, config->outer_uid, config->outer_gid,
+					err);
+		if (ret)
+			return ret;
+	}
+	/* Our own group: signals sent to sluice's group (a shell's Ctrl-C) are not ours twice. */
+	if (setpgid(0, 0))
+		return sl_err_set(err, errno, "cannot create the sandbox's process group");
+
+	ret = setup_mounts(config, err);
+	if (ret)
+		return ret;
+	log_verbose("setting host name '%s'", hostname);
+	if (sethostname(hostname, strlen(hostname)))
+		return sl_err_set(err, errno, "cannot set the host name to '%s'", hostname);
+	return setup_network(config, err);
+}
+
+/* The program's process group is its pid (program.c); it may have left it (setsid). */
+static void forward_signal(pid_t program, int sig)
+{
+	if (kill(-program, sig) && errno == ESRCH)
+		kill(program, sig);
+}
+
+static int exit_code_of(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return SL_EXIT_SIGNAL_BASE + WTERMSIG(status);
+	return SL_EXIT_FAILURE;
+}
+
+/* Reap every child that has changed state; returns only if the program is still there. */
+static void reap_children(const struct sandbox_config *config, pid_t program)
+{
+	struct channel_msg msg = { 0 };
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
+		if (pid != program)
+			continue; /* an orphan, or a grandchild that stopped: not ours to report */
+		if (WIFSTOPPED(status)) {
+			msg.type = CHANNEL_PROGRAM_STOPPED;
+			msg.value = WSTOPSIG(status);
+			channel_send(config->channel, &msg, NULL, 0);
+			continue;
+		}
+		msg.type = CHANNEL_PROGRAM_EXITED;
+		msg.value = status;
+		channel_send(config->channel, &msg, NULL, 0);
+		_exit(exit_code_of(status));
+	}
+}
+
+void sandbox_init_main(const struct sandbox_config *config)
+{
+	struct channel_msg ready = { .type = CHANNEL_READY };
+	sigset_t forwarded;
+	struct sl_err err;
+	int signal_fd;
+	pid_t program;
+
+	sl_err_clear(&err);
+	if (setup(config, &err))
+		goto fail;
+
+	/* The supervisor blocked these before clone(): nothing sent meanwhile is lost. */
+	signals_forwarded(&forwarded);
+	signal_fd = signals_block_for_signalfd(&forwarded);
+	if (signal_fd < 0) {
+		sl_err_set(&err, -signal_fd, "cannot create the sandbox's signalfd");
+		goto fail;
+	}
+	if (channel_send(config->channel, &ready, NULL, 0))
+		_exit(SL_EXIT_FAILURE);
+
+	program = fork();
+	if (program < 0) {
+		sl_err_set(&err, errno, "cannot start the program");
+		goto fail;
+	}
+	if (program == 0) {
+		close(signal_fd);
+		program_exec(config);
+	}
+	log_debug("program started");
+
+	for (;;) {
+		struct signalfd_siginfo si;
+		struct pollfd pfd = { .fd = signal_fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			break;
+		while ((n = read(signal_fd, &si, sizeof(si))) == sizeof(si)) {
+			if (si.ssi_signo == SIGCHLD)
+				reap_children(config, program);
+			else
+				forward_signal(program, (int)si.ssi_signo);
+		}
+		/* SIGCHLD can merge with one already read: reap on every wake-up. */
+		reap_children(config, program);
+	}
+	sl_err_set(&err, errno, "the sandbox init's wait loop failed");
+fail:
+	channel_send_error(config->channel, &err);
+	_exit(err.exit_code ? err.exit_code : SL_EXIT_FAILURE);
+}

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * supervisor.c - the host side of one sandbox (see supervisor.h).  Owns the clone of the
+ * sandbox, the event loop, signal forwarding and the exit status.  Does not set anything up
+ * inside the sandbox (sandbox_init.c) and prints nothing but what the user must see.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "epoll_ref.h"
+#include "log.h"
+#include "program.h"
+#include "sandbox.h"
+#include "supervisor.h"
+#include "terminal.h"
+#include "userns.h"
+
+struct supervisor {
+	struct sandbox_config config;
+	struct terminal terminal;
+	int epoll_fd;
+	int signal_fd;
+	int channel;
+	int init_pidfd;
+	pid_t init_pid;
+
+	bool init_gone;
+	bool program_exited;
+	int program_status;	 /* wait status, valid when program_exited */
+	int exec_errnum;	 /* non-zero when the program could not be exec'd */
+	char exec_name[SL_ERR_MSG_MAX];
+	bool setup_failed;
+	struct sl_err setup_err; /* what the sandbox reported */
+	bool stopped_with_program;
+};
+
+/* Do we hold CAP_SYS_ADMIN here, so the sandbox needs no user namespace of its own? */
+static bool privileged(void)
+{
+	cap_flag_value_t value = CAP_CLEAR;
+	cap_t caps;
+
+	if (geteuid() != 0)
+		return false;
+	caps = cap_get_proc();
+	if (!caps)
+		return false;
+	cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &value);
+	cap_free(caps);
+	return value == CAP_SET;
+}
+
+/* If 0, 1 or 2 is closed, hold /dev/null there so no sluice fd takes its number. */
+static void occupy_closed_std_fds(struct sandbox_config *config)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		config->std_was_closed[fd] = fcntl(fd, F_GETFD) < 0 && errno == EBADF;
+		if (config->std_was_closed[fd])
+			open("/dev/null", O_RDWR); /* takes the lowest free number: fd */
+	}
+}
+
+static int check_pass_fds(const struct run_options *run, struct sl_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < run->n_pass_fds; i++) {
+		if (fcntl(run->pass_fds[i], F_GETFD) < 0)
+			return sl_err_set(err, errno, "--pass-fd %d: not an open file descriptor",
+					  run->pass_fds[i]);
+	}
+	return 0;
+}
+
+static int clone_sandbox(struct supervisor *sv, struct sl_err *err)
+{
+	uint64_t flags = CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+			 CLONE_PIDFD;
+	struct clone_args args = { 0 };
+	int pidfd = -1;
+	pid_t pid;
+
+	if (sv->config.userns)
+		flags |= CLONE_NEWUSER;
+	args.flags = flags;
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	args.exit_signal = SIGCHLD;
+
+	log_verbose("creating %snetwork, mount, pid, uts and ipc namespaces",
+		    sv->config.userns ? "user, " : "");
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0) {
+		int e = errno;
+		struct userns_settings settings;
+
+		if (e == ENOSYS)
+			return sl_err_set(err, e,
+					  "cannot create the sandbox: clone3() is missing (Linux "
+					  "5.3 or newer is needed) or hidden by a seccomp filter");
+		if (sv->config.userns) {
+			userns_read_settings(&settings);
+			return sl_err_set(err, e, "cannot create the sandbox's namespaces; %s",
+					  userns_diagnose(&settings, e));
+		}
+		return sl_err_set(err, e, "cannot create the sandbox's namespaces");
+	}
+	if (pid == 0)
+		sandbox_init_main(&sv->config);
+
+	sv->init_pid = pid;
+	sv->init_pidfd = pidfd;
+	return 0;
+}
+
+static int watch(struct supervisor *sv, enum epoll_type type, int fd, struct sl_err *err)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = epoll_ref_make(type, fd, 0) };
+
+	if (epoll_ctl(sv->epoll_fd, EPOLL_CTL_ADD, fd, &ev))
+		return sl_err_set(err, errno, "cannot watch fd %d", fd);
+	return 0;
+}
+
+static void send_to_sandbox(struct supervisor *sv, int sig)
+{
+	if (sv->init_gone)
+		return;
+	if (syscall(SYS_pidfd_send_signal, sv->init_pidfd, sig, NULL, 0) && errno != ESRCH)
+		log_debug("cannot pass signal %d on: %s", sig, strerror(errno));
+}
+
+/* The program stopped (Ctrl-Z): stop ourselves too, so the user's shell regains control. */
+static void stop_with_program(struct supervisor *sv)
+{
+	if (sv->terminal.fd < 0 || !sv->terminal.foreground)
+		return; /* no job control around us: a stop is the program's own business */
+	terminal_program_stopped(&sv->terminal);
+	sv->stopped_with_program = true;
+	kill(getpid(), SIGSTOP);
+	/* Continued: the SIGCONT waiting in the signalfd resumes the program. */
+}
+
+static void on_signal(struct supervisor *sv)
+{
+	struct signalfd_siginfo si;
+
+	while (read(sv->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+
+		if (sig == SIGCHLD)
+			continue; /* the pidfd tells us about the init */
+		if (sig == SIGCONT && sv->stopped_with_program) {
+			sv->stopped_with_program = false;
+			terminal_program_continued(&sv->terminal);
+		}
+		log_debug("passing signal %d to the program", sig);
+		send_to_sandbox(sv, sig);
+	}
+}
+
+static void on_message(struct supervisor *sv, const struct channel_msg *msg)
+{
+	switch (msg->type) {
+	case CHANNEL_READY:
+		log_verbose("sandbox ready, starting the program");
+		break;
+	case CHANNEL_SETUP_FAILED:
+		sv->setup_failed = true;
+		sv->setup_err.errnum = msg->errnum;
+		sv->setup_err.exit_code = msg->exit_code ? msg->exit_code : SL_EXIT_FAILURE;
+		memcpy(sv->setup_err.msg, msg->text, sizeof(sv->setup_err.msg));
+		break;
+	case CHANNEL_EXEC_FAILED:
+		sv->exec_errnum = msg->errnum ? msg->errnum : EIO;
+		memcpy(sv->exec_name, msg->text, sizeof(sv->exec_name));
+		break;
+	case CHANNEL_PROGRAM_STOPPED:
+		stop_with_program(sv);
+		break;
+	case CHANNEL_PROGRAM_EXITED:
+		sv->program_exited = true;
+		sv->program_status = msg->value;
+		break;
+	default:
+		log_debug("unknown message %u from the sandbox", msg->type);
+	}
+}
+
+/* Read every message waiting; returns false once the sandbox side is closed. */
+static bool drain_channel(struct supervisor *sv)
+{
+	for (;;) {
+		struct channel_msg msg;
+		int fds[CHANNEL_MAX_FDS];
+		size_t n_fds, i;
+		int ret = channel_recv(sv->channel, &msg, fds, &n_fds);
+
+		if (ret == -EAGAIN)
+			return true;
+		if (ret <= 0)
+			return false;
+		for (i = 0; i < n_fds; i++)
+			close(fds[i]); /* no message carries fds yet (the relay's listeners will) */
+		on_message(sv, &msg);
+	}
+}
+
+static void on_init_exit(struct supervisor *sv)
+{
+	siginfo_t info = { 0 };
+
+	if (waitid((idtype_t)P_PIDFD, (id_t)sv->init_pidfd, &info, WEXITED | WNOHANG))
+		return;
+	if (info.si_pid == 0)
+		return;
+	sv->init_gone = true;
+	drain_channel(sv); /* its last words may still be queued */
+	if (!sv->program_exited && !sv->setup_failed && !sv->exec_errnum) {
+		/* Killed from outside (e.g. SIGKILL to pid 1): the program died with it. */
+		sv->program_exited = true;
+		if (info.si_code == CLD_KILLED || info.si_code == CLD_DUMPED)
+			sv->program_status = info.si_status & 0x7f;
+		else
+			sv->program_status = (info.si_status & 0xff) << 8;
+	}
+}
+
+static int event_loop(struct supervisor *sv, struct sl_err *err)
+{
+	while (!sv->init_gone) {
+		struct epoll_event events[8];
+		int n, i;
+
+		n = epoll_wait(sv->epoll_fd, events, 8, -1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return sl_err_set(err, errno, "the supervisor's event loop failed");
+		}
+		for (i = 0; i < n; i++) {
+			union epoll_ref ref = { .u64 = events[i].data.u64 };
+
+			switch (ref.type) {
+			case EPOLL_TYPE_SIGNAL:
+				on_signal(sv);
+				break;
+			case EPOLL_TYPE_CHANNEL:
+				if (!drain_channel(sv))
+					epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, sv->channel, NULL);
+				break;
+			case EPOLL_TYPE_SANDBOX_EXIT:
+				on_init_exit(sv);
+				break;
+			default:
+				log_debug("event for unknown type %u", ref.type);
+			}
+		}
+	}
+	return 0;
+}
+
+static int exit_status(struct supervisor *sv, struct sl_err *err)
+{
+	int status = sv->program_status;
+
+	if (sv->setup_failed) {
+		*err = sv->setup_err;
+		return sl_err_wrap(err, "sandbox setup");
+	}
+	if (sv->exec_errnum) {
+		program_exec_error(err->msg, sizeof(err->msg), sv->exec_name, sv->exec_errnum);
+		err->errnum = sv->exec_errnum;
+		err->exit_code = program_exec_exit_code(sv->exec_errnum);
+		return -sv->exec_errnum;
+	}
+	if (!sv->program_exited)
+		return sl_err_set(err, 0, "the sandbox ended without telling how the program ended");
+	if (WIFSIGNALED(status))
+		return SL_EXIT_SIGNAL_BASE + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static void supervisor_close(struct supervisor *sv)
+{
+	terminal_restore(&sv->terminal);
+	if (sv->epoll_fd >= 0)
+		close(sv->epoll_fd);
+	if (sv->signal_fd >= 0)
+		close(sv->signal_fd);
+	if (sv->channel >= 0)
+		close(sv->channel);
+	if (sv->init_pidfd >= 0)
+		close(sv->init_pidfd);
+}
+
+int supervisor_run(const struct run_options *run, struct sl_err *err)
+{
+	struct supervisor sv = {
+		.epoll_fd = -1, .signal_fd = -1, .channel = -1, .init_pidfd = -1,
+	};
+	sigset_t forwarded;
+	int channel[2];
+	int ret;
+
+	sv.terminal.fd = -1;
+	sv.config.run = run;
+	occupy_closed_std_fds(&sv.config);
+	ret = check_pass_fds(run, err);
+	if (ret)
+		return ret;
+
+	sv.config.userns = !privileged();
+	sv.config.outer_uid = geteuid();
+	sv.config.outer_gid = getegid();
+	signals_save_original(&sv.config.original_signals);
+	signals_forwarded(&forwarded);
+	sv.signal_fd = signals_block_for_signalfd(&forwarded);
+	if (sv.signal_fd < 0) {
+		ret = sl_err_set(err, -sv.signal_fd, "cannot create a signalfd");
+		goto out;
+	}
+	signal(SIGPIPE, SIG_IGN); /* a peer that goes away is an error return, not a death */
+
+	terminal_open(&sv.terminal);
+	sv.config.tty_fd = sv.terminal.fd;
+	sv.config.tty_foreground = sv.terminal.foreground;
+
+	ret = channel_pair(channel, err);
+	if (ret)
+		goto out;
+	sv.channel = channel[0];
+	sv.config.supervisor_channel = channel[0];
+	sv.config.channel = channel[1];
+
+	ret = clone_sandbox(&sv, err);
+	close(channel[1]);
+	if (ret)
+		goto out;
+	fcntl(sv.channel, F_SETFL, O_NONBLOCK);
+
+	sv.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (sv.epoll_fd < 0) {
+		ret = sl_err_set(err, errno, "cannot create the event loop");
+		goto out;
+	}
+	ret = watch(&sv, EPOLL_TYPE_SIGNAL, sv.signal_fd, err);
+	if (!ret)
+		ret = watch(&sv, EPOLL_TYPE_CHANNEL, sv.channel, err);
+	if (!ret)
+		ret = watch(&sv, EPOLL_TYPE_SANDBOX_EXIT, sv.init_pidfd, err);
+	if (!ret)
+		ret = event_loop(&sv, err);
+	if (ret) {
+		/* Our failure: do not leave the sandbox running without us. */
+		send_to_sandbox(&sv, SIGKILL);
+		goto out;
+	}
+	ret = exit_status(&sv, err);
+out:
+	if (sv.init_pidfd >= 0 && !sv.init_gone) {
+		siginfo_t info;
+
+		send_to_sandbox(&sv, SIGKILL);
+		waitid((idtype_t)P_PIDFD, (id_t)sv.init_pidfd, &info, WEXITED);
+	}
+	supervisor_close(&sv);
+	return ret;
+}
