@@ -59,8 +59,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsluice.a | $(BUILD)/tests
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
+HELPER_SRC := $(wildcard tests/helpers/*.c)
+HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
+$(BUILD)/helpers/%: tests/helpers/%.c
+	mkdir -p $(BUILD)/helpers
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
 # The one test command (README, .ci/run): unit tests and integration tests, one summary line.
-check: $(BUILD)/sluice $(UNIT_BIN)
+check: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)
 	SLUICE_BUILD=$(BUILD) tests/run
 
 check-unit: $(UNIT_BIN)

@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh - shared helpers of the integration tests (sourced, not run).
+#
+# Each test file is run twice by tests/run: SLUICE_TEST_MODE=root runs sluice as root,
+# SLUICE_TEST_MODE=rootless as an unprivileged uid (TEST_UID) with no capabilities.  Output is
+# TAP.  Every process a test starts is stopped by its PID and every namespace it makes is
+# deleted, also when a check fails (see cleanup_push).
+
+set -u
+: "${SLUICE:?set SLUICE to the sluice binary (tests/run does)}"
+MODE=${SLUICE_TEST_MODE:-root}
+TEST_UID=${SLUICE_TEST_UID:-64123}
+HELPERS=${SLUICE_REPO:-.}/${SLUICE_BUILD:-build}/helpers
+test_count=0
+cleanups=()
+
+TMP=$(mktemp -d /tmp/sluice-test.XXXXXX)
+chmod 0777 "$TMP"
+cleanup_push() { cleanups+=("$*"); }
+run_cleanups() {
+	local i
+	for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[$i]}" >/dev/null 2>&1; done
+	rm -rf "$TMP"
+}
+trap run_cleanups EXIT
+
+# as_user CMD...: run CMD as the mode's user (root, or TEST_UID without any capability, with a
+# PATH of system directories only: root's PATH may hold directories TEST_UID cannot search).
+as_user() {
+	if [ "$MODE" = rootless ]; then
+		HOME=$TMP PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin setpriv --reuid="$TEST_UID" --regid="$TEST_UID" --clear-groups \
+			--inh-caps=-all --bounding-set=-all -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# sl ARGS...: sluice as the mode's user, with a time limit so no test can hang.
+sl() { as_user timeout -k 5 30 "$SLUICE" "$@"; }
+
+ok() { test_count=$((test_count + 1)); echo "ok $test_count - $*"; }
+not_ok() { test_count=$((test_count + 1)); echo "not ok $test_count - $*"; }
+skip() { test_count=$((test_count + 1)); echo "ok $test_count - $1 # SKIP $2"; }
+diag() { printf '# %s\n' "$@"; }
+
+# check DESC CMD...: pass when CMD succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected: $(printf %q "$2")" "     got: $(printf %q "$3")"
+	fi
+}
+
+# check_match DESC REGEX ACTUAL
+check_match() {
+	if [[ $3 =~ $2 ]]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected to match: $2" "got: $(printf %q "$3")"
+	fi
+}
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds or SECONDS pass.
+wait_until() {
+	local deadline=$((SECONDS + $1)) i
+	shift
+	for ((i = 0; i < 2000; i++)); do
+		"$@" && return 0
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# pids_with_cmdline "CMD ARGS": host pids whose whole command line is exactly that.
+pids_with_cmdline() {
+	local p line
+	for p in /proc/[0-9]*; do
+		line=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		[ "$line" = "$1 " ] && echo "${p#/proc/}"
+	done
+	return 0
+}
+
+done_testing() {
+	echo "1..$test_count"
+	exit 0
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test_cli.c - command line parsing: commands, run options, their errors.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+
+static void run_with_program_after_double_dash(void **state)
+{
+	char *argv[] = { "sluice", "run", "--hostname", "box", "--", "ls", "-l", NULL };
+	struct sl_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli.command, CLI_RUN);
+	assert_string_equal(cli.run.hostname, "box");
+	assert_string_equal(cli.run.argv[0], "ls");
+	assert_string_equal(cli.run.argv[1], "-l");
+	assert_null(cli.run.argv[2]);
+	assert_int_equal(cli.run.net, NET_NONE);
+	assert_int_equal(cli.run.id_map, ID_MAP_SELF);
+}
+
+static void options_end_at_first_non_option(void **state)
+{
+	char *argv[] = { "sluice", "-v", "run", "-q", "--net=none", "env", "--hostname", NULL };
+	struct sl_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_string_equal(cli.run.argv[0], "env");
+	assert_string_equal(cli.run.argv[1], "--hostname");
+	assert_string_equal(cli.run.hostname, "sluice");
+	assert_int_equal(cli.log_level, LOG_QUIET);
+}
+
+static void verbosity_counts(void **state)
+{
+	char *argv[] = { "sluice", "-v", "run", "-v", "true", NULL };
+	struct sl_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli.log_level, LOG_DEBUG);
+}
+
+static void map_root_and_pass_fds(void **state)
+{
+	char *argv[] = { "sluice", "run", "-r", "--pass-fd", "5", "--pass-fd=7", "x", NULL };
+	struct sl_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli.run.id_map, ID_MAP_ROOT);
+	assert_int_equal(cli.run.n_pass_fds, 2);
+	assert_int_equal(cli.run.pass_fds[0], 5);
+	assert_int_equal(cli.run.pass_fds[1], 7);
+}
+
+static void help_and_version(void **state)
+{
+	char *help[] = { "sluice", "--help", NULL };
+	char *version[] = { "sluice", "--version", NULL };
+	char *run_help[] = { "sluice", "run", "--net", "none", "--help", NULL };
+	struct sl_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(help), help, &cli, &err), 0);
+	assert_int_equal(cli.command, CLI_HELP);
+	assert_int_equal(cli_parse(ARGC(version), version, &cli, &err), 0);
+	assert_int_equal(cli.command, CLI_VERSION);
+	assert_int_equal(cli_parse(ARGC(run_help), run_help, &cli, &err), 0);
+	assert_int_equal(cli.command, CLI_RUN_HELP);
+	assert_non_null(strstr(cli_run_help(), "--hostname"));
+}
+
+/* Each bad command line fails with a message naming the culprit. */
+static void errors_name_the_problem(void **state)
+{
+	static const struct {
+		char *argv[8];
+		const char *expected;
+	} cases[] = {
+		{ { "sluice", NULL }, "no command given" },
+		{ { "sluice", "frobnicate", NULL }, "unknown command 'frobnicate'" },
+		{ { "sluice", "--frob", NULL }, "unknown option '--frob'" },
+		{ { "sluice", "run", NULL }, "no program given" },
+		{ { "sluice", "run", "--", NULL }, "no program given" },
+		{ { "sluice", "run", "--net", NULL }, "--net needs a value" },
+		{ { "sluice", "run", "--net", "tor", "x", NULL }, "--net tor: unknown network mode" },
+		{ { "sluice", "run", "--hostname", "-bad", "x", NULL }, "--hostname '-bad'" },
+		{ { "sluice", "run", "--hostname", "a b", "x", NULL }, "--hostname 'a b'" },
+		{ { "sluice", "run", "--pass-fd", "x1", "x", NULL }, "--pass-fd 'x1'" },
+		{ { "sluice", "run", "--pass-fd", "-1", "x", NULL }, "--pass-fd '-1'" },
+		{ { "sluice", "run", "--bogus", "x", NULL }, "unknown option '--bogus'" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_err err = { 0 };
+		struct cli cli;
+		int argc = 0;
+
+		while (cases[i].argv[argc])
+			argc++;
+		assert_true(cli_parse(argc, cases[i].argv, &cli, &err) < 0);
+		if (!strstr(err.msg, cases[i].expected))
+			fail_msg("case %zu: '%s' does not contain '%s'", i, err.msg,
+				 cases[i].expected);
+		assert_int_equal(err.exit_code, SL_EXIT_FAILURE);
+	}
+}
+
+static void hostname_length_limit(void **state)
+{
+	char long_name[CLI_HOSTNAME_MAX + 2];
+	char *argv[] = { "sluice", "run", "--hostname", long_name, "x", NULL };
+	struct sl_err err = { 0 };
+	struct cli cli;
+
+	(void)state;
+	memset(long_name, 'a', CLI_HOSTNAME_MAX);
+	long_name[CLI_HOSTNAME_MAX] = '\0';
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(strlen(cli.run.hostname), CLI_HOSTNAME_MAX);
+	long_name[CLI_HOSTNAME_MAX] = 'a';
+	long_name[CLI_HOSTNAME_MAX + 1] = '\0';
+	assert_true(cli_parse(ARGC(argv), argv, &cli, &err) < 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(run_with_program_after_double_dash),
+		cmocka_unit_test(options_end_at_first_non_option),
+		cmocka_unit_test(verbosity_counts),
+		cmocka_unit_test(map_root_and_pass_fds),
+		cmocka_unit_test(help_and_version),
+		cmocka_unit_test(errors_name_the_problem),
+		cmocka_unit_test(hostname_length_limit),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
