@@ -86,9 +86,27 @@ wait_until() {
 pids_with_cmdline() {
 	local p line
 	for p in /proc/[0-9]*; do
-		line=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+		line=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
 		[ "$line" = "$1 " ] && echo "${p#/proc/}"
 	done
+	return 0
+}
+
+# has_cmdline "CMD ARGS": is a process with exactly that command line running?
+has_cmdline() { [ -n "$(pids_with_cmdline "$1")" ]; }
+
+# pid_gone PID: the process no longer exists, or is a zombie (it holds nothing any more).
+pid_gone() {
+	local state
+	state=$(awk '/^State:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+	[ -z "$state" ] || [ "$state" = Z ]
+}
+
+# kill_tree PID: SIGKILL PID and all its descendants (children first found, then killed).
+kill_tree() {
+	local pid=$1 child
+	for child in $(pgrep -P "$pid" 2>/dev/null); do kill_tree "$child"; done
+	kill -KILL "$pid" 2>/dev/null
 	return 0
 }
 

@@ -10,7 +10,7 @@ for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
 		echo ready >$out.ready
 		i=0; while [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done; exit 7" &
 	pid=$!
-	cleanup_push "kill -KILL $pid"
+	cleanup_push "kill_tree $pid"
 	wait_until 10 test -e "$out.ready"
 	# The sandbox's sh reports its killed sleep ("Terminated"), as it would without sluice.
 	sluice_pid=$(pgrep -f "^$SLUICE run -- sh -c" | head -1)
@@ -28,7 +28,7 @@ as_user timeout -k 5 30 setsid "$SLUICE" run -- sh -c "
 	echo ready >$out.ready
 	i=0; while [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done; exit 7" &
 pid=$!
-cleanup_push "kill -KILL $pid"
+cleanup_push "kill_tree $pid"
 wait_until 10 test -e "$out.ready"
 sluice_pid=$(pgrep -f "^$SLUICE run -- sh -c" | head -1)
 kill -INT -- "-$sluice_pid"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# t60_cleanup: nothing outlives the sandbox, not even when sluice or the program is killed
+# with SIGKILL: no process, no namespace, no mount, no file.
+. "$(dirname "$0")/lib.sh"
+
+mounts_before=$(wc -l </proc/self/mountinfo)
+tmp_before=$(ls -A /tmp /dev/shm /run 2>/dev/null | grep -v "^$(basename "$TMP")$" | sort)
+
+# ns_in_use INODE-LINK: is any process still in that namespace?
+ns_in_use() {
+	local p
+	for p in /proc/[0-9]*/ns/net; do
+		[ "$(readlink "$p" 2>/dev/null)" = "$1" ] && return 0
+	done
+	return 1
+}
+gone() { ! has_cmdline "$1"; }
+
+for victim in sluice program init; do
+	marker="sleep 31$RANDOM"
+	as_user timeout -k 5 60 "$SLUICE" run -- $marker &
+	runner=$!
+	cleanup_push "kill_tree $runner"
+	if ! wait_until 10 has_cmdline "$marker"; then
+		not_ok "SIGKILL of the $victim: the program started"
+		continue
+	fi
+	inner=$(pids_with_cmdline "$marker" | head -1)
+	netns=$(readlink "/proc/$inner/ns/net")
+	sluice_pid=$(pgrep -f "^$SLUICE run -- $marker" | head -1)
+	init_pid=$(pgrep -P "$sluice_pid" | head -1)
+	case $victim in
+	sluice) kill -KILL "$sluice_pid" ;;
+	program) kill -KILL "$inner" ;;
+	init) kill -KILL "$init_pid" ;;
+	esac
+	wait "$runner"
+	status=$?
+	if [ $victim = sluice ]; then
+		check_eq "SIGKILL of sluice: it dies of it" 137 "$status"
+	else
+		check_eq "SIGKILL of the $victim: sluice exits 137" 137 "$status"
+	fi
+	check "SIGKILL of the $victim: the program is gone" wait_until 5 gone "$marker"
+	check "SIGKILL of the $victim: the sandbox's network namespace is gone" \
+		wait_until 5 eval "! ns_in_use '$netns'"
+	check "SIGKILL of the $victim: sluice's init is gone" wait_until 5 pid_gone "$init_pid"
+done
+
+check_eq "no mount left in the host's namespace" "$mounts_before" "$(wc -l </proc/self/mountinfo)"
+check_eq "no file left in /tmp, /dev/shm or /run" "$tmp_before" \
+	"$(ls -A /tmp /dev/shm /run 2>/dev/null | grep -v "^$(basename "$TMP")$" | sort)"
+
+# Normal end: many sandboxes in a row leave no process and no namespace behind.
+for i in 1 2 3 4 5; do sl run -- true; done
+check_eq "after normal runs no sluice process remains" "" "$(pgrep -x sluice)"
+
+done_testing
