@@ -55,7 +55,8 @@ int sl_err_wrap(struct sl_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(context, sizeof(context), fmt, ap);
 	va_end(ap);
-	snprintf(joined, sizeof(joined), "%s: %s", context, err->msg);
-	memcpy(err->msg, joined, sizeof(err->msg));
+	/* Cutting an overlong message short is fine; using the result tells GCC we know. */
+	if (snprintf(joined, sizeof(joined), "%s: %s", context, err->msg) >= 0)
+		memcpy(err->msg, joined, sizeof(err->msg));
 	return err->errnum > 0 ? -err->errnum : -1;
 }
