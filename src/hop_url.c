@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -312,6 +313,9 @@ static int parse_userinfo(const char *text, const char *userinfo, size_t len, st
 	problem = decode_credential(userinfo, user_len, out->user);
 	if (problem != CREDENTIAL_OK)
 		return credential_error(err, text, "user name", problem);
+	/* Basic authentication splits user-id and password at the first ':' (RFC 7617). */
+	if (out->kind == HOP_HTTP && strchr(out->user, ':'))
+		return hop_error(err, text, "the user name of an http hop cannot contain \":\"");
 	out->has_auth = true;
 	if (!colon) {
 		out->password_from_env_needed = true;

@@ -217,6 +217,9 @@ static void test_credential_errors(void **state)
 			       "password contains a control character"));
 	assert_non_null(strstr(parse_fails("socks5://u%0d%0a:p@host", &err),
 			       "user name contains a control character"));
+	/* Basic authentication cannot carry a ':' in the user name; SOCKS5 can. */
+	assert_non_null(strstr(parse_fails("http://a%3Ab:p@host", &err), "cannot contain"));
+	assert_string_equal(parse_ok("socks5://a%3Ab:p@host").user, "a:b");
 }
 
 static void test_ports(void **state)
