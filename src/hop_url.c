@@ -332,7 +332,6 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 	const struct hop_scheme *scheme = NULL;
 	const char *rest, *at, *hostport, *end;
 	size_t i;
-	int ret;
 
 	for (i = 0; text[i]; i++) {
 		uint8_t c = (uint8_t)text[i];
@@ -361,7 +360,7 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 	at = strrchr(rest, '@');
 	hostport = at ? at + 1 : rest;
 	if (at) {
-		ret = parse_userinfo(text, rest, (size_t)(at - rest), out, err);
+		int ret = parse_userinfo(text, rest, (size_t)(at - rest), out, err);
 		if (ret < 0)
 			return ret;
 	}
