@@ -11,6 +11,13 @@
 
 #define FUZZ_ENTRY(name) {#name, fuzz_##name},
 
+int fuzz_socks5_reply(const uint8_t *data, size_t size);
+int fuzz_http_response(const uint8_t *data, size_t size);
+int fuzz_hop_url(const uint8_t *data, size_t size);
 
-#define FUZZ_TARGET_TABLE
+#define FUZZ_TARGET_TABLE                                                                          \
+	FUZZ_ENTRY(socks5_reply)                                                                   \
+	FUZZ_ENTRY(http_response)                                                                  \
+	FUZZ_ENTRY(hop_url)
+
 #endif
