@@ -55,7 +55,9 @@ int sl_err_wrap(struct sl_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(context, sizeof(context), fmt, ap);
 	va_end(ap);
-	snprintf(joined, sizeof(joined), "%s: %s", context, err->msg);
+	/* A message too long for the buffer loses its tail; the context stays in front. */
+	if (snprintf(joined, sizeof(joined), "%s: %s", context, err->msg) >= (int)sizeof(joined))
+		joined[sizeof(joined) - 1] = '\0';
 	memcpy(err->msg, joined, sizeof(err->msg));
 	return err->errnum > 0 ? -err->errnum : -1;
 }
