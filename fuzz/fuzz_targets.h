@@ -11,6 +11,10 @@
 
 #define FUZZ_ENTRY(name) {#name, fuzz_##name},
 
+int fuzz_dns_message(const uint8_t *data, size_t size);
 
-#define FUZZ_TARGET_TABLE
+/* One FUZZ_ENTRY(name) \ line per target; the comment ends the continuation. */
+#define FUZZ_TARGET_TABLE \
+	FUZZ_ENTRY(dns_message) \
+	/* end of FUZZ_TARGET_TABLE */
 #endif
