@@ -414,6 +414,9 @@ int dns_build_answer(uint8_t *buf, size_t cap, const struct dns_query *q, const 
 		else
 			return -EINVAL;
 	}
+	/* RFC 1035 section 4.2.2: no message, not even over TCP, exceeds 65535 bytes. */
+	if (udp_limit > UINT16_MAX)
+		udp_limit = UINT16_MAX;
 	base = DNS_HEADER_LEN + q->question_len + (q->edns.present ? OPT_RECORD_LEN : 0);
 	/* RFC 2181 section 9: if the answers do not all fit, send none and set TC. */
 	truncated = base + answers_len > udp_limit;

@@ -251,7 +251,8 @@ int dns_build_error(uint8_t *buf, size_t cap, const uint8_t *query, size_t query
  * @ttl:	TTL of every answer, seconds
  * @udp_limit:	largest response allowed (dns_udp_limit() for UDP, 65535 for TCP): when the
  *		full response would be longer, TC is set and all answers are left out (RFC 2181
- *		section 9: no partial RRsets)
+ *		section 9: no partial RRsets); values above 65535 act as 65535, the most a DNS
+ *		message can hold
  *
  * Return: length of the response, -EINVAL for a record type other than A/AAAA or a query
  * without a question, -ENOSPC if @cap cannot hold the response.

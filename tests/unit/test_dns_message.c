@@ -634,6 +634,30 @@ static void test_answer_at_and_over_512(void **state)
 	assert_false(reply[2] & (DNS_FLAG_TC >> 8));
 }
 
+static void test_answer_never_exceeds_65535(void **state)
+{
+	enum { N = 2400 }; /* 2400 * 28 bytes of AAAA records: more than 65535 */
+	static struct dns_rr_data rr[N];
+	static uint8_t reply[N * 28 + 64];
+	struct dns_query q;
+	size_t i;
+	int n;
+
+	for (i = 0; i < N; i++)
+		rr[i].type = DNS_TYPE_AAAA;
+	assert_int_equal(dns_parse_query(dig_query_plain, sizeof(dig_query_plain), &q), 0);
+	n = dns_build_answer(reply, sizeof(reply), &q, dig_query_plain, rr, N, 1, SIZE_MAX);
+	assert_int_equal(n, 12 + 17);
+	assert_true(reply[2] & (DNS_FLAG_TC >> 8));
+	/* 2339 records: 12 + 17 + 2339 * 28 = 65521 bytes, which fit. */
+	n = dns_build_answer(reply, sizeof(reply), &q, dig_query_plain, rr, 2339, 1, SIZE_MAX);
+	assert_int_equal(n, 65521);
+	assert_int_equal(rd16(reply + 6), 2339);
+	assert_int_equal(
+	    dns_build_answer(reply, sizeof(reply), &q, dig_query_plain, rr, 65536, 1, SIZE_MAX),
+	    -EINVAL);
+}
+
 static void test_answer_edns_limit_counts_opt(void **state)
 {
 	struct dns_rr_data rr[40];
@@ -883,6 +907,7 @@ int main(void)
 	    cmocka_unit_test(test_answer_aaaa_with_edns),
 	    cmocka_unit_test(test_answer_nodata),
 	    cmocka_unit_test(test_answer_at_and_over_512),
+	    cmocka_unit_test(test_answer_never_exceeds_65535),
 	    cmocka_unit_test(test_answer_edns_limit_counts_opt),
 	    cmocka_unit_test(test_answer_errors),
 	    cmocka_unit_test(test_error_rcodes_echo_question),
