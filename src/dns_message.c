@@ -185,7 +185,7 @@ static int read_opt(const uint8_t *msg, size_t owner, size_t fixed, struct dns_q
 /* Walk answer, authority and additional records; keep only the OPT of the additional one. */
 static int read_records(const uint8_t *msg, size_t len, size_t pos, struct dns_query *q)
 {
-	unsigned int counts[3] = {get16(msg + 6), get16(msg + 8), get16(msg + 10)};
+	const unsigned int counts[3] = {get16(msg + 6), get16(msg + 8), get16(msg + 10)};
 	unsigned int section, i;
 
 	for (section = 0; section < 3; section++) {
@@ -475,7 +475,7 @@ int dns_response_matches_query(const uint8_t *resp, size_t resp_len, const struc
 		return 0;
 	if (resp_len - pos < 4)
 		return 0;
-	if (name_len != q->qname_len || memcmp(name, q->qname, name_len))
+	if (name_len != q->qname_len || memcmp(name, q->qname, name_len) != 0)
 		return 0;
 	return get16(resp + pos) == q->qtype && get16(resp + pos + 2) == q->qclass;
 }

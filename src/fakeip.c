@@ -83,12 +83,13 @@ static uint64_t siphash24(const uint64_t key[2], const uint8_t *data, size_t len
 {
 	uint64_t v[4] = {key[0] ^ 0x736f6d6570736575ull, key[1] ^ 0x646f72616e646f6dull,
 			 key[0] ^ 0x6c7967656e657261ull, key[1] ^ 0x7465646279746573ull};
-	uint64_t last = (uint64_t)len << 56, m;
+	uint64_t last = (uint64_t)len << 56;
 	size_t i, blocks = len / 8 * 8;
 	int j;
 
 	for (i = 0; i < blocks; i += 8) {
-		m = 0;
+		uint64_t m = 0;
+
 		for (j = 7; j >= 0; j--)
 			m = m << 8 | data[i + (size_t)j];
 		v[3] ^= m;
@@ -173,7 +174,7 @@ static uint32_t find_name(const struct fakeip_pool *pool, const char *name, size
 	for (; slots[slot] != NO_ENTRY; slot = (slot + 1) & pool->table_mask) {
 		const struct fakeip_entry *e = &pool->entries[slots[slot]];
 
-		if (e->name_hash == hash && e->name_len == len && !memcmp(e->name, name, len))
+		if (e->name_hash == hash && e->name_len == len && memcmp(e->name, name, len) == 0)
 			return slots[slot];
 	}
 	return NO_ENTRY;
@@ -280,6 +281,11 @@ static void write_address(const struct fakeip_pool *pool, const struct fakeip_en
 	}
 }
 
+static char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 void fakeip_options_default(struct fakeip_options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
@@ -360,11 +366,10 @@ static uint32_t take_entry(struct fakeip_pool *pool)
 int fakeip_lookup_or_assign(struct fakeip_pool *pool, const char *name, int family, void *addr_out)
 {
 	char lower[FAKEIP_NAME_MAX + 1];
-	struct fakeip_entry *e;
 	size_t len, i;
 	uint64_t hash;
 	uint32_t idx;
-	int t, ret = 0;
+	int ret = 0;
 
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
@@ -375,16 +380,16 @@ int fakeip_lookup_or_assign(struct fakeip_pool *pool, const char *name, int fami
 		return -EINVAL;
 	if (len > FAKEIP_NAME_MAX)
 		return -ENAMETOOLONG;
-	for (i = 0; i < len; i++) {
-		char c = name[i];
-
-		lower[i] = c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-	}
+	for (i = 0; i < len; i++)
+		lower[i] = ascii_lower(name[i]);
 	lower[len] = '\0';
 
 	hash = siphash24(pool->hash_key, (const uint8_t *)lower, len);
 	idx = find_name(pool, lower, len, hash);
 	if (idx == NO_ENTRY) {
+		struct fakeip_entry *e;
+		int t;
+
 		idx = take_entry(pool);
 		e = &pool->entries[idx];
 		e->name_hash = hash;
@@ -465,7 +470,7 @@ bool fakeip_contains(const struct fakeip_pool *pool, int family, const void *add
 		uint64_t iid = 0;
 		int i;
 
-		if (memcmp(a, pool->ipv6_prefix, 8))
+		if (memcmp(a, pool->ipv6_prefix, 8) != 0)
 			return false;
 		for (i = 8; i < 16; i++)
 			iid = iid << 8 | a[i];
