@@ -66,6 +66,8 @@ struct fakeip_options {
 /**
  * fakeip_options_default() - the default options: fd00:5c:1ce::/64 and an all-zero hash key
  * @opts:	filled
+ *
+ * Return: nothing; @opts is always filled.
  */
 void fakeip_options_default(struct fakeip_options *opts);
 
@@ -96,6 +98,8 @@ struct fakeip_pool *fakeip_create_with_options(size_t capacity, const struct fak
 /**
  * fakeip_destroy() - free a pool
  * @pool:	the pool, or NULL
+ *
+ * Return: nothing; every name and address the pool held is forgotten.
  */
 void fakeip_destroy(struct fakeip_pool *pool);
 
