@@ -14,10 +14,14 @@
 int fuzz_socks5_reply(const uint8_t *data, size_t size);
 int fuzz_http_response(const uint8_t *data, size_t size);
 int fuzz_hop_url(const uint8_t *data, size_t size);
+int fuzz_dns_message(const uint8_t *data, size_t size);
 
-#define FUZZ_TARGET_TABLE                                                                          \
-	FUZZ_ENTRY(socks5_reply)                                                                   \
-	FUZZ_ENTRY(http_response)                                                                  \
-	FUZZ_ENTRY(hop_url)
+/* One FUZZ_ENTRY(name) line per target, each at the start of its own line. */
+#define FUZZ_TARGET_TABLE \
+	FUZZ_ENTRY(socks5_reply) \
+	FUZZ_ENTRY(http_response) \
+	FUZZ_ENTRY(hop_url) \
+	FUZZ_ENTRY(dns_message) \
+	/* end of FUZZ_TARGET_TABLE */
 
 #endif
