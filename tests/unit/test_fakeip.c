@@ -45,7 +45,7 @@ static struct in6_addr v6(const char *text)
 	return a;
 }
 
-static void test_create_rejects_bad_capacity(void **state)
+static void test_create_rejects_bad_capacity(void **state __attribute__((unused)))
 {
 	struct sl_err err;
 
@@ -58,7 +58,7 @@ static void test_create_rejects_bad_capacity(void **state)
 	fakeip_destroy(make_pool(FAKEIP_CAPACITY_MAX));
 }
 
-static void test_assign_both_families(void **state)
+static void test_assign_both_families(void **state __attribute__((unused)))
 {
 	struct fakeip_pool *pool = make_pool(16);
 	struct in_addr a, again;
@@ -88,7 +88,7 @@ static void test_assign_both_families(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_names_case_insensitive(void **state)
+static void test_names_case_insensitive(void **state __attribute__((unused)))
 {
 	struct fakeip_pool *pool = make_pool(4);
 	struct in_addr a, b, c;
@@ -105,7 +105,7 @@ static void test_names_case_insensitive(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_lru_recycles_oldest(void **state)
+static void test_lru_recycles_oldest(void **state __attribute__((unused)))
 {
 	static const char *const names[] = {"one.test", "two.test", "three.test", "four.test"};
 	struct fakeip_pool *pool = make_pool(3);
@@ -136,7 +136,7 @@ static void test_lru_recycles_oldest(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_lru_refreshed_by_use(void **state)
+static void test_lru_refreshed_by_use(void **state __attribute__((unused)))
 {
 	struct fakeip_pool *pool = make_pool(3);
 	struct in_addr a, b, c, d, e;
@@ -162,7 +162,7 @@ static void test_lru_refreshed_by_use(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_reverse_never_stale(void **state)
+static void test_reverse_never_stale(void **state __attribute__((unused)))
 {
 	enum { N = 1000, CAP = 3 };
 	static struct in_addr addrs[N];
@@ -197,7 +197,7 @@ static void test_reverse_never_stale(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_counter_wraps_and_skips_live_addresses(void **state)
+static void test_counter_wraps_and_skips_live_addresses(void **state __attribute__((unused)))
 {
 	/* One full sweep of the IPv4 range and a bit more. */
 	const uint32_t assignable = (1u << 17) - FAKEIP_IPV4_RESERVED - 1;
@@ -228,7 +228,7 @@ static void test_counter_wraps_and_skips_live_addresses(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_contains(void **state)
+static void test_contains(void **state __attribute__((unused)))
 {
 	struct fakeip_pool *pool = make_pool(2);
 	struct in_addr a;
@@ -265,7 +265,7 @@ static void test_contains(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_reverse_errors(void **state)
+static void test_reverse_errors(void **state __attribute__((unused)))
 {
 	struct fakeip_pool *pool = make_pool(2);
 	struct in_addr a, real = {.s_addr = htonl(0x01020304)};
@@ -283,7 +283,7 @@ static void test_reverse_errors(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_assign_errors(void **state)
+static void test_assign_errors(void **state __attribute__((unused)))
 {
 	struct fakeip_pool *pool = make_pool(2);
 	char longest[FAKEIP_NAME_MAX + 3], back[FAKEIP_NAME_MAX + 1];
@@ -308,7 +308,7 @@ static void test_assign_errors(void **state)
 	fakeip_destroy(pool);
 }
 
-static void test_custom_prefix(void **state)
+static void test_custom_prefix(void **state __attribute__((unused)))
 {
 	struct fakeip_options opts;
 	struct fakeip_pool *pool;
@@ -368,7 +368,7 @@ static int model_find_name(const struct model *m, int name)
 	return -1;
 }
 
-static void test_model_random(void **state)
+static void test_model_random(void **state __attribute__((unused)))
 {
 	static struct model m;
 	struct fakeip_pool *pool = make_pool(MODEL_CAP);

@@ -50,7 +50,7 @@ static void assert_v4(const struct target *t, const char *addr, uint16_t port)
 	assert_int_equal(t->port, port);
 }
 
-static void test_forms(void **state)
+static void test_forms(void **state __attribute__((unused)))
 {
 	struct hop_spec hop;
 	char text[INET6_ADDRSTRLEN];
@@ -99,7 +99,7 @@ static void test_forms(void **state)
 	assert_string_equal(hop.server.name, "docker_host");
 }
 
-static void test_credentials(void **state)
+static void test_credentials(void **state __attribute__((unused)))
 {
 	struct hop_spec hop;
 
@@ -133,7 +133,7 @@ static void test_credentials(void **state)
 	assert_string_equal(hop.password, "gr\xc3\xbcn");
 }
 
-static void test_env_password(void **state)
+static void test_env_password(void **state __attribute__((unused)))
 {
 	struct hop_spec hop;
 	char long_value[300];
@@ -165,7 +165,7 @@ static void test_env_password(void **state)
 	assert_string_equal(hop.password, "a%41");
 }
 
-static void test_credential_limits(void **state)
+static void test_credential_limits(void **state __attribute__((unused)))
 {
 	char text[2048], f255[256], f256[257], enc255[3 * 255 + 1];
 	struct hop_spec hop;
@@ -200,7 +200,7 @@ static void test_credential_limits(void **state)
 	assert_non_null(strstr(parse_fails(text, &err), "password longer than 255 bytes"));
 }
 
-static void test_credential_errors(void **state)
+static void test_credential_errors(void **state __attribute__((unused)))
 {
 	struct sl_err err;
 
@@ -222,7 +222,7 @@ static void test_credential_errors(void **state)
 	assert_string_equal(parse_ok("socks5://a%3Ab:p@host").user, "a:b");
 }
 
-static void test_ports(void **state)
+static void test_ports(void **state __attribute__((unused)))
 {
 	struct hop_spec hop;
 	struct sl_err err;
@@ -247,7 +247,7 @@ static void test_ports(void **state)
 	assert_non_null(strstr(parse_fails("http://h:80 ", &err), "port \"80 \""));
 }
 
-static void test_hosts(void **state)
+static void test_hosts(void **state __attribute__((unused)))
 {
 	char text[400], label[70], name[300];
 	struct sl_err err;
@@ -291,7 +291,7 @@ static void test_hosts(void **state)
 	assert_non_null(strstr(parse_fails(text, &err), "host name longer than 253"));
 }
 
-static void test_shape_errors(void **state)
+static void test_shape_errors(void **state __attribute__((unused)))
 {
 	struct sl_err err;
 
@@ -317,7 +317,7 @@ static void test_shape_errors(void **state)
 }
 
 /* Every kind of failure, with a password in the spec: the message never holds it. */
-static void test_error_redaction(void **state)
+static void test_error_redaction(void **state __attribute__((unused)))
 {
 	static const char *const specs[] = {
 	    "socks5://alice:S3cr3tPw@host:x",
@@ -364,7 +364,7 @@ static void test_error_redaction(void **state)
 	assert_non_null(strstr(parse_fails(specs[16], &err), "...\": port \"x\""));
 }
 
-static void test_format_redacted(void **state)
+static void test_format_redacted(void **state __attribute__((unused)))
 {
 	char buf[HOP_URL_REDACTED_MAX];
 	struct hop_spec hop;
@@ -429,7 +429,7 @@ static void test_format_redacted(void **state)
 	assert_true(n > 0 && (size_t)n < sizeof(buf));
 }
 
-static void test_format_never_shows_password(void **state)
+static void test_format_never_shows_password(void **state __attribute__((unused)))
 {
 	static const char *const specs[] = {
 	    "socks5://alice:hunter22@10.0.0.3",
@@ -449,7 +449,7 @@ static void test_format_never_shows_password(void **state)
 	}
 }
 
-static void test_kind_names(void **state)
+static void test_kind_names(void **state __attribute__((unused)))
 {
 	(void)state;
 	assert_string_equal(hop_kind_name(HOP_DIRECT), "direct");

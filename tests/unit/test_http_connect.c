@@ -65,7 +65,7 @@ static void check_all_splits(const char *msg, size_t header_len, size_t total,
 	}
 }
 
-static void test_request_name(void **state)
+static void test_request_name(void **state __attribute__((unused)))
 {
 	struct target t = make_target(TARGET_NAME, "example.org", 443);
 	char buf[HTTP_CONNECT_REQUEST_MAX];
@@ -77,7 +77,7 @@ static void test_request_name(void **state)
 	assert_string_equal(buf, expect);
 }
 
-static void test_request_ip_literals(void **state)
+static void test_request_ip_literals(void **state __attribute__((unused)))
 {
 	struct target v4 = make_target(TARGET_IPV4, "192.0.2.1", 80);
 	struct target v6 = make_target(TARGET_IPV6, "2001:db8::1", 65535);
@@ -92,7 +92,7 @@ static void test_request_ip_literals(void **state)
 }
 
 /* RFC 7617 section 2: user "Aladdin", password "open sesame". */
-static void test_request_basic_auth(void **state)
+static void test_request_basic_auth(void **state __attribute__((unused)))
 {
 	struct target t = make_target(TARGET_NAME, "proxy.test", 8080);
 	char buf[HTTP_CONNECT_REQUEST_MAX];
@@ -112,7 +112,7 @@ static void test_request_basic_auth(void **state)
 	assert_non_null(strstr(buf, "Basic YTo=\r\n"));
 }
 
-static void test_request_limits(void **state)
+static void test_request_limits(void **state __attribute__((unused)))
 {
 	struct target t;
 	char buf[HTTP_CONNECT_REQUEST_MAX], f255[256], f256[257], name[256];
@@ -149,7 +149,7 @@ static void test_request_limits(void **state)
 			 HTTP_CONNECT_ERR_INVALID_ARG);
 }
 
-static void test_request_injection(void **state)
+static void test_request_injection(void **state __attribute__((unused)))
 {
 	static const char *const bad_names[] = {
 	    "", "a b", "a\r\nX-Evil: 1", "host:80", "a/b", "a@b", "[::1]", "caf\xc3\xa9",
@@ -180,7 +180,7 @@ static void test_request_injection(void **state)
 			 HTTP_CONNECT_ERR_INVALID_ARG);
 }
 
-static void test_response_splits(void **state)
+static void test_response_splits(void **state __attribute__((unused)))
 {
 	static const char ok[] = "HTTP/1.1 200 Connection established\r\n"
 				 "Proxy-Agent: test\r\n\r\nSSH-2.0-tunnel";
@@ -203,7 +203,7 @@ static void test_response_splits(void **state)
 	assert_string_equal(r.status_line, "HTTP/1.1 200");
 }
 
-static void test_response_mixed_line_ends(void **state)
+static void test_response_mixed_line_ends(void **state __attribute__((unused)))
 {
 	struct http_connect_response r;
 
@@ -214,7 +214,7 @@ static void test_response_mixed_line_ends(void **state)
 	assert_int_equal(parse_exact("HTTP/1.1 200 OK\r\r\r\r", 19, &r), 0);
 }
 
-static void test_response_refusals(void **state)
+static void test_response_refusals(void **state __attribute__((unused)))
 {
 	static const char auth[] = "HTTP/1.1 407 Proxy Authentication Required\r\n"
 				   "Proxy-Authenticate: Basic realm=\"proxy\"\r\n"
@@ -241,7 +241,7 @@ static void test_response_refusals(void **state)
 	assert_int_equal(r.status, 403);
 }
 
-static void test_response_garbage(void **state)
+static void test_response_garbage(void **state __attribute__((unused)))
 {
 	static const char *const bad[] = {
 	    "\x05\x00", /* a SOCKS5 server */
@@ -274,7 +274,7 @@ static void test_response_garbage(void **state)
 	assert_int_equal(parse_exact("HTTP/1.1 200 OK\r\n\r\n\0\0", 21, &r), 19);
 }
 
-static void test_response_size_limit(void **state)
+static void test_response_size_limit(void **state __attribute__((unused)))
 {
 	struct http_connect_response r;
 	size_t size = HTTP_CONNECT_MAX_HEADER + 64;
@@ -296,7 +296,7 @@ static void test_response_size_limit(void **state)
 	free(buf);
 }
 
-static void test_error_text(void **state)
+static void test_error_text(void **state __attribute__((unused)))
 {
 	int code;
 

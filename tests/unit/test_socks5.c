@@ -99,7 +99,7 @@ static int parse_reply(const uint8_t *buf, size_t len, void *ctx)
 }
 
 /* RFC 1928 section 3: VER NMETHODS METHODS */
-static void test_greeting(void **state)
+static void test_greeting(void **state __attribute__((unused)))
 {
 	const uint8_t no_auth[] = {0x05, 0x01, 0x00};
 	const uint8_t both[] = {0x05, 0x02, 0x00, 0x02};
@@ -115,7 +115,7 @@ static void test_greeting(void **state)
 	assert_int_equal(socks5_build_greeting(buf, 3, false), 3);
 }
 
-static void test_method_choice(void **state)
+static void test_method_choice(void **state __attribute__((unused)))
 {
 	const uint8_t no_auth[] = {0x05, 0x00};
 	const uint8_t userpass[] = {0x05, 0x02};
@@ -132,7 +132,7 @@ static void test_method_choice(void **state)
 	assert_int_equal(socks5_parse_method_choice(no_auth, 2, NULL), 2);
 }
 
-static void test_method_choice_garbage(void **state)
+static void test_method_choice_garbage(void **state __attribute__((unused)))
 {
 	const uint8_t none[] = {0x05, 0xff};
 	const uint8_t gssapi[] = {0x05, 0x01};
@@ -155,7 +155,7 @@ static void test_method_choice_garbage(void **state)
 }
 
 /* RFC 1929 section 2: VER ULEN UNAME PLEN PASSWD */
-static void test_userpass_layout(void **state)
+static void test_userpass_layout(void **state __attribute__((unused)))
 {
 	const uint8_t expect[] = {0x01, 5,   'a', 'l', 'i', 'c', 'e',
 				  6,	's', '3', 'c', 'r', 'e', 't'};
@@ -176,7 +176,7 @@ static void test_userpass_layout(void **state)
 	assert_int_equal(buf[5], 0);
 }
 
-static void test_userpass_limits(void **state)
+static void test_userpass_limits(void **state __attribute__((unused)))
 {
 	char f255[256], f256[257];
 	uint8_t buf[600];
@@ -200,7 +200,7 @@ static void test_userpass_limits(void **state)
 			 SOCKS5_ERR_INVALID_ARG);
 }
 
-static void test_userpass_reply(void **state)
+static void test_userpass_reply(void **state __attribute__((unused)))
 {
 	const uint8_t ok[] = {0x01, 0x00};
 	const uint8_t rejected[] = {0x01, 0x01};
@@ -217,7 +217,7 @@ static void test_userpass_reply(void **state)
 }
 
 /* RFC 1928 section 4: VER CMD RSV ATYP DST.ADDR DST.PORT */
-static void test_request_ipv4(void **state)
+static void test_request_ipv4(void **state __attribute__((unused)))
 {
 	const uint8_t expect[] = {0x05, 0x01, 0x00, 0x01, 192, 0, 2, 10, 0x01, 0xbb};
 	struct target t = target_v4("192.0.2.10", 443);
@@ -233,7 +233,7 @@ static void test_request_ipv4(void **state)
 				 SOCKS5_ERR_NO_SPACE);
 }
 
-static void test_request_ipv6(void **state)
+static void test_request_ipv6(void **state __attribute__((unused)))
 {
 	const uint8_t expect[] = {0x05, 0x01, 0x00, 0x04, 0x20, 0x01, 0x0d, 0xb8, 0, 0,	   0,
 				  0,	0,    0,    0,	  0,	0,    0,    0,	  1, 0xff, 0xff};
@@ -246,7 +246,7 @@ static void test_request_ipv6(void **state)
 	assert_memory_equal(buf, expect, sizeof(expect));
 }
 
-static void test_request_name(void **state)
+static void test_request_name(void **state __attribute__((unused)))
 {
 	const uint8_t expect[] = {0x05, 0x01, 0x00, 0x03, 11,  'e', 'x', 'a',  'm',
 				  'p',	'l',  'e',  '.',  'o', 'r', 'g', 0x00, 0x50};
@@ -272,7 +272,7 @@ static void test_request_name(void **state)
 	assert_int_equal(buf[4], 255);
 }
 
-static void test_request_invalid(void **state)
+static void test_request_invalid(void **state __attribute__((unused)))
 {
 	struct target t = target_name("", 80);
 	uint8_t buf[SOCKS5_REQUEST_MAX_SIZE];
@@ -300,7 +300,7 @@ static void test_request_invalid(void **state)
 			 SOCKS5_ERR_INVALID_ARG);
 }
 
-static void test_request_udp_associate(void **state)
+static void test_request_udp_associate(void **state __attribute__((unused)))
 {
 	const uint8_t expect[] = {0x05, 0x03, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
 	struct target t = target_v4("0.0.0.0", 0);
@@ -313,7 +313,7 @@ static void test_request_udp_associate(void **state)
 }
 
 /* RFC 1928 section 6: VER REP RSV ATYP BND.ADDR BND.PORT, split at every byte. */
-static void test_reply_ipv4_splits(void **state)
+static void test_reply_ipv4_splits(void **state __attribute__((unused)))
 {
 	const uint8_t reply[] = {0x05, 0x00, 0x00, 0x01, 10, 0, 0, 3, 0x04, 0x38};
 	struct target bound;
@@ -327,7 +327,7 @@ static void test_reply_ipv4_splits(void **state)
 	assert_int_equal(bound.port, 1080);
 }
 
-static void test_reply_ipv6_splits(void **state)
+static void test_reply_ipv6_splits(void **state __attribute__((unused)))
 {
 	const uint8_t reply[] = {0x05, 0x00, 0x00, 0x04, 0xfe, 0x80, 0, 0, 0, 0, 0,
 				 0,    0,    0,	   0,	 0,    0,    0, 0, 1, 0, 53};
@@ -342,7 +342,7 @@ static void test_reply_ipv6_splits(void **state)
 	assert_int_equal(bound.port, 53);
 }
 
-static void test_reply_name_splits(void **state)
+static void test_reply_name_splits(void **state __attribute__((unused)))
 {
 	uint8_t reply[4 + 1 + 255 + 2];
 	struct target bound;
@@ -365,7 +365,7 @@ static void test_reply_name_splits(void **state)
 	}
 }
 
-static void test_reply_leaves_tunnel_bytes(void **state)
+static void test_reply_leaves_tunnel_bytes(void **state __attribute__((unused)))
 {
 	const uint8_t reply[] = {0x05, 0x00, 0x00, 0x01, 1, 2, 3, 4, 0, 80, 'G', 'E', 'T'};
 
@@ -373,7 +373,7 @@ static void test_reply_leaves_tunnel_bytes(void **state)
 	assert_int_equal(socks5_parse_reply(reply, sizeof(reply), NULL, NULL), 10);
 }
 
-static void test_reply_failure_codes(void **state)
+static void test_reply_failure_codes(void **state __attribute__((unused)))
 {
 	static const char *const expect[] = {
 	    "succeeded",
@@ -405,7 +405,7 @@ static void test_reply_failure_codes(void **state)
 	assert_string_equal(socks5_reply_text(0xff), "unassigned reply code");
 }
 
-static void test_reply_garbage(void **state)
+static void test_reply_garbage(void **state __attribute__((unused)))
 {
 	const uint8_t bad_version[] = {0x04, 0x00};
 	const uint8_t bad_rsv[] = {0x05, 0x00, 0x01};
@@ -430,7 +430,7 @@ static void test_reply_garbage(void **state)
 			 SOCKS5_ERR_BAD_DOMAIN_NAME);
 }
 
-static void test_error_text(void **state)
+static void test_error_text(void **state __attribute__((unused)))
 {
 	int code;
 
@@ -442,7 +442,7 @@ static void test_error_text(void **state)
 }
 
 /* RFC 1928 section 7: RSV(2) FRAG ATYP DST.ADDR DST.PORT DATA */
-static void test_udp_roundtrip(void **state)
+static void test_udp_roundtrip(void **state __attribute__((unused)))
 {
 	const uint8_t expect_v4[] = {0, 0, 0, 0x01, 198, 51, 100, 7, 0x00, 0x35, 'h', 'i'};
 	struct target targets[3], src;
@@ -474,7 +474,7 @@ static void test_udp_roundtrip(void **state)
 	}
 }
 
-static void test_udp_in_place(void **state)
+static void test_udp_in_place(void **state __attribute__((unused)))
 {
 	struct target t = target_v4("192.0.2.1", 7);
 	uint8_t buf[SOCKS5_UDP_HEADER_MAX_SIZE + 8];
@@ -491,7 +491,7 @@ static void test_udp_in_place(void **state)
 	assert_memory_equal(buf + 10, "datagram", 8);
 }
 
-static void test_udp_limits(void **state)
+static void test_udp_limits(void **state __attribute__((unused)))
 {
 	struct target t = target_v4("192.0.2.1", 7);
 	uint8_t buf[64];
@@ -516,7 +516,7 @@ static int decapsulate(const uint8_t *buf, size_t len, void *ctx)
 	return socks5_udp_decapsulate(buf, len, NULL, &offset);
 }
 
-static void test_udp_garbage(void **state)
+static void test_udp_garbage(void **state __attribute__((unused)))
 {
 	const uint8_t whole[] = {0, 0, 0, 0x03, 3, 'a', '.', 'b', 0, 53};
 	const uint8_t fragment[] = {0, 0, 1, 0x01, 1, 2, 3, 4, 0, 53, 'x'};
