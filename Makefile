@@ -37,7 +37,7 @@ LIB_OBJ    := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
+.PHONY: all check check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
         format-check man
 
 all: $(BUILD)/sluice
@@ -65,15 +65,22 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 	mkdir -p $(BUILD)/helpers
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
 
-# The one test command (README, .ci/run): unit tests and integration tests, one summary line.
+# The one test command (README, .ci/run): unit and integration tests against the normal build
+# and the ASan+UBSan build, root and rootless, one summary line at the end.
 check: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)
-	SLUICE_BUILD=$(BUILD) tests/run
+	$(MAKE) SANITIZE=1 build-asan/sluice $(UNIT_BIN:$(BUILD)/%=build-asan/%) \
+		$(HELPER_BIN:$(BUILD)/%=build-asan/%)
+	SLUICE_BUILDS="$(BUILD) build-asan" tests/run
+
+# One build only (quicker while developing).
+check-one: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)
+	SLUICE_BUILDS=$(BUILD) tests/run
 
 check-unit: $(UNIT_BIN)
-	SLUICE_BUILD=$(BUILD) tests/run --unit-only
+	SLUICE_BUILDS=$(BUILD) tests/run --unit-only
 
 check-asan:
-	$(MAKE) SANITIZE=1 check
+	$(MAKE) SANITIZE=1 check-one
 
 # libFuzzer: one binary, the target picked by SLUICE_FUZZ_TARGET (see fuzz/fuzzer.c).
 FUZZ_BUILD := build-fuzz
