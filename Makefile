@@ -37,7 +37,7 @@ LIB_OBJ    := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
+.PHONY: all lint check check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
         format-check man
 
 all: $(BUILD)/sluice
@@ -98,6 +98,12 @@ bench: $(BUILD)/sluice
 
 demo: $(BUILD)/sluice
 	SLUICE_BUILD=$(BUILD) tools/demo
+
+# cppcheck over src/; findings looked at and judged wrong are listed, with why, in
+# .cppcheck-suppressions.
+lint:
+	cppcheck --enable=warning,style,performance,portability --std=c11 -Isrc --quiet \
+		--inline-suppr --suppressions-list=.cppcheck-suppressions --error-exitcode=1 src/
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c fuzz/*.c

@@ -15,9 +15,7 @@
 static const struct fuzz_target {
 	const char *name;
 	int (*run)(const uint8_t *data, size_t size);
-} targets[] = {
-	FUZZ_TARGET_TABLE
-};
+} targets[] = {FUZZ_TARGET_TABLE};
 
 static int (*chosen)(const uint8_t *data, size_t size);
 

@@ -24,8 +24,8 @@ int channel_send(int sock, const struct channel_msg *msg, const int *fds, size_t
 		char buf[CMSG_SPACE(sizeof(int) * CHANNEL_MAX_FDS)];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = sizeof(*msg) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {.iov_base = (void *)msg, .iov_len = sizeof(*msg)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
 	if (n_fds > CHANNEL_MAX_FDS)
@@ -53,9 +53,9 @@ int channel_send(int sock, const struct channel_msg *msg, const int *fds, size_t
 int channel_send_error(int sock, const struct sl_err *err)
 {
 	struct channel_msg msg = {
-		.type = CHANNEL_SETUP_FAILED,
-		.errnum = err->errnum,
-		.exit_code = err->exit_code,
+	    .type = CHANNEL_SETUP_FAILED,
+	    .errnum = err->errnum,
+	    .exit_code = err->exit_code,
 	};
 
 	memcpy(msg.text, err->msg, sizeof(msg.text));
@@ -77,12 +77,12 @@ int channel_recv(int sock, struct channel_msg *msg, int *fds, size_t *n_fds)
 		char buf[CMSG_SPACE(sizeof(int) * CHANNEL_MAX_FDS)];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(*msg) };
+	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
 	struct msghdr mh = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
+	    .msg_iov = &iov,
+	    .msg_iovlen = 1,
+	    .msg_control = control.buf,
+	    .msg_controllen = sizeof(control.buf),
 	};
 	struct cmsghdr *cmsg;
 	ssize_t n;

@@ -18,11 +18,11 @@
 #define CHANNEL_MAX_FDS 16
 
 enum channel_msg_type {
-	CHANNEL_READY = 1,	    /* sandbox set up; fds: the listeners, if any */
-	CHANNEL_SETUP_FAILED,	    /* text, errnum, exit_code: a struct sl_err */
-	CHANNEL_EXEC_FAILED,	    /* errnum: why execvp() failed; text: the program name */
-	CHANNEL_PROGRAM_STOPPED,    /* value: the signal that stopped the program */
-	CHANNEL_PROGRAM_EXITED,	    /* value: the program's wait status */
+	CHANNEL_READY = 1,	 /* sandbox set up; fds: the listeners, if any */
+	CHANNEL_SETUP_FAILED,	 /* text, errnum, exit_code: a struct sl_err */
+	CHANNEL_EXEC_FAILED,	 /* errnum: why execvp() failed; text: the program name */
+	CHANNEL_PROGRAM_STOPPED, /* value: the signal that stopped the program */
+	CHANNEL_PROGRAM_EXITED,	 /* value: the program's wait status */
 };
 
 struct channel_msg {

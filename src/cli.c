@@ -12,44 +12,44 @@
 #include "cli.h"
 
 static const char main_help[] =
-	"Usage: sluice [-v|-q] COMMAND [OPTIONS] [-- PROGRAM [ARGS...]]\n"
-	"\n"
-	"Run a program in its own namespaces, with all of its network traffic under sluice's control.\n"
-	"\n"
-	"Commands:\n"
-	"  run       run PROGRAM in a new sandbox (see 'sluice run --help')\n"
-	"  help      show this help\n"
-	"\n"
-	"Options:\n"
-	"  -v, --verbose   show each setup step (-vv: more)\n"
-	"  -q, --quiet     print nothing but a fatal error\n"
-	"  -h, --help      show this help\n"
-	"  -V, --version   show the version\n"
-	"\n"
-	"Exit status of 'run': the program's own, 128+N if a signal N killed it,\n"
-	"125 if sluice failed, 126 if PROGRAM cannot be executed, 127 if it was not found.\n"
-	"See sluice(1) for more.\n";
+    "Usage: sluice [-v|-q] COMMAND [OPTIONS] [-- PROGRAM [ARGS...]]\n"
+    "\n"
+    "Run a program in its own namespaces, with all of its network traffic under sluice's control.\n"
+    "\n"
+    "Commands:\n"
+    "  run       run PROGRAM in a new sandbox (see 'sluice run --help')\n"
+    "  help      show this help\n"
+    "\n"
+    "Options:\n"
+    "  -v, --verbose   show each setup step (-vv: more)\n"
+    "  -q, --quiet     print nothing but a fatal error\n"
+    "  -h, --help      show this help\n"
+    "  -V, --version   show the version\n"
+    "\n"
+    "Exit status of 'run': the program's own, 128+N if a signal N killed it,\n"
+    "125 if sluice failed, 126 if PROGRAM cannot be executed, 127 if it was not found.\n"
+    "See sluice(1) for more.\n";
 
 static const char run_help[] =
-	"Usage: sluice run [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	"\n"
-	"Start PROGRAM as an unprivileged process in new user (when not root), network, mount,\n"
-	"pid, uts and ipc namespaces. Its environment, working directory and terminal are kept.\n"
-	"\n"
-	"Options:\n"
-	"  --net none          network: only loopback inside (the default for now)\n"
-	"  --hostname NAME     host name inside the sandbox (default: sluice)\n"
-	"  -r, --map-root      rootless: appear as uid 0 / gid 0 inside (without real privileges)\n"
-	"  --pass-fd N         let PROGRAM inherit file descriptor N (repeatable); all other\n"
-	"                      descriptors but 0, 1 and 2 are closed\n"
-	"  -v, --verbose       show each setup step\n"
-	"  -q, --quiet         print nothing but a fatal error\n"
-	"  -h, --help          show this help\n"
-	"\n"
-	"Examples:\n"
-	"  sluice run -- bash\n"
-	"  sluice run --hostname box -- hostname\n"
-	"  echo hi | sluice run -- cat\n";
+    "Usage: sluice run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+    "\n"
+    "Start PROGRAM as an unprivileged process in new user (when not root), network, mount,\n"
+    "pid, uts and ipc namespaces. Its environment, working directory and terminal are kept.\n"
+    "\n"
+    "Options:\n"
+    "  --net none          network: only loopback inside (the default for now)\n"
+    "  --hostname NAME     host name inside the sandbox (default: sluice)\n"
+    "  -r, --map-root      rootless: appear as uid 0 / gid 0 inside (without real privileges)\n"
+    "  --pass-fd N         let PROGRAM inherit file descriptor N (repeatable); all other\n"
+    "                      descriptors but 0, 1 and 2 are closed\n"
+    "  -v, --verbose       show each setup step\n"
+    "  -q, --quiet         print nothing but a fatal error\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "Examples:\n"
+    "  sluice run -- bash\n"
+    "  sluice run --hostname box -- hostname\n"
+    "  echo hi | sluice run -- cat\n";
 
 const char *cli_main_help(void)
 {
@@ -165,10 +165,11 @@ static int parse_run(int argc, char *const argv[], int i, struct cli *cli, struc
 			if (option_value(argc, argv, &i, inline_value, &value, err))
 				return -1;
 			if (strcmp(value, "none"))
-				return sl_err_set(err, 0,
-						  "--net %s: unknown network mode; this version knows "
-						  "only 'none'",
-						  value);
+				return sl_err_set(
+				    err, 0,
+				    "--net %s: unknown network mode; this version knows "
+				    "only 'none'",
+				    value);
 			run->net = NET_NONE;
 		} else if (option_is(arg, "--hostname", &inline_value)) {
 			if (option_value(argc, argv, &i, inline_value, &value, err))
@@ -185,16 +186,16 @@ static int parse_run(int argc, char *const argv[], int i, struct cli *cli, struc
 			if (option_value(argc, argv, &i, inline_value, &value, err))
 				return -1;
 			if (parse_fd(value, &fd))
-				return sl_err_set(err, 0,
-						  "--pass-fd '%s': expected a file descriptor number",
-						  value);
+				return sl_err_set(
+				    err, 0, "--pass-fd '%s': expected a file descriptor number",
+				    value);
 			if (run->n_pass_fds == CLI_MAX_PASS_FDS)
 				return sl_err_set(err, 0, "--pass-fd: at most %d descriptors",
 						  CLI_MAX_PASS_FDS);
 			run->pass_fds[run->n_pass_fds++] = fd;
 		} else {
-			return sl_err_set(err, 0, "run: unknown option '%s'; see 'sluice run --help'",
-					  arg);
+			return sl_err_set(err, 0,
+					  "run: unknown option '%s'; see 'sluice run --help'", arg);
 		}
 	}
 	if (i >= argc)
@@ -237,5 +238,6 @@ int cli_parse(int argc, char *const argv[], struct cli *cli, struct sl_err *err)
 			return sl_err_set(err, 0, "unknown option '%s'; see 'sluice --help'", arg);
 		return sl_err_set(err, 0, "unknown command '%s'; see 'sluice --help'", arg);
 	}
-	return sl_err_set(err, 0, "no command given; try 'sluice run -- PROGRAM' or 'sluice --help'");
+	return sl_err_set(err, 0,
+			  "no command given; try 'sluice run -- PROGRAM' or 'sluice --help'");
 }

@@ -20,9 +20,9 @@
 
 enum cli_command {
 	CLI_NONE,
-	CLI_HELP,	/* sluice --help, or sluice help */
-	CLI_VERSION,	/* sluice --version */
-	CLI_RUN_HELP,	/* sluice run --help */
+	CLI_HELP,     /* sluice --help, or sluice help */
+	CLI_VERSION,  /* sluice --version */
+	CLI_RUN_HELP, /* sluice run --help */
 	CLI_RUN,
 };
 

@@ -13,8 +13,8 @@
 
 enum epoll_type {
 	EPOLL_TYPE_NONE = 0,
-	EPOLL_TYPE_SIGNAL,	/* the supervisor's signalfd */
-	EPOLL_TYPE_CHANNEL,	/* messages from the sandbox (channel.h) */
+	EPOLL_TYPE_SIGNAL,	 /* the supervisor's signalfd */
+	EPOLL_TYPE_CHANNEL,	 /* messages from the sandbox (channel.h) */
 	EPOLL_TYPE_SANDBOX_EXIT, /* pidfd of the sandbox init */
 	EPOLL_TYPE_COUNT
 };
@@ -30,7 +30,7 @@ union epoll_ref {
 
 static inline uint64_t epoll_ref_make(enum epoll_type type, int fd, uint32_t index)
 {
-	union epoll_ref ref = { .type = type, .index = index, .fd = fd };
+	union epoll_ref ref = {.type = type, .index = index, .fd = fd};
 
 	return ref.u64;
 }

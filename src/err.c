@@ -37,8 +37,8 @@ int sl_err_set(struct sl_err *err, int errnum, const char *fmt, ...)
 		const char *hint = strstr(what, "; ");
 		int head = hint ? (int)(hint - what) : (int)strlen(what);
 
-		if (snprintf(err->msg, sizeof(err->msg), "%.*s: %s%s", head, what,
-			     strerror(errnum), hint ? hint : "") >= (int)sizeof(err->msg))
+		if (snprintf(err->msg, sizeof(err->msg), "%.*s: %s%s", head, what, strerror(errnum),
+			     hint ? hint : "") >= (int)sizeof(err->msg))
 			err->msg[sizeof(err->msg) - 1] = '\0';
 	} else {
 		snprintf(err->msg, sizeof(err->msg), "%s", what);

@@ -16,7 +16,7 @@
 
 /* Exit codes of `sluice run`, following env(1), docker and podman. */
 enum sl_exit {
-	SL_EXIT_FAILURE = 125,	 /* sluice itself failed */
+	SL_EXIT_FAILURE = 125,	   /* sluice itself failed */
 	SL_EXIT_CANNOT_EXEC = 126, /* command found but cannot be executed */
 	SL_EXIT_NOT_FOUND = 127,   /* command not found */
 	SL_EXIT_SIGNAL_BASE = 128, /* program killed by signal N: 128 + N */
@@ -25,8 +25,8 @@ enum sl_exit {
 #define SL_ERR_MSG_MAX 768
 
 struct sl_err {
-	int errnum;	/* errno that caused it, 0 if none */
-	int exit_code;	/* what `sluice` exits with; SL_EXIT_FAILURE unless set */
+	int errnum;    /* errno that caused it, 0 if none */
+	int exit_code; /* what `sluice` exits with; SL_EXIT_FAILURE unless set */
 	char msg[SL_ERR_MSG_MAX];
 };
 
@@ -39,7 +39,7 @@ struct sl_err {
  * Return: -errnum if errnum > 0, else -1, so callers can `return sl_err_set(...)`.
  */
 int sl_err_set(struct sl_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /**
  * sl_err_wrap() - prefix an already filled error with the caller's context

@@ -30,10 +30,11 @@ int mounts_isolate(struct sl_err *err)
 int mounts_fresh_proc(struct sl_err *err)
 {
 	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
-		return sl_err_set(err, errno,
-				  "cannot mount a new /proc for the sandbox's pid namespace; the "
-				  "kernel refuses this when parts of the host's /proc are hidden by "
-				  "other mounts (as inside many containers)");
+		return sl_err_set(
+		    err, errno,
+		    "cannot mount a new /proc for the sandbox's pid namespace; the "
+		    "kernel refuses this when parts of the host's /proc are hidden by "
+		    "other mounts (as inside many containers)");
 	return 0;
 }
 

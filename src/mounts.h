@@ -21,9 +21,9 @@ int mounts_isolate(struct sl_err *err);
 int mounts_fresh_proc(struct sl_err *err);
 
 struct etc_file {
-	const char *path;     /* e.g. "/etc/resolv.conf" */
+	const char *path; /* e.g. "/etc/resolv.conf" */
 	const char *contents;
-	int required;	      /* 0: a missing target is a warning, not an error */
+	int required; /* 0: a missing target is a warning, not an error */
 };
 
 /**

@@ -54,7 +54,8 @@ static const char *extended_ack_text(const struct nlmsghdr *nlh)
 		return NULL;
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		offset += e->msg.nlmsg_len - sizeof(e->msg);
-	mnl_attr_for_each(attr, nlh, offset) {
+	mnl_attr_for_each(attr, nlh, offset)
+	{
 		if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
 		    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 			return mnl_attr_get_str(attr);
@@ -68,7 +69,6 @@ static int netlink_transact(struct netlink *nl, struct nlmsghdr *nlh, const char
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	unsigned int seq = ++nl->seq;
-	ssize_t n;
 
 	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	nlh->nlmsg_seq = seq;
@@ -77,6 +77,7 @@ static int netlink_transact(struct netlink *nl, struct nlmsghdr *nlh, const char
 
 	for (;;) {
 		const struct nlmsghdr *reply;
+		ssize_t n;
 		int len;
 
 		n = mnl_socket_recvfrom(nl->socket, buf, sizeof(buf));

@@ -29,7 +29,8 @@ int privileges_drop_all(struct sl_err *err)
 	last = (int)cap_max_bits() - 1;
 	for (cap = 0; cap <= last; cap++) {
 		if (cap_drop_bound(cap) && errno != EINVAL)
-			return sl_err_set(err, errno, "cannot drop capability %d from the bounding set",
+			return sl_err_set(err, errno,
+					  "cannot drop capability %d from the bounding set",
 					  (int)cap);
 	}
 	if (cap_reset_ambient())

@@ -34,10 +34,11 @@ int program_exec_error(char *buf, size_t cap, const char *name, int errnum)
 	if ((errnum == ENOENT || errnum == ENOTDIR) && !strchr(name, '/'))
 		n = snprintf(buf, cap, "%s: command not found", name);
 	else if (errnum == EACCES)
-		n = snprintf(buf, cap, "%s: permission denied (not executable, or on a noexec mount)",
-			     name);
+		n = snprintf(buf, cap,
+			     "%s: permission denied (not executable, or on a noexec mount)", name);
 	else if (errnum == ENOEXEC)
-		n = snprintf(buf, cap, "%s: cannot execute: not a program this system can run", name);
+		n = snprintf(buf, cap, "%s: cannot execute: not a program this system can run",
+			     name);
 	else
 		n = snprintf(buf, cap, "%s: cannot execute: %s", name, strerror(errnum));
 	return n < 0 ? 0 : n;
@@ -97,7 +98,7 @@ static int keep_only_intended_fds(const struct sandbox_config *config, struct sl
 void program_exec(const struct sandbox_config *config)
 {
 	const struct run_options *run = config->run;
-	struct channel_msg msg = { .type = CHANNEL_EXEC_FAILED };
+	struct channel_msg msg = {.type = CHANNEL_EXEC_FAILED};
 	struct sl_err err;
 	int errnum;
 

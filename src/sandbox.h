@@ -17,14 +17,14 @@
 
 struct sandbox_config {
 	const struct run_options *run;
-	bool userns;		   /* a new user namespace was made (rootless) */
+	bool userns; /* a new user namespace was made (rootless) */
 	uid_t outer_uid;
 	gid_t outer_gid;
-	int channel;		   /* the sandbox's end of the channel (channel.h) */
-	int supervisor_channel;	   /* the supervisor's end: the sandbox closes its copy */
-	int tty_fd;		   /* controlling terminal, -1 if none */
-	bool tty_foreground;	   /* hand the terminal's foreground to the program */
-	bool std_was_closed[3];	   /* fd 0/1/2 were closed when sluice started */
+	int channel;		/* the sandbox's end of the channel (channel.h) */
+	int supervisor_channel; /* the supervisor's end: the sandbox closes its copy */
+	int tty_fd;		/* controlling terminal, -1 if none */
+	bool tty_foreground;	/* hand the terminal's foreground to the program */
+	bool std_was_closed[3]; /* fd 0/1/2 were closed when sluice started */
 	struct signal_state original_signals;
 };
 

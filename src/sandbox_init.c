@@ -38,12 +38,12 @@
 #include "userns.h"
 
 static const char resolv_conf_no_network[] =
-	"# written by sluice: this sandbox has no network (--net none)\n"
-	"options timeout:1 attempts:1\n";
+    "# written by sluice: this sandbox has no network (--net none)\n"
+    "options timeout:1 attempts:1\n";
 
 static int supervisor_still_there(const struct sandbox_config *config, struct sl_err *err)
 {
-	struct pollfd pfd = { .fd = config->channel, .events = POLLIN };
+	struct pollfd pfd = {.fd = config->channel, .events = POLLIN};
 
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)))
 		return sl_err_set(err, 0, "sluice's supervisor is gone");
@@ -69,8 +69,8 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 {
 	char hosts[512];
 	struct etc_file files[] = {
-		{ "/etc/resolv.conf", resolv_conf_no_network, 0 },
-		{ "/etc/hosts", hosts, 0 },
+	    {"/etc/resolv.conf", resolv_conf_no_network, 0},
+	    {"/etc/hosts", hosts, 0},
 	};
 	int ret;
 
@@ -141,7 +141,7 @@ static int exit_code_of(int status)
 /* Reap every child that has changed state; returns only if the program is still there. */
 static void reap_children(const struct sandbox_config *config, pid_t program)
 {
-	struct channel_msg msg = { 0 };
+	struct channel_msg msg = {0};
 	int status;
 	pid_t pid;
 
@@ -163,7 +163,7 @@ static void reap_children(const struct sandbox_config *config, pid_t program)
 
 void sandbox_init_main(const struct sandbox_config *config)
 {
-	struct channel_msg ready = { .type = CHANNEL_READY };
+	struct channel_msg ready = {.type = CHANNEL_READY};
 	sigset_t forwarded;
 	struct sl_err err;
 	int signal_fd;
@@ -196,7 +196,7 @@ void sandbox_init_main(const struct sandbox_config *config)
 
 	for (;;) {
 		struct signalfd_siginfo si;
-		struct pollfd pfd = { .fd = signal_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = signal_fd, .events = POLLIN};
 		ssize_t n;
 
 		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)

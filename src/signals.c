@@ -12,7 +12,7 @@
 
 /* What a terminal, a shell or a service manager sends that a program expects to receive. */
 static const int forwarded[] = {
-	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
+    SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
 };
 
 void signals_forwarded(sigset_t *set)
@@ -40,7 +40,7 @@ void signals_save_original(struct signal_state *state)
 
 void signals_restore_original(const struct signal_state *state)
 {
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	int sig;
 
 	sigemptyset(&sa.sa_mask);

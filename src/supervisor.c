@@ -40,8 +40,8 @@ struct supervisor {
 
 	bool init_gone;
 	bool program_exited;
-	int program_status;	 /* wait status, valid when program_exited */
-	int exec_errnum;	 /* non-zero when the program could not be exec'd */
+	int program_status; /* wait status, valid when program_exited */
+	int exec_errnum;    /* non-zero when the program could not be exec'd */
 	char exec_name[SL_ERR_MSG_MAX];
 	bool setup_failed;
 	struct sl_err setup_err; /* what the sandbox reported */
@@ -90,9 +90,9 @@ static int check_pass_fds(const struct run_options *run, struct sl_err *err)
 
 static int clone_sandbox(struct supervisor *sv, struct sl_err *err)
 {
-	uint64_t flags = CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
-			 CLONE_PIDFD;
-	struct clone_args args = { 0 };
+	uint64_t flags =
+	    CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_PIDFD;
+	struct clone_args args = {0};
 	int pidfd = -1;
 	pid_t pid;
 
@@ -130,7 +130,7 @@ static int clone_sandbox(struct supervisor *sv, struct sl_err *err)
 
 static int watch(struct supervisor *sv, enum epoll_type type, int fd, struct sl_err *err)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = epoll_ref_make(type, fd, 0) };
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = epoll_ref_make(type, fd, 0)};
 
 	if (epoll_ctl(sv->epoll_fd, EPOLL_CTL_ADD, fd, &ev))
 		return sl_err_set(err, errno, "cannot watch fd %d", fd);
@@ -223,7 +223,7 @@ static bool drain_channel(struct supervisor *sv)
 
 static void on_init_exit(struct supervisor *sv)
 {
-	siginfo_t info = { 0 };
+	siginfo_t info = {0};
 
 	if (waitid((idtype_t)P_PIDFD, (id_t)sv->init_pidfd, &info, WEXITED | WNOHANG))
 		return;
@@ -254,7 +254,7 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 			return sl_err_set(err, errno, "the supervisor's event loop failed");
 		}
 		for (i = 0; i < n; i++) {
-			union epoll_ref ref = { .u64 = events[i].data.u64 };
+			union epoll_ref ref = {.u64 = events[i].data.u64};
 
 			switch (ref.type) {
 			case EPOLL_TYPE_SIGNAL:
@@ -290,7 +290,8 @@ static int exit_status(struct supervisor *sv, struct sl_err *err)
 		return -sv->exec_errnum;
 	}
 	if (!sv->program_exited)
-		return sl_err_set(err, 0, "the sandbox ended without telling how the program ended");
+		return sl_err_set(err, 0,
+				  "the sandbox ended without telling how the program ended");
 	if (WIFSIGNALED(status))
 		return SL_EXIT_SIGNAL_BASE + WTERMSIG(status);
 	return WEXITSTATUS(status);
@@ -312,7 +313,10 @@ static void supervisor_close(struct supervisor *sv)
 int supervisor_run(const struct run_options *run, struct sl_err *err)
 {
 	struct supervisor sv = {
-		.epoll_fd = -1, .signal_fd = -1, .channel = -1, .init_pidfd = -1,
+	    .epoll_fd = -1,
+	    .signal_fd = -1,
+	    .channel = -1,
+	    .init_pidfd = -1,
 	};
 	sigset_t forwarded;
 	int channel[2];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * syscall_filter.c - builds and loads the program's seccomp filter with libseccomp.  Owns the list of
- * refused calls; does not drop capabilities.
+ * syscall_filter.c - builds and loads the program's seccomp filter with libseccomp.  Owns the list
+ * of refused calls; does not drop capabilities.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 int syscall_filter_install(struct sl_err *err)
 {
 	/* The ioctl number is an int: compare the low 32 bits only, as the kernel does. */
-	static const unsigned long refused_ioctls[] = { TIOCSTI, TIOCLINUX };
+	static const unsigned long refused_ioctls[] = {TIOCSTI, TIOCLINUX};
 	scmp_filter_ctx ctx;
 	size_t i;
 	int ret;

@@ -17,11 +17,11 @@
 #include <termios.h>
 
 struct terminal {
-	int fd;			/* /dev/tty, O_CLOEXEC; -1 without a controlling terminal */
-	bool foreground;	/* sluice's process group was the foreground one at start */
+	int fd;		 /* /dev/tty, O_CLOEXEC; -1 without a controlling terminal */
+	bool foreground; /* sluice's process group was the foreground one at start */
 	bool have_settings;
 	struct termios settings; /* as found at start */
-	pid_t program_pgrp;	/* foreground group taken back when the program stopped */
+	pid_t program_pgrp;	 /* foreground group taken back when the program stopped */
 };
 
 /* terminal_open() - find the controlling terminal, if any, and remember its state. */

@@ -39,8 +39,7 @@ static int write_proc_file(const char *path, const char *text)
 	return (size_t)n == len ? 0 : -EIO;
 }
 
-int userns_write_maps(enum cli_id_map id_map, uid_t outer_uid, gid_t outer_gid,
-		      struct sl_err *err)
+int userns_write_maps(enum cli_id_map id_map, uid_t outer_uid, gid_t outer_gid, struct sl_err *err)
 {
 	struct userns_settings settings;
 	char line[64];
@@ -62,7 +61,8 @@ int userns_write_maps(enum cli_id_map id_map, uid_t outer_uid, gid_t outer_gid,
 
 fail_setgroups:
 	userns_read_settings(&settings);
-	return sl_err_set(err, -ret, "cannot write /proc/self/setgroups in the new user namespace; %s",
+	return sl_err_set(err, -ret,
+			  "cannot write /proc/self/setgroups in the new user namespace; %s",
 			  userns_diagnose(&settings, -ret));
 fail_uid:
 	userns_read_settings(&settings);
@@ -92,10 +92,11 @@ static long read_long(const char *path)
 
 void userns_read_settings(struct userns_settings *settings)
 {
-	settings->unprivileged_userns_clone = read_long("/proc/sys/kernel/unprivileged_userns_clone");
+	settings->unprivileged_userns_clone =
+	    read_long("/proc/sys/kernel/unprivileged_userns_clone");
 	settings->max_user_namespaces = read_long("/proc/sys/user/max_user_namespaces");
 	settings->apparmor_restrict_unprivileged_userns =
-		read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
+	    read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
 }
 
 const char *userns_diagnose(const struct userns_settings *s, int errnum)
@@ -112,7 +113,8 @@ const char *userns_diagnose(const struct userns_settings *s, int errnum)
 	if (s->apparmor_restrict_unprivileged_userns == 1)
 		return "AppArmor restricts unprivileged user namespaces "
 		       "(kernel.apparmor_restrict_unprivileged_userns=1); install an AppArmor "
-		       "profile for sluice that allows 'userns', or set that sysctl to 0 (as root), "
+		       "profile for sluice that allows 'userns', or set that sysctl to 0 (as "
+		       "root), "
 		       "or run sluice as root";
 	if (errnum == ENOSPC || errnum == EUSERS)
 		return "the limit of user namespaces is reached (user.max_user_namespaces, or 32 "

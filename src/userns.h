@@ -25,13 +25,12 @@ int userns_map_line(char *buf, size_t cap, enum cli_id_map id_map, unsigned int 
  * in the new namespace.
  * Return: 0, or negative errno with @err filled (and diagnosed).
  */
-int userns_write_maps(enum cli_id_map id_map, uid_t outer_uid, gid_t outer_gid,
-		      struct sl_err *err);
+int userns_write_maps(enum cli_id_map id_map, uid_t outer_uid, gid_t outer_gid, struct sl_err *err);
 
 /* What the host says about unprivileged user namespaces; -1 where the file does not exist. */
 struct userns_settings {
-	long unprivileged_userns_clone;		   /* kernel.unprivileged_userns_clone (Debian) */
-	long max_user_namespaces;		   /* user.max_user_namespaces */
+	long unprivileged_userns_clone;		    /* kernel.unprivileged_userns_clone (Debian) */
+	long max_user_namespaces;		    /* user.max_user_namespaces */
 	long apparmor_restrict_unprivileged_userns; /* kernel.apparmor_restrict_... (Ubuntu) */
 };
 

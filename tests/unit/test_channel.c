@@ -18,7 +18,7 @@
 
 static void message_round_trip(void **state)
 {
-	struct channel_msg out = { .type = CHANNEL_PROGRAM_EXITED, .value = 42 << 8 }, in;
+	struct channel_msg out = {.type = CHANNEL_PROGRAM_EXITED, .value = 42 << 8}, in;
 	int pair[2], fds[CHANNEL_MAX_FDS];
 	size_t n_fds = 99;
 
@@ -37,7 +37,7 @@ static void message_round_trip(void **state)
 /* A passed fd is the same open file on the other side, and arrives close-on-exec. */
 static void fds_travel_with_the_message(void **state)
 {
-	struct channel_msg out = { .type = CHANNEL_READY }, in;
+	struct channel_msg out = {.type = CHANNEL_READY}, in;
 	int pair[2], pipe_fds[2], fds[CHANNEL_MAX_FDS];
 	struct stat a, b;
 	size_t n_fds = 0;
@@ -66,8 +66,8 @@ static void fds_travel_with_the_message(void **state)
 
 static void too_many_fds_refused(void **state)
 {
-	struct channel_msg out = { .type = CHANNEL_READY };
-	int fds[CHANNEL_MAX_FDS + 1] = { 0 };
+	struct channel_msg out = {.type = CHANNEL_READY};
+	int fds[CHANNEL_MAX_FDS + 1] = {0};
 	int pair[2];
 
 	(void)state;
@@ -95,7 +95,7 @@ static void short_message_is_bad(void **state)
 
 static void error_message_carries_sl_err(void **state)
 {
-	struct sl_err err = { .errnum = EPERM, .exit_code = 125 };
+	struct sl_err err = {.errnum = EPERM, .exit_code = 125};
 	struct channel_msg in;
 	int pair[2], fds[CHANNEL_MAX_FDS];
 	size_t n_fds;
@@ -115,11 +115,11 @@ static void error_message_carries_sl_err(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(message_round_trip),
-		cmocka_unit_test(fds_travel_with_the_message),
-		cmocka_unit_test(too_many_fds_refused),
-		cmocka_unit_test(short_message_is_bad),
-		cmocka_unit_test(error_message_carries_sl_err),
+	    cmocka_unit_test(message_round_trip),
+	    cmocka_unit_test(fds_travel_with_the_message),
+	    cmocka_unit_test(too_many_fds_refused),
+	    cmocka_unit_test(short_message_is_bad),
+	    cmocka_unit_test(error_message_carries_sl_err),
 	};
 
 	return cmocka_run_group_tests_name("channel", tests, NULL, NULL);

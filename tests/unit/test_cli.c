@@ -15,8 +15,8 @@
 
 static void run_with_program_after_double_dash(void **state)
 {
-	char *argv[] = { "sluice", "run", "--hostname", "box", "--", "ls", "-l", NULL };
-	struct sl_err err = { 0 };
+	char *argv[] = {"sluice", "run", "--hostname", "box", "--", "ls", "-l", NULL};
+	struct sl_err err = {0};
 	struct cli cli;
 
 	(void)state;
@@ -32,8 +32,8 @@ static void run_with_program_after_double_dash(void **state)
 
 static void options_end_at_first_non_option(void **state)
 {
-	char *argv[] = { "sluice", "-v", "run", "-q", "--net=none", "env", "--hostname", NULL };
-	struct sl_err err = { 0 };
+	char *argv[] = {"sluice", "-v", "run", "-q", "--net=none", "env", "--hostname", NULL};
+	struct sl_err err = {0};
 	struct cli cli;
 
 	(void)state;
@@ -46,8 +46,8 @@ static void options_end_at_first_non_option(void **state)
 
 static void verbosity_counts(void **state)
 {
-	char *argv[] = { "sluice", "-v", "run", "-v", "true", NULL };
-	struct sl_err err = { 0 };
+	char *argv[] = {"sluice", "-v", "run", "-v", "true", NULL};
+	struct sl_err err = {0};
 	struct cli cli;
 
 	(void)state;
@@ -57,8 +57,8 @@ static void verbosity_counts(void **state)
 
 static void map_root_and_pass_fds(void **state)
 {
-	char *argv[] = { "sluice", "run", "-r", "--pass-fd", "5", "--pass-fd=7", "x", NULL };
-	struct sl_err err = { 0 };
+	char *argv[] = {"sluice", "run", "-r", "--pass-fd", "5", "--pass-fd=7", "x", NULL};
+	struct sl_err err = {0};
 	struct cli cli;
 
 	(void)state;
@@ -71,10 +71,10 @@ static void map_root_and_pass_fds(void **state)
 
 static void help_and_version(void **state)
 {
-	char *help[] = { "sluice", "--help", NULL };
-	char *version[] = { "sluice", "--version", NULL };
-	char *run_help[] = { "sluice", "run", "--net", "none", "--help", NULL };
-	struct sl_err err = { 0 };
+	char *help[] = {"sluice", "--help", NULL};
+	char *version[] = {"sluice", "--version", NULL};
+	char *run_help[] = {"sluice", "run", "--net", "none", "--help", NULL};
+	struct sl_err err = {0};
 	struct cli cli;
 
 	(void)state;
@@ -94,24 +94,24 @@ static void errors_name_the_problem(void **state)
 		char *argv[8];
 		const char *expected;
 	} cases[] = {
-		{ { "sluice", NULL }, "no command given" },
-		{ { "sluice", "frobnicate", NULL }, "unknown command 'frobnicate'" },
-		{ { "sluice", "--frob", NULL }, "unknown option '--frob'" },
-		{ { "sluice", "run", NULL }, "no program given" },
-		{ { "sluice", "run", "--", NULL }, "no program given" },
-		{ { "sluice", "run", "--net", NULL }, "--net needs a value" },
-		{ { "sluice", "run", "--net", "tor", "x", NULL }, "--net tor: unknown network mode" },
-		{ { "sluice", "run", "--hostname", "-bad", "x", NULL }, "--hostname '-bad'" },
-		{ { "sluice", "run", "--hostname", "a b", "x", NULL }, "--hostname 'a b'" },
-		{ { "sluice", "run", "--pass-fd", "x1", "x", NULL }, "--pass-fd 'x1'" },
-		{ { "sluice", "run", "--pass-fd", "-1", "x", NULL }, "--pass-fd '-1'" },
-		{ { "sluice", "run", "--bogus", "x", NULL }, "unknown option '--bogus'" },
+	    {{"sluice", NULL}, "no command given"},
+	    {{"sluice", "frobnicate", NULL}, "unknown command 'frobnicate'"},
+	    {{"sluice", "--frob", NULL}, "unknown option '--frob'"},
+	    {{"sluice", "run", NULL}, "no program given"},
+	    {{"sluice", "run", "--", NULL}, "no program given"},
+	    {{"sluice", "run", "--net", NULL}, "--net needs a value"},
+	    {{"sluice", "run", "--net", "tor", "x", NULL}, "--net tor: unknown network mode"},
+	    {{"sluice", "run", "--hostname", "-bad", "x", NULL}, "--hostname '-bad'"},
+	    {{"sluice", "run", "--hostname", "a b", "x", NULL}, "--hostname 'a b'"},
+	    {{"sluice", "run", "--pass-fd", "x1", "x", NULL}, "--pass-fd 'x1'"},
+	    {{"sluice", "run", "--pass-fd", "-1", "x", NULL}, "--pass-fd '-1'"},
+	    {{"sluice", "run", "--bogus", "x", NULL}, "unknown option '--bogus'"},
 	};
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct sl_err err = { 0 };
+		struct sl_err err = {0};
 		struct cli cli;
 		int argc = 0;
 
@@ -128,8 +128,8 @@ static void errors_name_the_problem(void **state)
 static void hostname_length_limit(void **state)
 {
 	char long_name[CLI_HOSTNAME_MAX + 2];
-	char *argv[] = { "sluice", "run", "--hostname", long_name, "x", NULL };
-	struct sl_err err = { 0 };
+	char *argv[] = {"sluice", "run", "--hostname", long_name, "x", NULL};
+	struct sl_err err = {0};
 	struct cli cli;
 
 	(void)state;
@@ -145,13 +145,13 @@ static void hostname_length_limit(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(run_with_program_after_double_dash),
-		cmocka_unit_test(options_end_at_first_non_option),
-		cmocka_unit_test(verbosity_counts),
-		cmocka_unit_test(map_root_and_pass_fds),
-		cmocka_unit_test(help_and_version),
-		cmocka_unit_test(errors_name_the_problem),
-		cmocka_unit_test(hostname_length_limit),
+	    cmocka_unit_test(run_with_program_after_double_dash),
+	    cmocka_unit_test(options_end_at_first_non_option),
+	    cmocka_unit_test(verbosity_counts),
+	    cmocka_unit_test(map_root_and_pass_fds),
+	    cmocka_unit_test(help_and_version),
+	    cmocka_unit_test(errors_name_the_problem),
+	    cmocka_unit_test(hostname_length_limit),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);

@@ -64,10 +64,10 @@ static void long_messages_are_cut_not_overflowed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(set_puts_errno_text_before_hint),
-		cmocka_unit_test(set_without_errno),
-		cmocka_unit_test(wrap_prefixes_context),
-		cmocka_unit_test(long_messages_are_cut_not_overflowed),
+	    cmocka_unit_test(set_puts_errno_text_before_hint),
+	    cmocka_unit_test(set_without_errno),
+	    cmocka_unit_test(wrap_prefixes_context),
+	    cmocka_unit_test(long_messages_are_cut_not_overflowed),
 	};
 
 	return cmocka_run_group_tests_name("err", tests, NULL, NULL);

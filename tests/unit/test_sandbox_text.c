@@ -28,14 +28,14 @@ static void map_lines(void **state)
 
 static void diagnosis_names_the_setting(void **state)
 {
-	struct userns_settings debian_off = { 0, 15000, -1 };
-	struct userns_settings max_zero = { -1, 0, -1 };
-	struct userns_settings apparmor = { -1, 15000, 1 };
-	struct userns_settings fine = { 1, 15000, 0 };
+	struct userns_settings debian_off = {0, 15000, -1};
+	struct userns_settings max_zero = {-1, 0, -1};
+	struct userns_settings apparmor = {-1, 15000, 1};
+	struct userns_settings fine = {1, 15000, 0};
 
 	(void)state;
-	assert_non_null(strstr(userns_diagnose(&debian_off, EPERM),
-			       "kernel.unprivileged_userns_clone"));
+	assert_non_null(
+	    strstr(userns_diagnose(&debian_off, EPERM), "kernel.unprivileged_userns_clone"));
 	assert_non_null(strstr(userns_diagnose(&max_zero, ENOSPC), "user.max_user_namespaces=0"));
 	assert_non_null(strstr(userns_diagnose(&apparmor, EACCES), "AppArmor"));
 	assert_non_null(strstr(userns_diagnose(&fine, ENOSPC), "limit"));
@@ -74,10 +74,10 @@ static void exec_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(map_lines),
-		cmocka_unit_test(diagnosis_names_the_setting),
-		cmocka_unit_test(hosts_file_has_hostname_and_localhost),
-		cmocka_unit_test(exec_errors),
+	    cmocka_unit_test(map_lines),
+	    cmocka_unit_test(diagnosis_names_the_setting),
+	    cmocka_unit_test(hosts_file_has_hostname_and_localhost),
+	    cmocka_unit_test(exec_errors),
 	};
 
 	return cmocka_run_group_tests_name("sandbox_text", tests, NULL, NULL);
