@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -62,7 +63,7 @@ const char *cli_run_help(void)
 }
 
 /* Is @arg the option @name, alone ("--net") or with a value ("--net=none")? */
-static bool option_is(const char *arg, const char *name, const char **inline_value)
+static bool option_is(char *arg, const char *name, char **inline_value)
 {
 	size_t n = strlen(name);
 
@@ -80,8 +81,8 @@ static bool option_is(const char *arg, const char *name, const char **inline_val
 }
 
 /* The value of an option that takes one: inline ("--x=v") or the next argument. */
-static int option_value(int argc, char *const argv[], int *i, const char *inline_value,
-			const char **value, struct sl_err *err)
+static int option_value(int argc, char *argv[], int *i, char *inline_value, char **value,
+			struct sl_err *err)
 {
 	if (inline_value) {
 		*value = inline_value;
@@ -140,12 +141,89 @@ static bool parse_verbosity(const char *arg, enum log_level *level)
 	return false;
 }
 
-static int parse_run(int argc, char *const argv[], int i, struct cli *cli, struct sl_err *err)
+static int parse_via(struct run_options *run, char *text, bool *saw_direct, struct sl_err *err)
+{
+	struct hop_spec hop;
+
+	if (hop_url_parse(text, &hop, err))
+		return sl_err_wrap(err, "--via");
+	if (hop.kind == HOP_DIRECT) {
+		*saw_direct = true;
+		return 0;
+	}
+	if (run->n_hops == CLI_MAX_HOPS)
+		return sl_err_set(err, 0, "--via: at most %d hops", CLI_MAX_HOPS);
+	run->via_text[run->n_hops] = text;
+	run->hops[run->n_hops++] = hop;
+	explicit_bzero(&hop, sizeof(hop));
+	return 0;
+}
+
+static int parse_dns(struct run_options *run, const char *value, struct sl_err *err)
+{
+	if (!strcmp(value, "fakeip")) {
+		run->dns = DNS_FAKEIP;
+	} else if (!strcmp(value, "none")) {
+		run->dns = DNS_NONE;
+	} else if (!strcmp(value, "forward")) {
+		run->dns = DNS_FORWARD;
+	} else if (!strncmp(value, "forward=", 8) && value[8] &&
+		   strlen(value + 8) < sizeof(run->dns_forward_to)) {
+		run->dns = DNS_FORWARD;
+		strcpy(run->dns_forward_to, value + 8);
+	} else {
+		return sl_err_set(
+		    err, 0, "--dns %s: expected fakeip, forward, forward=ADDR or none", value);
+	}
+	return 0;
+}
+
+bool cli_has_proxy(const struct run_options *run)
+{
+	return run->n_hops > 0;
+}
+
+/* Defaults that depend on the hops, and combinations that make no sense. */
+static int finish_run(struct run_options *run, bool net_none, bool saw_direct, bool dns_given,
+		      bool udp_given, struct sl_err *err)
+{
+	if (net_none) {
+		if (run->n_hops || saw_direct)
+			return sl_err_set(err, 0, "--net none and --via exclude each other");
+		run->net = NET_NONE;
+		return 0;
+	}
+	run->net = NET_RELAY;
+	if (saw_direct && run->n_hops)
+		return sl_err_set(err, 0,
+				  "--via direct cannot be chained with proxy hops; leave it out");
+	if (!dns_given)
+		run->dns = cli_has_proxy(run) ? DNS_FAKEIP : DNS_FORWARD;
+	if (!udp_given)
+		run->udp = cli_has_proxy(run) ? UDP_BLOCK : UDP_DIRECT;
+	if (run->dns == DNS_FAKEIP && !cli_has_proxy(run))
+		return sl_err_set(err, 0,
+				  "--dns fakeip needs a proxy hop to resolve the names; with a "
+				  "direct uplink use --dns forward");
+	if (run->udp == UDP_PROXY) {
+		if (!cli_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
+			return sl_err_set(err, 0,
+					  "--udp proxy: the chain cannot carry UDP: its last hop "
+					  "must be a socks5 proxy");
+		return sl_err_set(err, 0,
+				  "--udp proxy (SOCKS5 UDP ASSOCIATE) is not implemented yet; use "
+				  "--udp block");
+	}
+	return 0;
+}
+
+static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_err *err)
 {
 	struct run_options *run = &cli->run;
+	bool net_none = false, saw_direct = false, dns_given = false, udp_given = false;
 
 	for (; i < argc; i++) {
-		const char *arg = argv[i], *inline_value = NULL, *value = NULL;
+		char *arg = argv[i], *inline_value = NULL, *value = NULL;
 
 		if (!strcmp(arg, "--")) {
 			i++;
@@ -167,10 +245,43 @@ static int parse_run(int argc, char *const argv[], int i, struct cli *cli, struc
 			if (strcmp(value, "none"))
 				return sl_err_set(
 				    err, 0,
-				    "--net %s: unknown network mode; this version knows "
-				    "only 'none'",
+				    "--net %s: unknown network mode; expected 'none' (for "
+				    "hops, use --via)",
 				    value);
-			run->net = NET_NONE;
+			net_none = true;
+		} else if (option_is(arg, "--via", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (parse_via(run, value, &saw_direct, err))
+				return -1;
+		} else if (option_is(arg, "--dns", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (parse_dns(run, value, err))
+				return -1;
+			dns_given = true;
+		} else if (option_is(arg, "--udp", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (!strcmp(value, "block"))
+				run->udp = UDP_BLOCK;
+			else if (!strcmp(value, "direct"))
+				run->udp = UDP_DIRECT;
+			else if (!strcmp(value, "proxy"))
+				run->udp = UDP_PROXY;
+			else
+				return sl_err_set(
+				    err, 0, "--udp %s: expected block, direct or proxy", value);
+			udp_given = true;
+		} else if (option_is(arg, "--ipv6", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (!strcmp(value, "on"))
+				run->ipv6 = true;
+			else if (!strcmp(value, "off"))
+				run->ipv6 = false;
+			else
+				return sl_err_set(err, 0, "--ipv6 %s: expected on or off", value);
 		} else if (option_is(arg, "--hostname", &inline_value)) {
 			if (option_value(argc, argv, &i, inline_value, &value, err))
 				return -1;
@@ -203,17 +314,66 @@ static int parse_run(int argc, char *const argv[], int i, struct cli *cli, struc
 				  "run: no program given; usage: sluice run [OPTIONS] -- PROGRAM "
 				  "[ARGS...]");
 	run->argv = &argv[i];
+	return finish_run(run, net_none, saw_direct, dns_given, udp_given, err);
+}
+
+int cli_apply_environment(struct cli *cli, struct sl_err *err)
+{
+	struct run_options *run = &cli->run;
+	size_t i;
+
+	for (i = 0; i < run->n_hops; i++) {
+		struct hop_spec *hop = &run->hops[i];
+		char name[32];
+		const char *value;
+		int ret;
+
+		if (!hop->password_from_env_needed)
+			continue;
+		snprintf(name, sizeof(name), "SLUICE_PASSWORD_%zu", i + 1);
+		value = getenv(name);
+		if (!value)
+			value = getenv("SLUICE_PASSWORD");
+		if (!value)
+			return sl_err_set(err, 0,
+					  "%s hop %zu: user '%s' has no password; set %s or "
+					  "SLUICE_PASSWORD",
+					  hop_kind_name(hop->kind), i + 1, hop->user, name);
+		ret = hop_url_apply_env_password(hop, value);
+		if (ret)
+			return sl_err_set(err, -ret, "%s hop %zu: the password in %s is unusable",
+					  hop_kind_name(hop->kind), i + 1, name);
+	}
 	return 0;
 }
 
-int cli_parse(int argc, char *const argv[], struct cli *cli, struct sl_err *err)
+void cli_scrub_credentials(struct cli *cli)
+{
+	size_t i;
+
+	for (i = 0; i < cli->run.n_hops; i++) {
+		char *text = cli->run.via_text[i], *sep, *start, *at, *colon;
+
+		if (!text)
+			continue;
+		sep = strstr(text, "://");
+		start = sep ? sep + 3 : text;
+		at = strrchr(start, '@');
+		colon = at ? memchr(start, ':', (size_t)(at - start)) : NULL;
+		if (colon)
+			memset(colon + 1, '*', (size_t)(at - colon - 1));
+	}
+}
+
+int cli_parse(int argc, char *argv[], struct cli *cli, struct sl_err *err)
 {
 	int i;
 
 	memset(cli, 0, sizeof(*cli));
 	cli->command = CLI_NONE;
 	cli->log_level = LOG_NORMAL;
-	cli->run.net = NET_NONE;
+	cli->run.net = NET_RELAY;
+	cli->run.ipv6 = true;
 	cli->run.id_map = ID_MAP_SELF;
 	strcpy(cli->run.hostname, "sluice");
 

@@ -13,10 +13,12 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "hop_url.h"
 #include "log.h"
 
 #define CLI_MAX_PASS_FDS 64
 #define CLI_HOSTNAME_MAX 64
+#define CLI_MAX_HOPS	 8
 
 enum cli_command {
 	CLI_NONE,
@@ -27,7 +29,20 @@ enum cli_command {
 };
 
 enum cli_net_mode {
-	NET_NONE, /* loopback only */
+	NET_NONE,  /* loopback only */
+	NET_RELAY, /* every connection through sluice's relay and the hops (or direct) */
+};
+
+enum cli_dns_mode {
+	DNS_FAKEIP,  /* answer A/AAAA from the fake-IP pool; the last proxy resolves the name */
+	DNS_FORWARD, /* relay queries to a real resolver */
+	DNS_NONE,    /* no DNS at all: queries are refused at once */
+};
+
+enum cli_udp_mode {
+	UDP_BLOCK,  /* every UDP datagram but DNS is refused at once */
+	UDP_DIRECT, /* relayed from the host side */
+	UDP_PROXY,  /* SOCKS5 UDP ASSOCIATE through the last hop */
 };
 
 /* How the caller's ids appear inside a rootless sandbox. */
@@ -43,6 +58,15 @@ struct run_options {
 	int pass_fds[CLI_MAX_PASS_FDS]; /* extra fds the program inherits, besides 0, 1, 2 */
 	size_t n_pass_fds;
 	char *const *argv; /* the program and its arguments; points into the caller's argv */
+
+	/* Network (NET_RELAY): the hops in order, the first nearest the host. */
+	struct hop_spec hops[CLI_MAX_HOPS];
+	size_t n_hops;		      /* 0 means direct */
+	char *via_text[CLI_MAX_HOPS]; /* the --via arguments, for cli_scrub_credentials() */
+	enum cli_dns_mode dns;
+	char dns_forward_to[64]; /* --dns forward=ADDR; "" for the default */
+	enum cli_udp_mode udp;
+	bool ipv6;
 };
 
 struct cli {
@@ -53,13 +77,30 @@ struct cli {
 
 /**
  * cli_parse() - parse sluice's command line
- * @argc, @argv:	as given to main()
+ * @argc, @argv:	as given to main(); --via values are kept by pointer (and scrubbed)
  * @cli:		filled on success
  * @err:		usage error, with a hint to --help
  *
  * Return: 0 on success, negative on a usage error (err filled, exit code 125).
  */
-int cli_parse(int argc, char *const argv[], struct cli *cli, struct sl_err *err);
+int cli_parse(int argc, char *argv[], struct cli *cli, struct sl_err *err);
+
+/**
+ * cli_apply_environment() - fill passwords given as "USER@HOST" from the environment
+ * Hop N (1-based) takes SLUICE_PASSWORD_N, else SLUICE_PASSWORD.
+ * Return: 0, or negative with @err naming the hop and the variable to set.
+ */
+int cli_apply_environment(struct cli *cli, struct sl_err *err);
+
+/**
+ * cli_scrub_credentials() - overwrite the passwords in the --via arguments with '*'
+ * So that `ps` shows no secret once sluice has started (it does in the instants before:
+ * prefer the environment variables for secrets).
+ */
+void cli_scrub_credentials(struct cli *cli);
+
+/* cli_has_proxy() - is any hop a proxy (not direct)? */
+bool cli_has_proxy(const struct run_options *run);
 
 /* Help texts, for stdout. */
 const char *cli_main_help(void);

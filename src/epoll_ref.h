@@ -13,9 +13,17 @@
 
 enum epoll_type {
 	EPOLL_TYPE_NONE = 0,
-	EPOLL_TYPE_SIGNAL,	 /* the supervisor's signalfd */
-	EPOLL_TYPE_CHANNEL,	 /* messages from the sandbox (channel.h) */
-	EPOLL_TYPE_SANDBOX_EXIT, /* pidfd of the sandbox init */
+	EPOLL_TYPE_SIGNAL,	     /* the supervisor's signalfd */
+	EPOLL_TYPE_CHANNEL,	     /* messages from the sandbox (channel.h) */
+	EPOLL_TYPE_SANDBOX_EXIT,     /* pidfd of the sandbox init */
+	EPOLL_TYPE_TIMER,	     /* the supervisor's once-a-second timerfd */
+	EPOLL_TYPE_TCP_LISTENER,     /* relay: a TCP listener inside the sandbox */
+	EPOLL_TYPE_FLOW_INSIDE,	     /* relay: a flow's socket from the program (index: flow) */
+	EPOLL_TYPE_FLOW_UPSTREAM,    /* relay: a flow's socket to the first hop or the target */
+	EPOLL_TYPE_DNS_UDP,	     /* resolver: a UDP socket inside the sandbox */
+	EPOLL_TYPE_DNS_TCP_LISTENER, /* resolver: a TCP listener inside the sandbox */
+	EPOLL_TYPE_DNS_TCP_CLIENT,   /* resolver: a program's DNS-over-TCP connection */
+	EPOLL_TYPE_DNS_UPSTREAM,     /* resolver: a forwarded query's socket to a real resolver */
 	EPOLL_TYPE_COUNT
 };
 

@@ -17,10 +17,11 @@ int main(int argc, char *argv[])
 	int ret;
 
 	sl_err_clear(&err);
-	if (cli_parse(argc, argv, &cli, &err)) {
+	if (cli_parse(argc, argv, &cli, &err) || cli_apply_environment(&cli, &err)) {
 		log_error("%s", err.msg);
 		return SL_EXIT_FAILURE;
 	}
+	cli_scrub_credentials(&cli);
 	log_set_level(cli.log_level);
 
 	switch (cli.command) {

@@ -5,7 +5,10 @@
  * sandbox's addressing plan.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/veth.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -116,5 +119,100 @@ int netlink_link_up(struct netlink *nl, const char *ifname, struct sl_err *err)
 	ifm->ifi_change = IFF_UP;
 	ifm->ifi_flags = IFF_UP;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	return netlink_transact(nl, nlh, what, err);
+}
+
+int netlink_veth_create(struct netlink *nl, const char *name, const char *peer_name,
+			struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct nlattr *linkinfo, *data, *peer;
+	struct ifinfomsg *ifm, *peer_ifm;
+	char what[96];
+
+	snprintf(what, sizeof(what), "cannot create the veth pair %s/%s", name, peer_name);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	peer_ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*peer_ifm));
+	peer_ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_name);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return netlink_transact(nl, nlh, what, err);
+}
+
+static int link_index(const char *ifname, const char *what, struct sl_err *err)
+{
+	unsigned int index = if_nametoindex(ifname);
+
+	if (!index)
+		return sl_err_set(err, errno, "%s: no link %s", what, ifname);
+	return (int)index;
+}
+
+int netlink_addr_add(struct netlink *nl, const char *ifname, int family, const void *addr,
+		     unsigned int prefix_len, struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], text[INET6_ADDRSTRLEN], what[128];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t len = family == AF_INET ? 4 : 16;
+	struct ifaddrmsg *ifa;
+	int index;
+
+	inet_ntop(family, addr, text, sizeof(text));
+	snprintf(what, sizeof(what), "cannot add address %s/%u to %s", text, prefix_len, ifname);
+	index = link_index(ifname, what, err);
+	if (index < 0)
+		return index;
+	nlh->nlmsg_type = RTM_NEWADDR;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = (unsigned char)family;
+	ifa->ifa_prefixlen = (unsigned char)prefix_len;
+	ifa->ifa_index = (unsigned int)index;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	if (family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;
+	mnl_attr_put(nlh, IFA_LOCAL, len, addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, len, addr);
+	if (family == AF_INET6)
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	return netlink_transact(nl, nlh, what, err);
+}
+
+int netlink_default_route_add(struct netlink *nl, int family, const void *gateway,
+			      const char *ifname, struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], text[INET6_ADDRSTRLEN], what[128];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	size_t len = family == AF_INET ? 4 : 16;
+	struct rtmsg *rtm;
+	int index;
+
+	inet_ntop(family, gateway, text, sizeof(text));
+	snprintf(what, sizeof(what), "cannot add the default route via %s", text);
+	index = link_index(ifname, what, err);
+	if (index < 0)
+		return index;
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	rtm->rtm_dst_len = 0;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_GATEWAY, len, gateway);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
 	return netlink_transact(nl, nlh, what, err);
 }

@@ -29,4 +29,26 @@ void netlink_close(struct netlink *nl);
  */
 int netlink_link_up(struct netlink *nl, const char *ifname, struct sl_err *err);
 
+/**
+ * netlink_veth_create() - create a veth pair @name <-> @peer_name in the caller's netns
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_veth_create(struct netlink *nl, const char *name, const char *peer_name,
+			struct sl_err *err);
+
+/**
+ * netlink_addr_add() - add @addr/@prefix_len (AF_INET or AF_INET6) to link @ifname
+ * IPv6 addresses are added without duplicate address detection: they are usable at once.
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_addr_add(struct netlink *nl, const char *ifname, int family, const void *addr,
+		     unsigned int prefix_len, struct sl_err *err);
+
+/**
+ * netlink_default_route_add() - default route of @family via @gateway on link @ifname
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_default_route_add(struct netlink *nl, int family, const void *gateway,
+			      const char *ifname, struct sl_err *err);
+
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -114,6 +115,7 @@ void program_exec(const struct sandbox_config *config)
 	    syscall_filter_install(&err))
 		goto fail;
 	signals_restore_original(&config->original_signals);
+	setrlimit(RLIMIT_NOFILE, &config->original_nofile);
 
 	execvp(run->argv[0], run->argv);
 

@@ -10,6 +10,7 @@
 #define SLUICE_SANDBOX_H
 
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "cli.h"
@@ -26,6 +27,7 @@ struct sandbox_config {
 	bool tty_foreground;	/* hand the terminal's foreground to the program */
 	bool std_was_closed[3]; /* fd 0/1/2 were closed when sluice started */
 	struct signal_state original_signals;
+	struct rlimit original_nofile; /* the relay raises RLIMIT_NOFILE; the program gets this */
 };
 
 /**

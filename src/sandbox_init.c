@@ -12,8 +12,9 @@
  *      of sluice leaves nothing behind.
  *   2. Rootless: write our own uid/gid maps.
  *   3. Mounts (slave propagation, fresh /proc, sluice's resolv.conf and hosts), host name,
- *      loopback up.  (The relay's listeners will be made here and passed in CHANNEL_READY.)
- *   4. CHANNEL_READY, then fork the program (program.c).
+ *      the network (sandbox_net.c: loopback, the internal link, routes, the firewall).
+ *   4. The relay's listeners, made here in the sandbox's netns, go to the supervisor with
+ *      CHANNEL_READY; then fork the program (program.c).
  *   5. Loop on a signalfd: forwarded signals go to the program's process group; SIGCHLD reaps
  *      every child (orphans included).  A stop of the program is reported (the supervisor
  *      mirrors it for the user's shell); its exit is reported and ends the sandbox.
@@ -32,14 +33,10 @@
 #include "channel.h"
 #include "log.h"
 #include "mounts.h"
-#include "netlink.h"
 #include "program.h"
 #include "sandbox.h"
+#include "sandbox_net.h"
 #include "userns.h"
-
-static const char resolv_conf_no_network[] =
-    "# written by sluice: this sandbox has no network (--net none)\n"
-    "options timeout:1 attempts:1\n";
 
 static int supervisor_still_there(const struct sandbox_config *config, struct sl_err *err)
 {
@@ -50,26 +47,11 @@ static int supervisor_still_there(const struct sandbox_config *config, struct sl
 	return 0;
 }
 
-static int setup_network(const struct sandbox_config *config, struct sl_err *err)
-{
-	struct netlink nl;
-	int ret;
-
-	(void)config;
-	log_verbose("bringing up loopback");
-	ret = netlink_open(&nl, err);
-	if (ret)
-		return ret;
-	ret = netlink_link_up(&nl, "lo", err);
-	netlink_close(&nl);
-	return ret;
-}
-
 static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 {
 	char hosts[512];
 	struct etc_file files[] = {
-	    {"/etc/resolv.conf", resolv_conf_no_network, 0},
+	    {"/etc/resolv.conf", sandbox_net_resolv_conf(config->run), 0},
 	    {"/etc/hosts", hosts, 0},
 	};
 	int ret;
@@ -119,7 +101,33 @@ static int setup(const struct sandbox_config *config, struct sl_err *err)
 	log_verbose("setting host name '%s'", hostname);
 	if (sethostname(hostname, strlen(hostname)))
 		return sl_err_set(err, errno, "cannot set the host name to '%s'", hostname);
-	return setup_network(config, err);
+	return sandbox_net_setup(config->run, err);
+}
+
+/* CHANNEL_READY with the listeners, in enum listener_kind order; value: bit k = kind k sent. */
+static int hand_over_listeners(const struct sandbox_config *config, struct sl_err *err)
+{
+	struct channel_msg ready = {.type = CHANNEL_READY};
+	struct listener_set set;
+	int fds[LISTENER_COUNT];
+	size_t n = 0;
+	int kind, ret;
+
+	ret = sandbox_net_listeners(config->run, &set, err);
+	if (ret)
+		return ret;
+	for (kind = 0; kind < LISTENER_COUNT; kind++) {
+		if (set.fd[kind] < 0)
+			continue;
+		ready.value |= 1 << kind;
+		fds[n++] = set.fd[kind];
+	}
+	ret = channel_send(config->channel, &ready, fds, n);
+	while (n)
+		close(fds[--n]); /* the supervisor has them now */
+	if (ret)
+		return sl_err_set(err, -ret, "cannot hand the listeners to the supervisor");
+	return 0;
 }
 
 /* The program's process group is its pid (program.c); it may have left it (setsid). */
@@ -163,7 +171,6 @@ static void reap_children(const struct sandbox_config *config, pid_t program)
 
 void sandbox_init_main(const struct sandbox_config *config)
 {
-	struct channel_msg ready = {.type = CHANNEL_READY};
 	sigset_t forwarded;
 	struct sl_err err;
 	int signal_fd;
@@ -180,8 +187,8 @@ void sandbox_init_main(const struct sandbox_config *config)
 		sl_err_set(&err, -signal_fd, "cannot create the sandbox's signalfd");
 		goto fail;
 	}
-	if (channel_send(config->channel, &ready, NULL, 0))
-		_exit(SL_EXIT_FAILURE);
+	if (hand_over_listeners(config, &err))
+		goto fail;
 
 	program = fork();
 	if (program < 0) {

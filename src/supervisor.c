@@ -16,7 +16,9 @@
 #include <sys/capability.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,7 +26,10 @@
 #include "epoll_ref.h"
 #include "log.h"
 #include "program.h"
+#include "relay.h"
+#include "resolver.h"
 #include "sandbox.h"
+#include "sandbox_net.h"
 #include "supervisor.h"
 #include "terminal.h"
 #include "userns.h"
@@ -37,6 +42,10 @@ struct supervisor {
 	int channel;
 	int init_pidfd;
 	pid_t init_pid;
+	int timer_fd;
+	struct relay *relay;
+	struct resolver *resolver;
+	int listeners[LISTENER_COUNT];
 
 	bool init_gone;
 	bool program_exited;
@@ -174,12 +183,43 @@ static void on_signal(struct supervisor *sv)
 	}
 }
 
-static void on_message(struct supervisor *sv, const struct channel_msg *msg)
+/* The listeners made in the sandbox, in enum listener_kind order, one bit each in @mask. */
+static void take_listeners(struct supervisor *sv, uint32_t mask, const int *fds, size_t n_fds)
+{
+	size_t next = 0;
+	int kind, ret = 0;
+
+	for (kind = 0; kind < LISTENER_COUNT && next < n_fds; kind++) {
+		int fd;
+
+		if (!(mask & (1u << kind)))
+			continue;
+		fd = fds[next++];
+		sv->listeners[kind] = fd;
+		if (kind == LISTENER_TCP4 || kind == LISTENER_TCP6)
+			ret = sv->relay ? relay_add_listener(sv->relay, fd) : -EINVAL;
+		else if (kind == LISTENER_DNS_UDP4 || kind == LISTENER_DNS_UDP6)
+			ret = sv->resolver ? resolver_add_udp(sv->resolver, fd) : -EINVAL;
+		else
+			ret = sv->resolver ? resolver_add_tcp_listener(sv->resolver, fd) : -EINVAL;
+		if (ret)
+			log_warn("cannot serve the %s listener: %s", listener_kind_name(kind),
+				 strerror(-ret));
+		else
+			log_debug("serving the %s listener", listener_kind_name(kind));
+	}
+	while (next < n_fds)
+		close(fds[next++]);
+}
+
+static void on_message(struct supervisor *sv, const struct channel_msg *msg, const int *fds,
+		       size_t n_fds)
 {
 	switch (msg->type) {
 	case CHANNEL_READY:
+		take_listeners(sv, (uint32_t)msg->value, fds, n_fds);
 		log_verbose("sandbox ready, starting the program");
-		break;
+		return;
 	case CHANNEL_SETUP_FAILED:
 		sv->setup_failed = true;
 		sv->setup_err.errnum = msg->errnum;
@@ -200,6 +240,8 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg)
 	default:
 		log_debug("unknown message %u from the sandbox", msg->type);
 	}
+	while (n_fds)
+		close(fds[--n_fds]);
 }
 
 /* Read every message waiting; returns false once the sandbox side is closed. */
@@ -208,16 +250,14 @@ static bool drain_channel(struct supervisor *sv)
 	for (;;) {
 		struct channel_msg msg;
 		int fds[CHANNEL_MAX_FDS];
-		size_t n_fds, i;
+		size_t n_fds;
 		int ret = channel_recv(sv->channel, &msg, fds, &n_fds);
 
 		if (ret == -EAGAIN)
 			return true;
 		if (ret <= 0)
 			return false;
-		for (i = 0; i < n_fds; i++)
-			close(fds[i]); /* no message carries fds yet (the relay's listeners will) */
-		on_message(sv, &msg);
+		on_message(sv, &msg, fds, n_fds);
 	}
 }
 
@@ -241,13 +281,25 @@ static void on_init_exit(struct supervisor *sv)
 	}
 }
 
+static void on_timer(struct supervisor *sv)
+{
+	uint64_t expirations;
+
+	if (read(sv->timer_fd, &expirations, sizeof(expirations)) < 0)
+		return;
+	if (sv->relay)
+		relay_tick(sv->relay);
+	if (sv->resolver)
+		resolver_tick(sv->resolver);
+}
+
 static int event_loop(struct supervisor *sv, struct sl_err *err)
 {
 	while (!sv->init_gone) {
-		struct epoll_event events[8];
+		struct epoll_event events[64];
 		int n, i;
 
-		n = epoll_wait(sv->epoll_fd, events, 8, -1);
+		n = epoll_wait(sv->epoll_fd, events, 64, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -266,6 +318,22 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 				break;
 			case EPOLL_TYPE_SANDBOX_EXIT:
 				on_init_exit(sv);
+				break;
+			case EPOLL_TYPE_TIMER:
+				on_timer(sv);
+				break;
+			case EPOLL_TYPE_TCP_LISTENER:
+			case EPOLL_TYPE_FLOW_INSIDE:
+			case EPOLL_TYPE_FLOW_UPSTREAM:
+				if (sv->relay)
+					relay_event(sv->relay, ref, events[i].events);
+				break;
+			case EPOLL_TYPE_DNS_UDP:
+			case EPOLL_TYPE_DNS_TCP_LISTENER:
+			case EPOLL_TYPE_DNS_TCP_CLIENT:
+			case EPOLL_TYPE_DNS_UPSTREAM:
+				if (sv->resolver)
+					resolver_event(sv->resolver, ref, events[i].events);
 				break;
 			default:
 				log_debug("event for unknown type %u", ref.type);
@@ -299,7 +367,16 @@ static int exit_status(struct supervisor *sv, struct sl_err *err)
 
 static void supervisor_close(struct supervisor *sv)
 {
+	int kind;
+
 	terminal_restore(&sv->terminal);
+	relay_destroy(sv->relay);
+	resolver_destroy(sv->resolver);
+	for (kind = 0; kind < LISTENER_COUNT; kind++)
+		if (sv->listeners[kind] >= 0)
+			close(sv->listeners[kind]);
+	if (sv->timer_fd >= 0)
+		close(sv->timer_fd);
 	if (sv->epoll_fd >= 0)
 		close(sv->epoll_fd);
 	if (sv->signal_fd >= 0)
@@ -310,6 +387,29 @@ static void supervisor_close(struct supervisor *sv)
 		close(sv->init_pidfd);
 }
 
+/* Resolver, relay and their timer, before the sandbox exists: a bad first hop fails early. */
+static int start_relay(struct supervisor *sv, struct sl_err *err)
+{
+	const struct run_options *run = sv->config.run;
+	struct itimerspec every_second = {{1, 0}, {1, 0}};
+	int ret;
+
+	if (run->dns != DNS_NONE) {
+		sv->resolver = resolver_create(run, sv->epoll_fd, err);
+		if (!sv->resolver)
+			return -1;
+	}
+	sv->relay = relay_create(run, sv->epoll_fd, resolver_fakeip(sv->resolver), err);
+	if (!sv->relay)
+		return -1;
+	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (sv->timer_fd < 0)
+		return sl_err_set(err, errno, "cannot create a timer");
+	timerfd_settime(sv->timer_fd, 0, &every_second, NULL);
+	ret = watch(sv, EPOLL_TYPE_TIMER, sv->timer_fd, err);
+	return ret;
+}
+
 int supervisor_run(const struct run_options *run, struct sl_err *err)
 {
 	struct supervisor sv = {
@@ -317,11 +417,14 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	    .signal_fd = -1,
 	    .channel = -1,
 	    .init_pidfd = -1,
+	    .timer_fd = -1,
 	};
 	sigset_t forwarded;
 	int channel[2];
-	int ret;
+	int ret, kind;
 
+	for (kind = 0; kind < LISTENER_COUNT; kind++)
+		sv.listeners[kind] = -1;
 	sv.terminal.fd = -1;
 	sv.config.run = run;
 	occupy_closed_std_fds(&sv.config);
@@ -340,6 +443,18 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 		goto out;
 	}
 	signal(SIGPIPE, SIG_IGN); /* a peer that goes away is an error return, not a death */
+	getrlimit(RLIMIT_NOFILE, &sv.config.original_nofile); /* the relay raises it */
+
+	sv.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (sv.epoll_fd < 0) {
+		ret = sl_err_set(err, errno, "cannot create the event loop");
+		goto out;
+	}
+	if (run->net == NET_RELAY) {
+		ret = start_relay(&sv, err);
+		if (ret)
+			goto out;
+	}
 
 	terminal_open(&sv.terminal);
 	sv.config.tty_fd = sv.terminal.fd;
@@ -358,11 +473,6 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 		goto out;
 	fcntl(sv.channel, F_SETFL, O_NONBLOCK);
 
-	sv.epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (sv.epoll_fd < 0) {
-		ret = sl_err_set(err, errno, "cannot create the event loop");
-		goto out;
-	}
 	ret = watch(&sv, EPOLL_TYPE_SIGNAL, sv.signal_fd, err);
 	if (!ret)
 		ret = watch(&sv, EPOLL_TYPE_CHANNEL, sv.channel, err);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * firewall.c - writes and loads the sandbox's nftables table (see firewall.h).  Owns the rule
+ * text; does not create links or listeners (sandbox_net.c).
+ */
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "firewall.h"
+#include "sandbox_net.h"
+
+int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
+{
+	const char *dns_rule = run->dns == DNS_NONE
+				   ? ""
+				   : "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n";
+	int n;
+
+	n = snprintf(buf, cap,
+		     "table inet sluice {\n"
+		     "\tchain redirect_to_relay {\n"
+		     "\t\ttype nat hook output priority -100; policy accept;\n"
+		     "%s"
+		     "\t\tip daddr { 127.0.0.0/8, %s/%d } return\n"
+		     "\t\tip6 daddr { ::1, %s/%d } return\n"
+		     "\t\tmeta l4proto tcp redirect to :%d\n"
+		     "\t}\n"
+		     "\tchain refuse_the_rest {\n"
+		     "\t\ttype filter hook output priority 0; policy accept;\n"
+		     "\t\toifname \"lo\" accept\n"
+		     "\t\tct status dnat accept\n"
+		     "\t\tmeta l4proto tcp reject with tcp reset\n"
+		     "\t\treject with icmpx admin-prohibited\n"
+		     "\t}\n"
+		     "}\n",
+		     dns_rule, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_NETWORK,
+		     SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT);
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+int firewall_apply(const struct run_options *run, struct sl_err *err)
+{
+	struct nft_ctx *nft;
+	char ruleset[2048];
+	int ret;
+
+	if (firewall_ruleset(ruleset, sizeof(ruleset), run) < 0)
+		return sl_err_set(err, 0, "the firewall rules do not fit their buffer");
+	nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	if (!nft)
+		return sl_err_set(err, 0, "cannot create an nftables context");
+	nft_ctx_buffer_output(nft);
+	nft_ctx_buffer_error(nft);
+	ret = nft_run_cmd_from_buffer(nft, ruleset);
+	if (ret) {
+		const char *text = nft_ctx_get_error_buffer(nft);
+		char first_line[256];
+
+		snprintf(first_line, sizeof(first_line), "%s", text ? text : "");
+		first_line[strcspn(first_line, "\n")] = '\0';
+		nft_ctx_free(nft);
+		return sl_err_set(err, 0,
+				  "cannot load the sandbox's nftables table (%s); the kernel needs "
+				  "nf_tables with nat, redirect and reject support",
+				  first_line);
+	}
+	nft_ctx_free(nft);
+	return 0;
+}

@@ -1,0 +1,802 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * relay.c - the TCP relay (see relay.h).  Owns flows: accepting them, finding their original
+ * destination, connecting upstream, driving the hop negotiation (chain.c) over the socket and
+ * splicing bytes both ways.  Does not parse any proxy protocol itself and does not do DNS.
+ *
+ * Theory of operation
+ *
+ * A flow is one connection of the program.  Its "inside" socket was accepted on a listener in
+ * the sandbox's netns; its "upstream" socket is connected from the host's netns to the first
+ * hop (or, direct, to the target).  States:
+ *
+ *   CONNECTING   upstream connect() in progress
+ *   NEGOTIATING  chain.c's requests out, replies in, hop by hop
+ *   FLUSHING     bytes that followed the last reply go to the program first
+ *   SPLICING     both directions: socket -> pipe -> socket with splice(2)
+ *
+ * Both sockets are in the epoll set edge-triggered for reading and writing, so every event
+ * re-runs the flow's state and each direction pumps until the kernel says EAGAIN.  A direction
+ * borrows a pipe from a shared pool while it has bytes in flight and gives it back when the
+ * pipe is empty, so idle connections hold only their two sockets.  Half-close is kept: EOF from
+ * one side becomes shutdown(SHUT_WR) on the other once the pipe has drained.  Backpressure is
+ * the pipe: when the destination cannot take more, the pipe fills and the source is not read.
+ * Errors: an upstream that refuses, times out or fails a handshake closes the program's socket
+ * with a reset (SO_LINGER 0), so the program fails at once instead of hanging.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6/ip6_tables.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chain.h"
+#include "log.h"
+#include "relay.h"
+
+#define HANDSHAKE_TIMEOUT_MS  15000
+#define HANDSHAKE_INPUT_START 1024
+#define HANDSHAKE_INPUT_MAX   (16 * 1024 + 512)
+#define PIPE_SIZE	      (256 * 1024)
+#define PIPE_POOL_MAX	      64
+#define FDS_RESERVED	      64 /* for everything that is not a flow */
+
+enum flow_state {
+	FLOW_FREE = 0,
+	FLOW_CONNECTING,
+	FLOW_NEGOTIATING,
+	FLOW_FLUSHING,
+	FLOW_SPLICING,
+};
+
+struct direction {
+	int pipe_read, pipe_write; /* -1 while no bytes are in flight */
+	size_t in_pipe;
+	bool eof;  /* the source said EOF */
+	bool shut; /* the destination got shutdown(SHUT_WR) */
+	uint64_t bytes;
+};
+
+/* Only while a flow connects and negotiates. */
+struct handshake {
+	struct chain chain;
+	size_t sent; /* of chain.output */
+	uint8_t *input;
+	size_t input_len, input_cap;
+};
+
+struct flow {
+	enum flow_state state;
+	int inside, upstream;
+	struct handshake *handshake;
+	struct direction up;   /* program -> upstream */
+	struct direction down; /* upstream -> program */
+	uint64_t started_ms;
+	struct target target;
+	uint32_t next_free;
+};
+
+struct relay {
+	const struct run_options *run;
+	int epoll_fd;
+	struct fakeip_pool *fakeip;
+	struct sockaddr_storage first_hop; /* where upstream sockets connect, with proxies */
+	socklen_t first_hop_len;
+	char first_hop_label[TARGET_NAME_MAX + 64];
+
+	struct flow *flows;
+	uint32_t capacity, active, free_head;
+	int pipe_pool[PIPE_POOL_MAX][2];
+	size_t pipes_pooled;
+	char last_error[CHAIN_ERROR_MAX + 128];
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* A per-connection failure: the first of a kind at normal level, repeats only with -v. */
+static void report(struct relay *relay, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void report(struct relay *relay, const char *fmt, ...)
+{
+	char text[sizeof(relay->last_error)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (strcmp(text, relay->last_error)) {
+		log_info("%s", text);
+		memcpy(relay->last_error, text, sizeof(text));
+	} else {
+		log_verbose("%s", text);
+	}
+}
+
+static int target_to_sockaddr(const struct target *t, struct sockaddr_storage *ss, socklen_t *len)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (t->kind == TARGET_IPV4) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr = t->ipv4;
+		sin->sin_port = htons(t->port);
+		*len = sizeof(*sin);
+		return 0;
+	}
+	if (t->kind == TARGET_IPV6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = t->ipv6;
+		sin6->sin6_port = htons(t->port);
+		*len = sizeof(*sin6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* The first hop's address, resolved once from the host side. */
+static int resolve_first_hop(struct relay *relay, struct sl_err *err)
+{
+	const struct hop_spec *hop = &relay->run->hops[0];
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
+	char port[8];
+	int ret;
+
+	chain_hop_label(hop, 0, relay->first_hop_label, sizeof(relay->first_hop_label));
+	if (!target_to_sockaddr(&hop->server, &relay->first_hop, &relay->first_hop_len))
+		return 0;
+	snprintf(port, sizeof(port), "%u", hop->server.port);
+	ret = getaddrinfo(hop->server.name, port, &hints, &res);
+	if (ret)
+		return sl_err_set(err, 0, "%s: cannot resolve the proxy's name: %s",
+				  relay->first_hop_label, gai_strerror(ret));
+	memcpy(&relay->first_hop, res->ai_addr, res->ai_addrlen);
+	relay->first_hop_len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return 0;
+}
+
+/* Room for as many flows as RLIMIT_NOFILE allows: 2 sockets each, plus pipes in flight. */
+static uint32_t flow_capacity(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur == RLIM_INFINITY)
+		rl.rlim_cur = 1 << 20;
+	if (rl.rlim_cur < FDS_RESERVED + 64)
+		return 16;
+	rl.rlim_cur -= FDS_RESERVED;
+	return (uint32_t)(rl.rlim_cur / 3 > (1 << 22) ? (1 << 22) : rl.rlim_cur / 3);
+}
+
+struct relay *relay_create(const struct run_options *run, int epoll_fd, struct fakeip_pool *fakeip,
+			   struct sl_err *err)
+{
+	struct relay *relay = calloc(1, sizeof(*relay));
+	uint32_t i;
+
+	if (!relay) {
+		sl_err_set(err, ENOMEM, "cannot allocate the relay");
+		return NULL;
+	}
+	relay->run = run;
+	relay->epoll_fd = epoll_fd;
+	relay->fakeip = fakeip;
+	if (run->n_hops && resolve_first_hop(relay, err)) {
+		free(relay);
+		return NULL;
+	}
+	relay->capacity = flow_capacity();
+	relay->flows = calloc(relay->capacity, sizeof(*relay->flows));
+	if (!relay->flows) {
+		free(relay);
+		sl_err_set(err, ENOMEM, "cannot allocate the flow table");
+		return NULL;
+	}
+	for (i = 0; i < relay->capacity; i++)
+		relay->flows[i].next_free = i + 1;
+	relay->free_head = 0;
+	log_debug("relay: room for %u connections", relay->capacity);
+	return relay;
+}
+
+static void direction_init(struct direction *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->pipe_read = d->pipe_write = -1;
+}
+
+static bool take_pipe(struct relay *relay, struct direction *d)
+{
+	int fds[2];
+
+	if (relay->pipes_pooled) {
+		relay->pipes_pooled--;
+		d->pipe_read = relay->pipe_pool[relay->pipes_pooled][0];
+		d->pipe_write = relay->pipe_pool[relay->pipes_pooled][1];
+		return true;
+	}
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC))
+		return false;
+	fcntl(fds[1], F_SETPIPE_SZ,
+	      PIPE_SIZE); /* larger moves per splice; the default is fine too */
+	d->pipe_read = fds[0];
+	d->pipe_write = fds[1];
+	return true;
+}
+
+/* An empty pipe goes back to the pool; one with bytes still in it is closed. */
+static void give_pipe(struct relay *relay, struct direction *d)
+{
+	if (d->pipe_read < 0)
+		return;
+	if (d->in_pipe == 0 && relay->pipes_pooled < PIPE_POOL_MAX) {
+		relay->pipe_pool[relay->pipes_pooled][0] = d->pipe_read;
+		relay->pipe_pool[relay->pipes_pooled][1] = d->pipe_write;
+		relay->pipes_pooled++;
+	} else {
+		close(d->pipe_read);
+		close(d->pipe_write);
+	}
+	d->pipe_read = d->pipe_write = -1;
+	d->in_pipe = 0;
+}
+
+static void handshake_free(struct handshake *hs)
+{
+	if (!hs)
+		return;
+	explicit_bzero(&hs->chain, sizeof(hs->chain));
+	free(hs->input);
+	free(hs);
+}
+
+static void reset_socket(int fd)
+{
+	struct linger linger = {.l_onoff = 1, .l_linger = 0};
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger));
+}
+
+static void flow_close(struct relay *relay, struct flow *flow, bool reset)
+{
+	uint32_t index = (uint32_t)(flow - relay->flows);
+	char where[TARGET_NAME_MAX + 16];
+
+	if (log_get_level() >= LOG_VERBOSE) {
+		target_format(&flow->target, where, sizeof(where));
+		log_verbose("tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where,
+			    relay->run->n_hops ? "via the hops" : "direct",
+			    (unsigned long long)flow->up.bytes,
+			    (unsigned long long)flow->down.bytes,
+			    (double)(now_ms() - flow->started_ms) / 1000.0, reset ? ", reset" : "");
+	}
+	if (reset) {
+		reset_socket(flow->inside);
+		if (flow->upstream >= 0)
+			reset_socket(flow->upstream);
+	}
+	close(flow->inside);
+	if (flow->upstream >= 0)
+		close(flow->upstream);
+	give_pipe(relay, &flow->up);
+	give_pipe(relay, &flow->down);
+	handshake_free(flow->handshake);
+	memset(flow, 0, sizeof(*flow));
+	flow->state = FLOW_FREE;
+	flow->next_free = relay->free_head;
+	relay->free_head = index;
+	relay->active--;
+}
+
+static void flow_fail(struct relay *relay, struct flow *flow, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void flow_fail(struct relay *relay, struct flow *flow, const char *fmt, ...)
+{
+	char text[CHAIN_ERROR_MAX + 64], where[TARGET_NAME_MAX + 16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	target_format(&flow->target, where, sizeof(where));
+	report(relay, "%s (connection to %s refused to the program)", text, where);
+	flow_close(relay, flow, true);
+}
+
+/* The program's original destination, and the name behind it when it is a fake address. */
+static int original_target(struct relay *relay, int fd, int family, struct target *t)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(t, 0, sizeof(*t));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+
+		if (getsockopt(fd, SOL_IP, SO_ORIGINAL_DST, sin, &len))
+			return -errno;
+		t->kind = TARGET_IPV4;
+		t->ipv4 = sin->sin_addr;
+		t->port = ntohs(sin->sin_port);
+		if (relay->fakeip && fakeip_contains(relay->fakeip, AF_INET, &t->ipv4)) {
+			char name[TARGET_NAME_MAX + 1];
+
+			if (fakeip_name_for_addr(relay->fakeip, AF_INET, &t->ipv4, name,
+						 sizeof(name)) < 0)
+				return -ENOENT;
+			t->kind = TARGET_NAME;
+			memcpy(t->name, name, sizeof(t->name));
+		}
+		return 0;
+	}
+	{
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+
+		if (getsockopt(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, sin6, &len))
+			return -errno;
+		t->kind = TARGET_IPV6;
+		t->ipv6 = sin6->sin6_addr;
+		t->port = ntohs(sin6->sin6_port);
+		if (relay->fakeip && fakeip_contains(relay->fakeip, AF_INET6, &t->ipv6)) {
+			char name[TARGET_NAME_MAX + 1];
+
+			if (fakeip_name_for_addr(relay->fakeip, AF_INET6, &t->ipv6, name,
+						 sizeof(name)) < 0)
+				return -ENOENT;
+			t->kind = TARGET_NAME;
+			memcpy(t->name, name, sizeof(t->name));
+		}
+	}
+	return 0;
+}
+
+static int watch_fd(struct relay *relay, enum epoll_type type, int fd, uint32_t index)
+{
+	struct epoll_event ev = {
+	    .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+	    .data.u64 = epoll_ref_make(type, fd, index),
+	};
+
+	return epoll_ctl(relay->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static void flow_open(struct relay *relay, int inside, int family)
+{
+	struct sockaddr_storage upstream_addr;
+	socklen_t upstream_len;
+	struct flow *flow;
+	uint32_t index;
+	int one = 1, ret;
+
+	if (relay->active == relay->capacity) {
+		report(relay,
+		       "relay: %u connections open, the most this RLIMIT_NOFILE allows; "
+		       "refusing a new one",
+		       relay->capacity);
+		reset_socket(inside);
+		close(inside);
+		return;
+	}
+	index = relay->free_head;
+	flow = &relay->flows[index];
+	relay->free_head = flow->next_free;
+	relay->active++;
+	memset(flow, 0, sizeof(*flow));
+	flow->inside = inside;
+	flow->upstream = -1;
+	flow->started_ms = now_ms();
+	flow->state = FLOW_CONNECTING;
+	direction_init(&flow->up);
+	direction_init(&flow->down);
+
+	ret = original_target(relay, inside, family, &flow->target);
+	if (ret == -ENOENT) {
+		flow_fail(relay, flow,
+			  "relay: a fake address that no longer maps to a name (the "
+			  "program kept a DNS answer too long)");
+		return;
+	}
+	if (ret) {
+		report(relay, "relay: cannot find a connection's original destination: %s",
+		       strerror(-ret));
+		flow_close(relay, flow, true);
+		return;
+	}
+	if (relay->run->n_hops) {
+		upstream_addr = relay->first_hop;
+		upstream_len = relay->first_hop_len;
+	} else if (target_to_sockaddr(&flow->target, &upstream_addr, &upstream_len)) {
+		flow_fail(relay, flow, "relay: a direct connection needs an address, not a name");
+		return;
+	}
+	flow->handshake = calloc(1, sizeof(*flow->handshake));
+	if (!flow->handshake) {
+		flow_fail(relay, flow, "relay: out of memory");
+		return;
+	}
+	flow->upstream =
+	    socket(upstream_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (flow->upstream < 0) {
+		flow_fail(relay, flow, "relay: cannot create a socket: %s", strerror(errno));
+		return;
+	}
+	setsockopt(flow->upstream, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	setsockopt(flow->inside, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(flow->upstream, (struct sockaddr *)&upstream_addr, upstream_len) &&
+	    errno != EINPROGRESS) {
+		flow_fail(relay, flow, "%s: cannot connect: %s",
+			  relay->run->n_hops ? relay->first_hop_label : "direct", strerror(errno));
+		return;
+	}
+	if (watch_fd(relay, EPOLL_TYPE_FLOW_INSIDE, flow->inside, index) ||
+	    watch_fd(relay, EPOLL_TYPE_FLOW_UPSTREAM, flow->upstream, index)) {
+		flow_fail(relay, flow, "relay: cannot watch a connection: %s", strerror(errno));
+		return;
+	}
+}
+
+static void on_listener(struct relay *relay, int fd)
+{
+	int i;
+
+	for (i = 0; i < 256; i++) { /* bounded, so one busy listener cannot starve the loop */
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int inside =
+		    accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (inside < 0) {
+			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+				report(relay, "relay: accept failed: %s", strerror(errno));
+			return;
+		}
+		flow_open(relay, inside, ss.ss_family);
+	}
+}
+
+/*
+ * Move bytes src -> pipe -> dst until one side would block.
+ * Return: 0 while open, 1 when this direction is finished, -errno on a socket error.
+ */
+static int pump(struct relay *relay, struct direction *d, int src, int dst)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (d->in_pipe) {
+			n = splice(d->pipe_read, NULL, dst, NULL, d->in_pipe,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				d->in_pipe -= (size_t)n;
+				d->bytes += (uint64_t)n;
+				continue;
+			}
+			if (n < 0 && errno == EAGAIN)
+				return 0; /* the destination is full: wait for EPOLLOUT */
+			return n < 0 ? -errno : -EPIPE;
+		}
+		if (d->eof) {
+			if (!d->shut) {
+				shutdown(dst, SHUT_WR);
+				d->shut = true;
+			}
+			give_pipe(relay, d);
+			return 1;
+		}
+		if (d->pipe_read < 0 && !take_pipe(relay, d))
+			return -EMFILE;
+		n = splice(src, NULL, d->pipe_write, NULL, PIPE_SIZE,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			d->in_pipe += (size_t)n;
+			continue;
+		}
+		if (n == 0) {
+			d->eof = true;
+			continue;
+		}
+		if (errno == EAGAIN) {
+			give_pipe(relay, d); /* empty: an idle direction holds no pipe */
+			return 0;
+		}
+		return -errno;
+	}
+}
+
+static void flow_splice(struct relay *relay, struct flow *flow)
+{
+	int up = pump(relay, &flow->up, flow->inside, flow->upstream);
+	int down = up < 0 ? 0 : pump(relay, &flow->down, flow->upstream, flow->inside);
+
+	if (up < 0 || down < 0) {
+		log_verbose("relay: connection ended by an error: %s",
+			    strerror(-(up < 0 ? up : down)));
+		flow_close(relay, flow, true);
+		return;
+	}
+	if (up == 1 && down == 1)
+		flow_close(relay, flow, false);
+}
+
+/* Bytes that came after the last hop's reply belong to the program. */
+static void flow_flush(struct relay *relay, struct flow *flow)
+{
+	struct handshake *hs = flow->handshake;
+
+	while (hs->input_len) {
+		ssize_t n = send(flow->inside, hs->input, hs->input_len, MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			flow_close(relay, flow, true);
+			return;
+		}
+		memmove(hs->input, hs->input + n, hs->input_len - (size_t)n);
+		hs->input_len -= (size_t)n;
+		flow->down.bytes += (uint64_t)n;
+	}
+	handshake_free(hs);
+	flow->handshake = NULL;
+	flow->state = FLOW_SPLICING;
+	flow_splice(relay, flow);
+}
+
+static void flow_negotiated(struct relay *relay, struct flow *flow)
+{
+	flow->state = FLOW_FLUSHING;
+	flow_flush(relay, flow);
+}
+
+/*
+ * Give the bytes received so far to the chain.
+ * Return: 1 when there is a new request to send, 0 when more bytes are needed, -1 when the flow
+ * is finished with (failed and closed, or negotiated and handed on).
+ */
+static int flow_feed_chain(struct relay *relay, struct flow *flow)
+{
+	struct handshake *hs = flow->handshake;
+	enum chain_status status;
+	size_t consumed;
+
+	status = chain_input(&hs->chain, hs->input, hs->input_len, &consumed);
+	memmove(hs->input, hs->input + consumed, hs->input_len - consumed);
+	hs->input_len -= consumed;
+	switch (status) {
+	case CHAIN_FAILED:
+		flow_fail(relay, flow, "%s", hs->chain.error);
+		return -1;
+	case CHAIN_DONE:
+		flow_negotiated(relay, flow);
+		return -1;
+	case CHAIN_SEND:
+		hs->sent = 0;
+		return 1;
+	case CHAIN_RECV:
+		break;
+	}
+	return 0;
+}
+
+/* Send what the chain asks, receive its answers, until the kernel says EAGAIN or it is done. */
+static void flow_negotiate(struct relay *relay, struct flow *flow)
+{
+	struct handshake *hs = flow->handshake;
+	struct chain *chain = &hs->chain;
+	char label[TARGET_NAME_MAX + 64];
+
+	for (;;) {
+		ssize_t n;
+		int fed;
+
+		while (hs->sent < chain->output_len) {
+			n = send(flow->upstream, chain->output + hs->sent,
+				 chain->output_len - hs->sent, MSG_NOSIGNAL);
+			if (n < 0 && errno == EAGAIN)
+				return;
+			if (n < 0) {
+				chain_hop_label(&relay->run->hops[chain->hop], chain->hop, label,
+						sizeof(label));
+				flow_fail(relay, flow, "%s: connection lost: %s", label,
+					  strerror(errno));
+				return;
+			}
+			hs->sent += (size_t)n;
+		}
+		if (hs->input_len) { /* bytes that came with an earlier answer */
+			fed = flow_feed_chain(relay, flow);
+			if (fed < 0)
+				return;
+			if (fed > 0)
+				continue;
+		}
+		if (hs->input_len == hs->input_cap) {
+			size_t cap = hs->input_cap ? hs->input_cap * 2 : HANDSHAKE_INPUT_START;
+			uint8_t *bigger;
+
+			if (cap > HANDSHAKE_INPUT_MAX) {
+				chain_hop_label(&relay->run->hops[chain->hop], chain->hop, label,
+						sizeof(label));
+				flow_fail(relay, flow, "%s: handshake answer too long", label);
+				return;
+			}
+			bigger = realloc(hs->input, cap);
+			if (!bigger) {
+				flow_fail(relay, flow, "relay: out of memory");
+				return;
+			}
+			hs->input = bigger;
+			hs->input_cap = cap;
+		}
+		n = recv(flow->upstream, hs->input + hs->input_len, hs->input_cap - hs->input_len,
+			 0);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			chain_hop_label(&relay->run->hops[chain->hop], chain->hop, label,
+					sizeof(label));
+			flow_fail(relay, flow, "%s: %s during the handshake", label,
+				  n == 0 ? "the proxy closed the connection" : strerror(errno));
+			return;
+		}
+		hs->input_len += (size_t)n;
+		if (flow_feed_chain(relay, flow) < 0)
+			return;
+	}
+}
+
+static void flow_connected(struct relay *relay, struct flow *flow)
+{
+	struct handshake *hs = flow->handshake;
+	int error = 0;
+	socklen_t len = sizeof(error);
+
+	if (getsockopt(flow->upstream, SOL_SOCKET, SO_ERROR, &error, &len) == 0 &&
+	    error == EINPROGRESS)
+		return;
+	if (error) {
+		flow_fail(relay, flow, "%s: cannot connect: %s",
+			  relay->run->n_hops ? relay->first_hop_label : "direct", strerror(error));
+		return;
+	}
+	switch (chain_start(&hs->chain, relay->run->hops, relay->run->n_hops, &flow->target)) {
+	case CHAIN_DONE:
+		flow_negotiated(relay, flow);
+		return;
+	case CHAIN_FAILED:
+		flow_fail(relay, flow, "%s", hs->chain.error);
+		return;
+	default:
+		flow->state = FLOW_NEGOTIATING;
+		flow_negotiate(relay, flow);
+	}
+}
+
+void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events)
+{
+	struct flow *flow;
+
+	if (ref.type == EPOLL_TYPE_TCP_LISTENER) {
+		on_listener(relay, ref.fd);
+		return;
+	}
+	if (ref.index >= relay->capacity)
+		return;
+	flow = &relay->flows[ref.index];
+	if (flow->state == FLOW_FREE)
+		return;
+	/* An event for a closed-and-reused slot has a stale fd: ignore it. */
+	if ((ref.type == EPOLL_TYPE_FLOW_INSIDE && ref.fd != flow->inside) ||
+	    (ref.type == EPOLL_TYPE_FLOW_UPSTREAM && ref.fd != flow->upstream))
+		return;
+
+	if (ref.type == EPOLL_TYPE_FLOW_INSIDE && flow->state < FLOW_FLUSHING &&
+	    (events & (EPOLLERR | EPOLLHUP))) {
+		flow_close(relay, flow, true); /* the program gave up before the tunnel stood */
+		return;
+	}
+	switch (flow->state) {
+	case FLOW_CONNECTING:
+		if (ref.type == EPOLL_TYPE_FLOW_UPSTREAM)
+			flow_connected(relay, flow);
+		break;
+	case FLOW_NEGOTIATING:
+		if (ref.type == EPOLL_TYPE_FLOW_UPSTREAM)
+			flow_negotiate(relay, flow);
+		break;
+	case FLOW_FLUSHING:
+		flow_flush(relay, flow);
+		break;
+	case FLOW_SPLICING:
+		flow_splice(relay, flow);
+		break;
+	case FLOW_FREE:
+		break;
+	}
+}
+
+void relay_tick(struct relay *relay)
+{
+	uint64_t now = now_ms();
+	uint32_t i;
+
+	if (!relay->active)
+		return;
+	for (i = 0; i < relay->capacity; i++) {
+		struct flow *flow = &relay->flows[i];
+
+		if ((flow->state == FLOW_CONNECTING || flow->state == FLOW_NEGOTIATING) &&
+		    now - flow->started_ms > HANDSHAKE_TIMEOUT_MS) {
+			char label[TARGET_NAME_MAX + 64];
+
+			if (relay->run->n_hops)
+				chain_hop_label(&relay->run->hops[flow->handshake->chain.hop],
+						flow->handshake->chain.hop, label, sizeof(label));
+			else
+				snprintf(label, sizeof(label), "direct");
+			flow_fail(relay, flow, "%s: no answer within %d s", label,
+				  HANDSHAKE_TIMEOUT_MS / 1000);
+		}
+	}
+}
+
+int relay_add_listener(struct relay *relay, int fd)
+{
+	struct epoll_event ev = {
+	    .events = EPOLLIN,
+	    .data.u64 = epoll_ref_make(EPOLL_TYPE_TCP_LISTENER, fd, 0),
+	};
+
+	return epoll_ctl(relay->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+size_t relay_active_flows(const struct relay *relay)
+{
+	return relay->active;
+}
+
+void relay_destroy(struct relay *relay)
+{
+	uint32_t i;
+
+	if (!relay)
+		return;
+	for (i = 0; i < relay->capacity; i++)
+		if (relay->flows[i].state != FLOW_FREE)
+			flow_close(relay, &relay->flows[i], true);
+	while (relay->pipes_pooled--) {
+		close(relay->pipe_pool[relay->pipes_pooled][0]);
+		close(relay->pipe_pool[relay->pipes_pooled][1]);
+	}
+	free(relay->flows);
+	free(relay);
+}

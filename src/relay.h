@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * relay.h - the TCP relay: every connection the program makes, carried through the hops.
+ *
+ * The listeners live in the sandbox's netns (made there, passed over), the upstream sockets in
+ * the host's netns (the supervisor's own): so the relay is the only way out.  One epoll loop
+ * (the supervisor's), non-blocking sockets, bytes moved with splice(2) through pipes, a flow
+ * table allocated once and sized from RLIMIT_NOFILE.  A failure of one connection closes that
+ * connection (with a reset toward the program) and nothing else.
+ */
+#ifndef SLUICE_RELAY_H
+#define SLUICE_RELAY_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "cli.h"
+#include "epoll_ref.h"
+#include "err.h"
+#include "fakeip.h"
+
+struct relay;
+
+/**
+ * relay_create() - prepare the relay for @run's hops
+ * @fakeip:	the resolver's pool, to turn fake addresses back into names (may be NULL)
+ *
+ * Resolves the first hop's address (from the host, once).  Return: the relay, or NULL with
+ * @err filled (an unresolvable first hop, no memory).
+ */
+struct relay *relay_create(const struct run_options *run, int epoll_fd, struct fakeip_pool *fakeip,
+			   struct sl_err *err);
+void relay_destroy(struct relay *relay);
+
+/* relay_add_listener() - serve a TCP listener passed from the sandbox. Return: 0 or -errno. */
+int relay_add_listener(struct relay *relay, int fd);
+
+/* relay_event() - an epoll event whose type belongs to the relay. */
+void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events);
+
+/* relay_tick() - once a second: time out connects and handshakes that take too long. */
+void relay_tick(struct relay *relay);
+
+/* relay_active_flows() - connections open now. */
+size_t relay_active_flows(const struct relay *relay);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * resolver.h - the sandbox's DNS server, run by the supervisor on sockets made inside.
+ *
+ * fakeip: A and AAAA are answered from the fake-IP pool and the relay turns the address back
+ * into the name for the last proxy; nothing is resolved locally, no query leaves.  Other types
+ * get NODATA.  forward: queries are relayed to a real resolver from the host side (the host's
+ * own, from its resolv.conf, or --dns forward=ADDR).  Malformed queries are dropped or
+ * answered FORMERR; answers too long for UDP set TC so the program retries over TCP.
+ */
+#ifndef SLUICE_RESOLVER_H
+#define SLUICE_RESOLVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "epoll_ref.h"
+#include "err.h"
+#include "fakeip.h"
+
+#define RESOLVER_FAKEIP_TTL 60
+
+struct resolver;
+
+struct resolver *resolver_create(const struct run_options *run, int epoll_fd, struct sl_err *err);
+void resolver_destroy(struct resolver *resolver);
+
+/* resolver_fakeip() - the pool (NULL unless --dns fakeip), for the relay. */
+struct fakeip_pool *resolver_fakeip(struct resolver *resolver);
+
+/* resolver_add_udp(), resolver_add_tcp_listener() - serve sockets passed from the sandbox. */
+int resolver_add_udp(struct resolver *resolver, int fd);
+int resolver_add_tcp_listener(struct resolver *resolver, int fd);
+
+void resolver_event(struct resolver *resolver, union epoll_ref ref, uint32_t events);
+void resolver_tick(struct resolver *resolver);
+
+/**
+ * resolver_answer_fakeip() - the fake-IP answer to one query; pure but for the pool
+ * @limit:	largest response (dns_udp_limit() for UDP, 65535 for TCP)
+ * Return: response length, or negative to drop the query silently.
+ */
+int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *query, size_t len,
+			   uint8_t *out, size_t cap, bool udp);
+
+#endif

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * sandbox_net.c - links, addresses, routes and listeners inside the sandbox (see
+ * sandbox_net.h).  Owns the addressing plan; the rules are firewall.c's, serving the
+ * listeners is the relay's and the resolver's.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "firewall.h"
+#include "log.h"
+#include "netlink.h"
+#include "sandbox_net.h"
+
+static const char resolv_conf_none[] =
+    "# written by sluice: this sandbox has no network (--net none)\n"
+    "options timeout:1 attempts:1\n";
+static const char resolv_conf_no_dns[] =
+    "# written by sluice: no DNS in this sandbox (--dns none)\n"
+    "options timeout:1 attempts:1\n";
+/* Any address would do: every query to port 53 goes to sluice's resolver. */
+static const char resolv_conf_relay[] =
+    "# written by sluice: queries go to sluice's resolver, whatever the address\n"
+    "nameserver " SANDBOX_IPV4_GATEWAY "\n"
+    "options edns0 trust-ad\n";
+
+const char *sandbox_net_resolv_conf(const struct run_options *run)
+{
+	if (run->net == NET_NONE)
+		return resolv_conf_none;
+	return run->dns == DNS_NONE ? resolv_conf_no_dns : resolv_conf_relay;
+}
+
+const char *listener_kind_name(enum listener_kind kind)
+{
+	static const char *const names[LISTENER_COUNT] = {
+	    [LISTENER_TCP4] = "tcp/ipv4",	  [LISTENER_TCP6] = "tcp/ipv6",
+	    [LISTENER_DNS_UDP4] = "dns/udp/ipv4", [LISTENER_DNS_UDP6] = "dns/udp/ipv6",
+	    [LISTENER_DNS_TCP4] = "dns/tcp/ipv4", [LISTENER_DNS_TCP6] = "dns/tcp/ipv6",
+	};
+
+	return kind < LISTENER_COUNT ? names[kind] : "?";
+}
+
+static int add_link_and_routes(struct netlink *nl, const struct run_options *run,
+			       struct sl_err *err)
+{
+	struct in6_addr address6, gateway6;
+	struct in_addr address4, gateway4;
+	int ret;
+
+	inet_pton(AF_INET, SANDBOX_IPV4_ADDRESS, &address4);
+	inet_pton(AF_INET, SANDBOX_IPV4_GATEWAY, &gateway4);
+	inet_pton(AF_INET6, SANDBOX_IPV6_ADDRESS, &address6);
+	inet_pton(AF_INET6, SANDBOX_IPV6_GATEWAY, &gateway6);
+
+	log_verbose("creating the sandbox's internal link %s", SANDBOX_LINK);
+	ret = netlink_veth_create(nl, SANDBOX_LINK, SANDBOX_LINK_PEER, err);
+	if (!ret)
+		ret = netlink_addr_add(nl, SANDBOX_LINK, AF_INET, &address4, SANDBOX_IPV4_PREFIX,
+				       err);
+	if (!ret)
+		ret = netlink_addr_add(nl, SANDBOX_LINK_PEER, AF_INET, &gateway4,
+				       SANDBOX_IPV4_PREFIX, err);
+	if (!ret && run->ipv6)
+		ret = netlink_addr_add(nl, SANDBOX_LINK, AF_INET6, &address6, SANDBOX_IPV6_PREFIX,
+				       err);
+	/* The IPv6 gateway stays unassigned: Linux refuses a local address as an IPv6 gateway.
+	 * No packet is ever sent to it; the firewall redirects or refuses everything first. */
+	if (!ret)
+		ret = netlink_link_up(nl, SANDBOX_LINK, err);
+	if (!ret)
+		ret = netlink_link_up(nl, SANDBOX_LINK_PEER, err);
+	if (!ret)
+		ret = netlink_default_route_add(nl, AF_INET, &gateway4, SANDBOX_LINK, err);
+	if (!ret && run->ipv6)
+		ret = netlink_default_route_add(nl, AF_INET6, &gateway6, SANDBOX_LINK, err);
+	return ret;
+}
+
+int sandbox_net_setup(const struct run_options *run, struct sl_err *err)
+{
+	struct netlink nl;
+	int ret;
+
+	log_verbose("bringing up loopback");
+	ret = netlink_open(&nl, err);
+	if (ret)
+		return ret;
+	ret = netlink_link_up(&nl, "lo", err);
+	if (!ret && run->net == NET_RELAY)
+		ret = add_link_and_routes(&nl, run, err);
+	netlink_close(&nl);
+	if (!ret && run->net == NET_RELAY) {
+		log_verbose("loading the nftables table that sends all traffic to sluice");
+		ret = firewall_apply(run, err);
+	}
+	return ret;
+}
+
+static int open_listener(int family, int type, uint16_t port, struct sl_err *err)
+{
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} addr;
+	socklen_t len;
+	int fd, one = 1;
+
+	memset(&addr, 0, sizeof(addr));
+	if (family == AF_INET) {
+		addr.v4.sin_family = AF_INET;
+		addr.v4.sin_port = htons(port);
+		addr.v4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(addr.v4);
+	} else {
+		addr.v6.sin6_family = AF_INET6;
+		addr.v6.sin6_port = htons(port);
+		addr.v6.sin6_addr = in6addr_loopback;
+		len = sizeof(addr.v6);
+	}
+	fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return sl_err_set(err, errno, "cannot create a listening socket");
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&addr, len) || (type == SOCK_STREAM && listen(fd, 4096))) {
+		int e = errno;
+
+		close(fd);
+		return sl_err_set(err, e, "cannot listen on %s port %u inside the sandbox",
+				  family == AF_INET ? "127.0.0.1" : "[::1]", port);
+	}
+	return fd;
+}
+
+int sandbox_net_listeners(const struct run_options *run, struct listener_set *set,
+			  struct sl_err *err)
+{
+	static const struct {
+		int family, type;
+		uint16_t port;
+		bool dns, ipv6;
+	} plan[LISTENER_COUNT] = {
+	    [LISTENER_TCP4] = {AF_INET, SOCK_STREAM, RELAY_TCP_PORT, false, false},
+	    [LISTENER_TCP6] = {AF_INET6, SOCK_STREAM, RELAY_TCP_PORT, false, true},
+	    [LISTENER_DNS_UDP4] = {AF_INET, SOCK_DGRAM, RELAY_DNS_PORT, true, false},
+	    [LISTENER_DNS_UDP6] = {AF_INET6, SOCK_DGRAM, RELAY_DNS_PORT, true, true},
+	    [LISTENER_DNS_TCP4] = {AF_INET, SOCK_STREAM, RELAY_DNS_PORT, true, false},
+	    [LISTENER_DNS_TCP6] = {AF_INET6, SOCK_STREAM, RELAY_DNS_PORT, true, true},
+	};
+	int kind;
+
+	for (kind = 0; kind < LISTENER_COUNT; kind++)
+		set->fd[kind] = -1;
+	if (run->net != NET_RELAY)
+		return 0;
+	for (kind = 0; kind < LISTENER_COUNT; kind++) {
+		int fd;
+
+		if ((plan[kind].dns && run->dns == DNS_NONE) || (plan[kind].ipv6 && !run->ipv6))
+			continue;
+		fd = open_listener(plan[kind].family, plan[kind].type, plan[kind].port, err);
+		if (fd < 0) {
+			while (--kind >= 0)
+				if (set->fd[kind] >= 0)
+					close(set->fd[kind]);
+			return fd;
+		}
+		set->fd[kind] = fd;
+	}
+	return 0;
+}
