@@ -36,10 +36,14 @@ check_match "/etc/resolv.conf inside is sluice's" 'written by sluice' "$(sl run 
 check_eq "the host's /etc files are untouched" "$hosts_before" "$(sha256sum /etc/hosts /etc/resolv.conf)"
 check_match "the program can still read other host files" '^root:' "$(sl run -- head -1 /etc/passwd)"
 
-links=$(sl run -- ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
-check_eq "only loopback inside" "lo " "$links"
-check_match "loopback is up" 'LOOPBACK,UP' "$(sl run -- ip -o link show lo)"
-check_eq "no route to anywhere" "" "$(sl run -- ip route show)"
+links=$(sl run --net none -- ip -o link show | awk -F': ' '{print $2}' | tr '\n' ' ')
+check_eq "--net none: only loopback inside" "lo " "$links"
+check_match "loopback is up" 'LOOPBACK,UP' "$(sl run --net none -- ip -o link show lo)"
+check_eq "--net none: no route to anywhere" "" "$(sl run --net none -- ip route show)"
+links=$(sl run -- ip -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | sort | tr '\n' ' ')
+check_eq "relayed: loopback and the internal link, nothing else" "lo sluice0 sluice1 " "$links"
+check_match "relayed: the default route is the internal link" '^default via 198.18.0.2 dev sluice0' \
+	"$(sl run -- ip route show default)"
 out=$(sl run -- /bin/busybox sh -c '/bin/busybox nc -l -p 4321 & l=$!
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		echo via-lo | /bin/busybox nc -w 1 127.0.0.1 4321 && break; sleep 0.1

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -26,7 +27,7 @@ static void run_with_program_after_double_dash(void **state)
 	assert_string_equal(cli.run.argv[0], "ls");
 	assert_string_equal(cli.run.argv[1], "-l");
 	assert_null(cli.run.argv[2]);
-	assert_int_equal(cli.run.net, NET_NONE);
+	assert_int_equal(cli.run.net, NET_RELAY);
 	assert_int_equal(cli.run.id_map, ID_MAP_SELF);
 }
 
@@ -90,7 +91,7 @@ static void help_and_version(void **state)
 /* Each bad command line fails with a message naming the culprit. */
 static void errors_name_the_problem(void **state)
 {
-	static const struct {
+	static struct {
 		char *argv[8];
 		const char *expected;
 	} cases[] = {
@@ -142,6 +143,77 @@ static void hostname_length_limit(void **state)
 	assert_true(cli_parse(ARGC(argv), argv, &cli, &err) < 0);
 }
 
+static void via_chain_and_defaults(void **state)
+{
+	char via1[] = "socks5://alice:s3cret@10.0.0.1:1080", via2[] = "http://[::1]:3128";
+	char *argv[] = {"sluice", "run", "--via", via1, "--via", via2, "--", "curl", NULL};
+	struct sl_err err = {0};
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli.run.net, NET_RELAY);
+	assert_int_equal(cli.run.n_hops, 2);
+	assert_int_equal(cli.run.hops[0].kind, HOP_SOCKS5);
+	assert_string_equal(cli.run.hops[0].password, "s3cret");
+	assert_int_equal(cli.run.hops[1].kind, HOP_HTTP);
+	assert_int_equal(cli.run.dns, DNS_FAKEIP);
+	assert_int_equal(cli.run.udp, UDP_BLOCK);
+	assert_true(cli.run.ipv6);
+	/* Once scrubbed, ps shows no password, and the parsed copy keeps it. */
+	cli_scrub_credentials(&cli);
+	assert_string_equal(via1, "socks5://alice:******@10.0.0.1:1080");
+	assert_string_equal(cli.run.hops[0].password, "s3cret");
+	assert_string_equal(via2, "http://[::1]:3128");
+}
+
+static void no_via_is_direct(void **state)
+{
+	char *argv[] = {"sluice", "run", "--via", "direct", "--ipv6", "off", "x", NULL};
+	char *plain[] = {"sluice", "run", "x", NULL};
+	char *none[] = {"sluice", "run", "--net", "none", "x", NULL};
+	struct sl_err err = {0};
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli.run.net, NET_RELAY);
+	assert_int_equal(cli.run.n_hops, 0);
+	assert_int_equal(cli.run.dns, DNS_FORWARD);
+	assert_int_equal(cli.run.udp, UDP_DIRECT);
+	assert_false(cli.run.ipv6);
+	assert_int_equal(cli_parse(ARGC(plain), plain, &cli, &err), 0);
+	assert_int_equal(cli.run.net, NET_RELAY);
+	assert_int_equal(cli.run.n_hops, 0);
+	assert_int_equal(cli_parse(ARGC(none), none, &cli, &err), 0);
+	assert_int_equal(cli.run.net, NET_NONE);
+}
+
+static void password_from_environment(void **state)
+{
+	char *argv[] = {"sluice",	    "run", "--via", "socks5://bob@h:1", "--via",
+			"socks5://eve@h:2", "x",   NULL};
+	struct sl_err err = {0};
+	struct cli cli;
+
+	(void)state;
+	unsetenv("SLUICE_PASSWORD");
+	unsetenv("SLUICE_PASSWORD_1");
+	unsetenv("SLUICE_PASSWORD_2");
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_true(cli_apply_environment(&cli, &err) < 0);
+	assert_non_null(strstr(err.msg, "socks5 hop 1: user 'bob' has no password"));
+	assert_non_null(strstr(err.msg, "SLUICE_PASSWORD_1"));
+	setenv("SLUICE_PASSWORD_1", "one", 1);
+	setenv("SLUICE_PASSWORD", "fallback", 1);
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli_apply_environment(&cli, &err), 0);
+	assert_string_equal(cli.run.hops[0].password, "one");
+	assert_string_equal(cli.run.hops[1].password, "fallback");
+	unsetenv("SLUICE_PASSWORD");
+	unsetenv("SLUICE_PASSWORD_1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +224,9 @@ int main(void)
 	    cmocka_unit_test(help_and_version),
 	    cmocka_unit_test(errors_name_the_problem),
 	    cmocka_unit_test(hostname_length_limit),
+	    cmocka_unit_test(via_chain_and_defaults),
+	    cmocka_unit_test(no_via_is_direct),
+	    cmocka_unit_test(password_from_environment),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
