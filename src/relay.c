@@ -288,9 +288,10 @@ static void reset_socket(int fd)
 static void flow_close(struct relay *relay, struct flow *flow, bool reset)
 {
 	uint32_t index = (uint32_t)(flow - relay->flows);
-	char where[TARGET_NAME_MAX + 16];
 
 	if (log_get_level() >= LOG_VERBOSE) {
+		char where[TARGET_NAME_MAX + 16];
+
 		target_format(&flow->target, where, sizeof(where));
 		log_verbose("tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where,
 			    relay->run->n_hops ? "via the hops" : "direct",
@@ -616,7 +617,6 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 
 	for (;;) {
 		ssize_t n;
-		int fed;
 
 		while (hs->sent < chain->output_len) {
 			n = send(flow->upstream, chain->output + hs->sent,
@@ -633,7 +633,8 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 			hs->sent += (size_t)n;
 		}
 		if (hs->input_len) { /* bytes that came with an earlier answer */
-			fed = flow_feed_chain(relay, flow);
+			int fed = flow_feed_chain(relay, flow);
+
 			if (fed < 0)
 				return;
 			if (fed > 0)

@@ -74,11 +74,12 @@ int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *q
 	struct dns_rr_data answer;
 	struct dns_query q;
 	size_t n_answers = 0;
-	int ret, rcode;
+	int ret;
 
 	ret = dns_parse_query(query, len, &q);
 	if (ret) {
-		rcode = dns_parse_error_rcode(ret);
+		int rcode = dns_parse_error_rcode(ret);
+
 		if (rcode < 0)
 			return -1;
 		return dns_build_error(out, cap, query, len, q.question_len ? &q : NULL, rcode);
@@ -213,12 +214,13 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 {
 	struct pending *p = NULL;
 	size_t i;
-	int fd, ret, rcode;
+	int fd, ret;
 	struct dns_query q;
 
 	ret = dns_parse_query(query, len, &q);
 	if (ret) {
-		rcode = dns_parse_error_rcode(ret);
+		int rcode = dns_parse_error_rcode(ret);
+
 		if (rcode < 0)
 			return;
 		ret = dns_build_error(resolver->message, sizeof(resolver->message), query, len,
