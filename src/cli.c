@@ -205,6 +205,16 @@ static int finish_run(struct run_options *run, bool net_none, bool saw_direct, b
 		return sl_err_set(err, 0,
 				  "--dns fakeip needs a proxy hop to resolve the names; with a "
 				  "direct uplink use --dns forward");
+	if (run->udp == UDP_DIRECT && udp_given)
+		return sl_err_set(err, 0,
+				  "--udp direct is not implemented yet; UDP other than DNS is "
+				  "blocked (--udp block)");
+	if (run->udp == UDP_DIRECT)
+		run->udp = UDP_BLOCK; /* the direct default, until UDP relaying exists */
+	if (run->dns == DNS_FORWARD && cli_has_proxy(run))
+		return sl_err_set(err, 0,
+				  "--dns forward through proxy hops is not implemented yet; use "
+				  "--dns fakeip (the default with proxies)");
 	if (run->udp == UDP_PROXY) {
 		if (!cli_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
 			return sl_err_set(err, 0,
