@@ -15,6 +15,7 @@ int fuzz_socks5_reply(const uint8_t *data, size_t size);
 int fuzz_http_response(const uint8_t *data, size_t size);
 int fuzz_hop_url(const uint8_t *data, size_t size);
 int fuzz_dns_message(const uint8_t *data, size_t size);
+int fuzz_chain(const uint8_t *data, size_t size);
 
 /* One FUZZ_ENTRY(name) line per target, each at the start of its own line. */
 #define FUZZ_TARGET_TABLE \
@@ -22,6 +23,7 @@ int fuzz_dns_message(const uint8_t *data, size_t size);
 	FUZZ_ENTRY(http_response) \
 	FUZZ_ENTRY(hop_url) \
 	FUZZ_ENTRY(dns_message) \
+	FUZZ_ENTRY(chain) \
 	/* end of FUZZ_TARGET_TABLE */
 
 #endif

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test_chain.c - the hop-by-hop negotiation: what is sent to each hop, in which order, what
+ * each answer leads to, and the messages that name the failing hop.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "chain.h"
+
+static struct hop_spec hop(const char *url)
+{
+	struct hop_spec h;
+	struct sl_err err;
+
+	assert_int_equal(hop_url_parse(url, &h, &err), 0);
+	return h;
+}
+
+static struct target name_target(const char *name, uint16_t port)
+{
+	struct target t = {.kind = TARGET_NAME, .port = port};
+
+	strcpy(t.name, name);
+	return t;
+}
+
+/* Feed @reply and expect @status, consuming all of it. */
+static enum chain_status feed(struct chain *c, const void *reply, size_t len)
+{
+	size_t consumed = 0;
+	enum chain_status st = chain_input(c, reply, len, &consumed);
+
+	if (st != CHAIN_FAILED && st != CHAIN_RECV)
+		assert_int_equal(consumed, len);
+	return st;
+}
+
+static const uint8_t method_none[] = {5, 0};
+static const uint8_t method_userpass[] = {5, 2};
+static const uint8_t auth_ok[] = {1, 0};
+static const uint8_t auth_bad[] = {1, 1};
+static const uint8_t connect_ok[] = {5, 0, 0, 1, 10, 0, 0, 1, 0x1f, 0x90};
+static const uint8_t connect_refused[] = {5, 5, 0, 1, 0, 0, 0, 0, 0, 0};
+
+static void socks5_no_auth_asks_for_the_name(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080")};
+	struct target t = name_target("example.org", 443);
+	struct chain c;
+
+	(void)state;
+	assert_int_equal(chain_start(&c, hops, 1, &t), CHAIN_SEND);
+	assert_int_equal(c.output_len, 3); /* VER NMETHODS NO_AUTH */
+	assert_int_equal(c.output[2], 0);
+	assert_int_equal(feed(&c, method_none, 2), CHAIN_SEND);
+	/* CONNECT with ATYP domain name: the proxy resolves it. */
+	assert_int_equal(c.output[1], 1);
+	assert_int_equal(c.output[3], 3);
+	assert_int_equal(c.output[4], strlen("example.org"));
+	assert_memory_equal(c.output + 5, "example.org", 11);
+	assert_int_equal(feed(&c, connect_ok, sizeof(connect_ok)), CHAIN_DONE);
+}
+
+static void socks5_userpass(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://bob:pw@10.0.0.1:1080")};
+	struct target t = name_target("example.org", 80);
+	struct chain c;
+
+	(void)state;
+	assert_int_equal(chain_start(&c, hops, 1, &t), CHAIN_SEND);
+	assert_int_equal(c.output[1], 2); /* offers no-auth and username/password */
+	assert_int_equal(feed(&c, method_userpass, 2), CHAIN_SEND);
+	assert_int_equal(c.output[0], 1); /* RFC 1929 version */
+	assert_memory_equal(c.output + 2, "bob", 3);
+	assert_int_equal(feed(&c, auth_ok, 2), CHAIN_SEND);
+	assert_int_equal(feed(&c, connect_ok, sizeof(connect_ok)), CHAIN_DONE);
+
+	assert_int_equal(chain_start(&c, hops, 1, &t), CHAIN_SEND);
+	assert_int_equal(feed(&c, method_userpass, 2), CHAIN_SEND);
+	assert_int_equal(feed(&c, auth_bad, 2), CHAIN_FAILED);
+	assert_string_equal(c.error, "socks5 hop 1 (10.0.0.1:1080): authentication rejected");
+	assert_null(strstr(c.error, "pw"));
+}
+
+static void socks5_without_credentials_meets_auth(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080")};
+	struct target t = name_target("example.org", 80);
+	static const uint8_t no_acceptable[] = {5, 0xff};
+	struct chain c;
+
+	(void)state;
+	chain_start(&c, hops, 1, &t);
+	assert_int_equal(feed(&c, no_acceptable, 2), CHAIN_FAILED);
+	assert_non_null(strstr(c.error, "requires authentication"));
+}
+
+static void refusal_names_the_target(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080")};
+	struct target t = name_target("example.org", 80);
+	struct chain c;
+
+	(void)state;
+	chain_start(&c, hops, 1, &t);
+	feed(&c, method_none, 2);
+	assert_int_equal(feed(&c, connect_refused, sizeof(connect_refused)), CHAIN_FAILED);
+	assert_non_null(
+	    strstr(c.error, "socks5 hop 1 (10.0.0.1:1080): cannot reach example.org:80"));
+}
+
+/* Hop 1 is asked for hop 2, hop 2 for the target; failures name the hop that failed. */
+static void two_hops_in_order(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080"), hop("http://u:p@10.0.0.2:3128")};
+	struct target t = name_target("example.org", 443);
+	static const char ok200[] = "HTTP/1.1 200 Connection established\r\n\r\n";
+	static const char denied[] = "HTTP/1.1 407 Proxy Authentication Required\r\n\r\n";
+	struct chain c;
+
+	(void)state;
+	chain_start(&c, hops, 2, &t);
+	assert_int_equal(feed(&c, method_none, 2), CHAIN_SEND);
+	assert_int_equal(c.output[3], 1); /* hop 1 is asked for an IPv4 address: hop 2 */
+	assert_memory_equal(c.output + 4, "\x0a\x00\x00\x02\x0c\x38", 6);
+	assert_int_equal(feed(&c, connect_ok, sizeof(connect_ok)), CHAIN_SEND);
+	assert_memory_equal(c.output, "CONNECT example.org:443 HTTP/1.1\r\n", 34);
+	assert_non_null(strstr((char *)c.output, "Proxy-Authorization: Basic dTpw"));
+	assert_int_equal(feed(&c, ok200, strlen(ok200)), CHAIN_DONE);
+
+	chain_start(&c, hops, 2, &t);
+	feed(&c, method_none, 2);
+	feed(&c, connect_ok, sizeof(connect_ok));
+	assert_int_equal(feed(&c, denied, strlen(denied)), CHAIN_FAILED);
+	assert_non_null(strstr(c.error, "http hop 2 (10.0.0.2:3128): CONNECT refused: \"HTTP/1.1 "
+					"407 Proxy Authentication Required\""));
+}
+
+/* A reply split anywhere waits for more; bytes after the last reply are left to the caller. */
+static void split_replies_and_leftover(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080")};
+	struct target t = name_target("example.org", 80);
+	uint8_t reply[sizeof(connect_ok) + 5];
+	size_t cut, consumed;
+	struct chain c;
+
+	(void)state;
+	memcpy(reply, connect_ok, sizeof(connect_ok));
+	memcpy(reply + sizeof(connect_ok), "SSH-2", 5);
+	for (cut = 0; cut < sizeof(connect_ok); cut++) {
+		chain_start(&c, hops, 1, &t);
+		feed(&c, method_none, 2);
+		assert_int_equal(chain_input(&c, reply, cut, &consumed), CHAIN_RECV);
+		assert_int_equal(consumed, 0);
+	}
+	assert_int_equal(chain_input(&c, reply, sizeof(reply), &consumed), CHAIN_DONE);
+	assert_int_equal(consumed, sizeof(connect_ok));
+}
+
+static void garbage_is_a_clear_error(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080"), hop("http://10.0.0.2:3128")};
+	struct target t = name_target("example.org", 80);
+	static const char html[] = "<html>hello</html>\r\n\r\n";
+	size_t consumed;
+	struct chain c;
+
+	(void)state;
+	chain_start(&c, hops, 2, &t);
+	assert_int_equal(chain_input(&c, (const uint8_t *)"HTTP/1.0", 8, &consumed), CHAIN_FAILED);
+	assert_non_null(strstr(c.error, "socks5 hop 1 (10.0.0.1:1080): not a SOCKS5 answer"));
+	chain_start(&c, hops, 2, &t);
+	feed(&c, method_none, 2);
+	feed(&c, connect_ok, sizeof(connect_ok));
+	assert_int_equal(feed(&c, html, strlen(html)), CHAIN_FAILED);
+	assert_non_null(strstr(c.error, "http hop 2 (10.0.0.2:3128): not an HTTP answer"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(socks5_no_auth_asks_for_the_name),
+	    cmocka_unit_test(socks5_userpass),
+	    cmocka_unit_test(socks5_without_credentials_meets_auth),
+	    cmocka_unit_test(refusal_names_the_target),
+	    cmocka_unit_test(two_hops_in_order),
+	    cmocka_unit_test(split_replies_and_leftover),
+	    cmocka_unit_test(garbage_is_a_clear_error),
+	};
+
+	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);
+}

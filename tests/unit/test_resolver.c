@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test_resolver.c - fake-IP answers (A, AAAA, other types, IPv6 off, malformed queries) and
+ * the firewall rules the sandbox loads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "dns_message.h"
+#include "firewall.h"
+#include "resolver.h"
+
+/* A query for @name of @qtype, as a stub resolver sends it (RD set, no EDNS). */
+static size_t make_query(uint8_t *buf, const char *name, uint16_t qtype)
+{
+	size_t n = 12;
+	const char *label = name;
+
+	memset(buf, 0, 12);
+	buf[0] = 0x12, buf[1] = 0x34, buf[2] = 0x01, buf[5] = 1;
+	while (*label) {
+		const char *dot = strchr(label, '.');
+		size_t len = dot ? (size_t)(dot - label) : strlen(label);
+
+		buf[n++] = (uint8_t)len;
+		memcpy(buf + n, label, len);
+		n += len;
+		label += len + (dot ? 1 : 0);
+	}
+	buf[n++] = 0;
+	buf[n++] = (uint8_t)(qtype >> 8), buf[n++] = (uint8_t)qtype;
+	buf[n++] = 0, buf[n++] = 1;
+	return n;
+}
+
+static void a_and_aaaa_come_from_the_pool(void **state)
+{
+	struct fakeip_pool *pool = fakeip_create(16, NULL);
+	uint8_t query[512], answer[512];
+	struct dns_response_info info;
+	struct in_addr v4;
+	char name[256];
+	size_t qlen;
+	int n;
+
+	(void)state;
+	qlen = make_query(query, "Example.ORG", DNS_TYPE_A);
+	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	assert_true(n > 0);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.id, 0x1234);
+	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(info.ancount, 1);
+	/* The last 4 bytes are the address: inside 198.18.0.0/15, and it maps back to the name. */
+	memcpy(&v4, answer + n - 4, 4);
+	assert_int_equal(ntohl(v4.s_addr) >> 17, (198u << 7) | (18u >> 1));
+	assert_true(fakeip_name_for_addr(pool, AF_INET, &v4, name, sizeof(name)) > 0);
+	assert_string_equal(name, "example.org");
+
+	qlen = make_query(query, "example.org", DNS_TYPE_AAAA);
+	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.ancount, 1);
+	/* IPv6 off: AAAA is NODATA, so programs fall back to A at once. */
+	n = resolver_answer_fakeip(pool, false, query, qlen, answer, sizeof(answer), true);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(info.ancount, 0);
+	fakeip_destroy(pool);
+}
+
+static void other_types_get_nodata_and_nothing_leaks(void **state)
+{
+	struct fakeip_pool *pool = fakeip_create(16, NULL);
+	uint8_t query[512], answer[512];
+	struct dns_response_info info;
+	size_t qlen;
+	int n;
+
+	(void)state;
+	qlen = make_query(query, "example.org", DNS_TYPE_MX);
+	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(info.ancount, 0);
+	assert_int_equal(fakeip_count(pool), 0);
+	fakeip_destroy(pool);
+}
+
+static void malformed_queries(void **state)
+{
+	struct fakeip_pool *pool = fakeip_create(16, NULL);
+	uint8_t query[512], answer[512];
+	struct dns_response_info info;
+	size_t qlen;
+	int n;
+
+	(void)state;
+	/* Too short to carry an id: dropped. */
+	assert_true(resolver_answer_fakeip(pool, true, query, 5, answer, sizeof(answer), true) < 0);
+	/* A header with a broken question: FORMERR with the same id. */
+	qlen = make_query(query, "example.org", DNS_TYPE_A);
+	query[12] = 60; /* a label longer than the message */
+	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	assert_true(n > 0);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.id, 0x1234);
+	assert_int_equal(info.rcode, DNS_RCODE_FORMERR);
+	fakeip_destroy(pool);
+}
+
+static void firewall_rules(void **state)
+{
+	struct run_options run = {.net = NET_RELAY, .dns = DNS_FAKEIP, .ipv6 = true};
+	char rules[2048];
+
+	(void)state;
+	assert_true(firewall_ruleset(rules, sizeof(rules), &run) > 0);
+	assert_non_null(strstr(rules, "th dport 53 redirect to :53"));
+	assert_non_null(strstr(rules, "meta l4proto tcp redirect to :1\n"));
+	assert_non_null(strstr(rules, "reject with tcp reset"));
+	assert_non_null(strstr(rules, "reject with icmpx admin-prohibited"));
+	/* The DNS rule comes before local traffic is let through: 127.0.0.53 is caught too. */
+	assert_true(strstr(rules, "dport 53") < strstr(rules, "127.0.0.0/8"));
+	run.dns = DNS_NONE;
+	assert_true(firewall_ruleset(rules, sizeof(rules), &run) > 0);
+	assert_null(strstr(rules, "dport 53"));
+	assert_int_equal(firewall_ruleset(rules, 100, &run), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(a_and_aaaa_come_from_the_pool),
+	    cmocka_unit_test(other_types_get_nodata_and_nothing_leaks),
+	    cmocka_unit_test(malformed_queries),
+	    cmocka_unit_test(firewall_rules),
+	};
+
+	return cmocka_run_group_tests_name("resolver", tests, NULL, NULL);
+}
