@@ -32,38 +32,39 @@ static const char main_help[] =
     "See sluice(1) for more.\n";
 
 static const char run_help[] =
-	"Usage: sluice run [OPTIONS] [--] PROGRAM [ARGS...]\n"
-	"\n"
-	"Start PROGRAM as an unprivileged process in new user (when not root), network, mount,\n"
-	"pid, uts and ipc namespaces, with all its traffic through sluice's relay. Its\n"
-	"environment, working directory and terminal are kept.\n"
-	"\n"
-	"Options:\n"
-	"  --via HOP           send all traffic through HOP; repeat to chain hops, the first\n"
-	"                      nearest the host.  HOP is socks5://[USER[:PASS]@]HOST[:PORT],\n"
-	"                      http://[USER[:PASS]@]HOST[:PORT] (HTTP CONNECT) or direct.\n"
-	"                      Without --via: direct.  USER@HOST takes the password from\n"
-	"                      SLUICE_PASSWORD_N (hop N) or SLUICE_PASSWORD\n"
-	"  --dns MODE          fakeip (default with a proxy hop): names resolved by the last\n"
-	"                      proxy; forward[=ADDR] (default direct): queries relayed to a\n"
-	"                      resolver from the host side; none: no DNS\n"
-	"  --udp block         UDP other than DNS is refused at once (relaying UDP is not\n"
-	"                      built yet)\n"
-	"  --ipv6 on|off       IPv6 inside the sandbox (default on)\n"
-	"  --net none          no network at all: only loopback inside\n"
-	"  --hostname NAME     host name inside the sandbox (default: sluice)\n"
-	"  -r, --map-root      rootless: appear as uid 0 / gid 0 inside (without real privileges)\n"
-	"  --pass-fd N         let PROGRAM inherit file descriptor N (repeatable); all other\n"
-	"                      descriptors but 0, 1 and 2 are closed\n"
-	"  -v, --verbose       show each setup step and each connection\n"
-	"  -q, --quiet         print nothing but a fatal error\n"
-	"  -h, --help          show this help\n"
-	"\n"
-	"Examples:\n"
-	"  sluice run --via socks5://127.0.0.1:1080 -- curl https://example.org/\n"
-	"  sluice run --via socks5://a:1080 --via http://b:3128 -- bash\n"
-	"  sluice run --net none -- bash\n"
-	"  echo hi | sluice run -- cat\n";
+    "Usage: sluice run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+    "\n"
+    "Start PROGRAM as an unprivileged process in new user (when not root), network, mount,\n"
+    "pid, uts and ipc namespaces, with all its traffic through sluice's relay. Its\n"
+    "environment, working directory and terminal are kept.\n"
+    "\n"
+    "Options:\n"
+    "  --via HOP           send all traffic through HOP; repeat to chain hops, the first\n"
+    "                      nearest the host.  HOP is socks5://[USER[:PASS]@]HOST[:PORT],\n"
+    "                      http://[USER[:PASS]@]HOST[:PORT] (HTTP CONNECT) or direct.\n"
+    "                      Without --via: direct.  USER@HOST takes the password from\n"
+    "                      SLUICE_PASSWORD_N (hop N) or SLUICE_PASSWORD\n"
+    "  --dns MODE          fakeip (default with a proxy hop): names resolved by the last\n"
+    "                      proxy; forward[=ADDR] (default direct): queries relayed to a\n"
+    "                      resolver (through proxies: over TCP, default 1.1.1.1);\n"
+    "                      none: no DNS\n"
+    "  --udp block         UDP other than DNS is refused at once (relaying UDP is not\n"
+    "                      built yet)\n"
+    "  --ipv6 on|off       IPv6 inside the sandbox (default on)\n"
+    "  --net none          no network at all: only loopback inside\n"
+    "  --hostname NAME     host name inside the sandbox (default: sluice)\n"
+    "  -r, --map-root      rootless: appear as uid 0 / gid 0 inside (without real privileges)\n"
+    "  --pass-fd N         let PROGRAM inherit file descriptor N (repeatable); all other\n"
+    "                      descriptors but 0, 1 and 2 are closed\n"
+    "  -v, --verbose       show each setup step and each connection\n"
+    "  -q, --quiet         print nothing but a fatal error\n"
+    "  -h, --help          show this help\n"
+    "\n"
+    "Examples:\n"
+    "  sluice run --via socks5://127.0.0.1:1080 -- curl https://example.org/\n"
+    "  sluice run --via socks5://a:1080 --via http://b:3128 -- bash\n"
+    "  sluice run --net none -- bash\n"
+    "  echo hi | sluice run -- cat\n";
 
 const char *cli_main_help(void)
 {
@@ -224,10 +225,6 @@ static int finish_run(struct run_options *run, bool net_none, bool saw_direct, b
 				  "blocked (--udp block)");
 	if (run->udp == UDP_DIRECT)
 		run->udp = UDP_BLOCK; /* the direct default, until UDP relaying exists */
-	if (run->dns == DNS_FORWARD && cli_has_proxy(run))
-		return sl_err_set(err, 0,
-				  "--dns forward through proxy hops is not implemented yet; use "
-				  "--dns fakeip (the default with proxies)");
 	if (run->udp == UDP_PROXY) {
 		if (!cli_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
 			return sl_err_set(err, 0,

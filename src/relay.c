@@ -390,13 +390,10 @@ static int watch_fd(struct relay *relay, enum epoll_type type, int fd, uint32_t 
 	return epoll_ctl(relay->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
-static void flow_open(struct relay *relay, int inside, int family)
+/* A free slot for a new flow on @inside, or NULL (and @inside reset and closed). */
+static struct flow *flow_alloc(struct relay *relay, int inside)
 {
-	struct sockaddr_storage upstream_addr;
-	socklen_t upstream_len;
 	struct flow *flow;
-	uint32_t index;
-	int one = 1, ret;
 
 	if (relay->active == relay->capacity) {
 		report(relay,
@@ -405,10 +402,9 @@ static void flow_open(struct relay *relay, int inside, int family)
 		       relay->capacity);
 		reset_socket(inside);
 		close(inside);
-		return;
+		return NULL;
 	}
-	index = relay->free_head;
-	flow = &relay->flows[index];
+	flow = &relay->flows[relay->free_head];
 	relay->free_head = flow->next_free;
 	relay->active++;
 	memset(flow, 0, sizeof(*flow));
@@ -418,20 +414,17 @@ static void flow_open(struct relay *relay, int inside, int family)
 	flow->state = FLOW_CONNECTING;
 	direction_init(&flow->up);
 	direction_init(&flow->down);
+	return flow;
+}
 
-	ret = original_target(relay, inside, family, &flow->target);
-	if (ret == -ENOENT) {
-		flow_fail(relay, flow,
-			  "relay: a fake address that no longer maps to a name (the "
-			  "program kept a DNS answer too long)");
-		return;
-	}
-	if (ret) {
-		report(relay, "relay: cannot find a connection's original destination: %s",
-		       strerror(-ret));
-		flow_close(relay, flow, true);
-		return;
-	}
+/* Connect upstream: to the first hop, or (direct) to the target itself. */
+static void flow_start(struct relay *relay, struct flow *flow)
+{
+	uint32_t index = (uint32_t)(flow - relay->flows);
+	struct sockaddr_storage upstream_addr;
+	socklen_t upstream_len;
+	int one = 1;
+
 	if (relay->run->n_hops) {
 		upstream_addr = relay->first_hop;
 		upstream_len = relay->first_hop_len;
@@ -463,6 +456,41 @@ static void flow_open(struct relay *relay, int inside, int family)
 		flow_fail(relay, flow, "relay: cannot watch a connection: %s", strerror(errno));
 		return;
 	}
+}
+
+/* A connection the program made: where it goes comes from the firewall's redirect. */
+static void flow_open(struct relay *relay, int inside, int family)
+{
+	struct flow *flow = flow_alloc(relay, inside);
+	int ret;
+
+	if (!flow)
+		return;
+	ret = original_target(relay, inside, family, &flow->target);
+	if (ret == -ENOENT) {
+		flow_fail(relay, flow,
+			  "relay: a fake address that no longer maps to a name (the "
+			  "program kept a DNS answer too long)");
+		return;
+	}
+	if (ret) {
+		report(relay, "relay: cannot find a connection's original destination: %s",
+		       strerror(-ret));
+		flow_close(relay, flow, true);
+		return;
+	}
+	flow_start(relay, flow);
+}
+
+int relay_open(struct relay *relay, int inside, const struct target *target)
+{
+	struct flow *flow = flow_alloc(relay, inside);
+
+	if (!flow)
+		return -EMFILE;
+	flow->target = *target;
+	flow_start(relay, flow);
+	return 0;
 }
 
 static void on_listener(struct relay *relay, int fd)

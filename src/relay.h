@@ -35,6 +35,13 @@ void relay_destroy(struct relay *relay);
 /* relay_add_listener() - serve a TCP listener passed from the sandbox. Return: 0 or -errno. */
 int relay_add_listener(struct relay *relay, int fd);
 
+/**
+ * relay_open() - carry @inside (a connected stream socket of sluice's own, e.g. one end of a
+ * socketpair) to @target through the hops, like a connection of the program
+ * The relay owns @inside from now on, also on failure.  Return: 0, or -EMFILE when full.
+ */
+int relay_open(struct relay *relay, int inside, const struct target *target);
+
 /* relay_event() - an epoll event whose type belongs to the relay. */
 void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events);
 

@@ -19,6 +19,7 @@
 
 #include "dns_message.h"
 #include "log.h"
+#include "relay.h"
 #include "resolver.h"
 
 #define FAKEIP_NAMES	    65536
@@ -47,6 +48,8 @@ struct pending {
 	uint8_t raw[512]; /* the query's head, for a SERVFAIL on timeout */
 	size_t raw_len;
 	uint64_t deadline_ms;
+	uint8_t *answer; /* through the hops: the DNS-over-TCP answer as it arrives */
+	size_t answer_len;
 };
 
 struct resolver {
@@ -55,6 +58,8 @@ struct resolver {
 	struct fakeip_pool *fakeip;
 	struct sockaddr_storage upstream; /* forward mode */
 	socklen_t upstream_len;
+	struct relay *relay; /* forward mode through the hops: DNS over TCP */
+	struct target upstream_target;
 	struct tcp_client tcp[TCP_CLIENTS_MAX];
 	struct pending pending[PENDING_MAX];
 	uint8_t message[MESSAGE_MAX + 2];
@@ -99,7 +104,10 @@ int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *q
 				udp ? dns_udp_limit(&q, DNS_EDNS_UDP_SIZE) : MESSAGE_MAX);
 }
 
-/* The forward mode's resolver: --dns forward=ADDR, else the host's first nameserver. */
+/*
+ * The forward mode's resolver: --dns forward=ADDR; else, direct, the host's first nameserver;
+ * through proxies (where the host's resolver means nothing), RESOLVER_FORWARD_DEFAULT.
+ */
 static int pick_upstream(struct resolver *resolver, struct sl_err *err)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&resolver->upstream;
@@ -109,6 +117,8 @@ static int pick_upstream(struct resolver *resolver, struct sl_err *err)
 
 	if (resolver->run->dns_forward_to[0]) {
 		snprintf(address, sizeof(address), "%s", resolver->run->dns_forward_to);
+	} else if (resolver->run->n_hops) {
+		snprintf(address, sizeof(address), "%s", RESOLVER_FORWARD_DEFAULT);
 	} else if ((conf = fopen("/etc/resolv.conf", "re"))) {
 		while (fgets(line, sizeof(line), conf))
 			if (sscanf(line, " nameserver %63s", address) == 1)
@@ -130,8 +140,49 @@ static int pick_upstream(struct resolver *resolver, struct sl_err *err)
 		return sl_err_set(err, 0, "--dns forward: '%s' is not an IPv4 or IPv6 address",
 				  address);
 	}
-	log_verbose("DNS queries are forwarded to %s from the host side", address);
+	memset(&resolver->upstream_target, 0, sizeof(resolver->upstream_target));
+	resolver->upstream_target.port = 53;
+	if (resolver->upstream.ss_family == AF_INET) {
+		resolver->upstream_target.kind = TARGET_IPV4;
+		resolver->upstream_target.ipv4 = sin->sin_addr;
+	} else {
+		resolver->upstream_target.kind = TARGET_IPV6;
+		resolver->upstream_target.ipv6 = sin6->sin6_addr;
+	}
+	if (resolver->run->n_hops)
+		log_verbose("DNS queries go to %s over TCP through the hops", address);
+	else
+		log_verbose("DNS queries are forwarded to %s from the host side", address);
 	return 0;
+}
+
+void resolver_set_relay(struct resolver *resolver, struct relay *relay)
+{
+	resolver->relay = relay;
+}
+
+/* Through the hops: one DNS-over-TCP connection per query, carried by the relay. */
+static int open_via_relay(struct resolver *resolver, const uint8_t *query, size_t len)
+{
+	uint8_t head[2] = {(uint8_t)(len >> 8), (uint8_t)len};
+	int pair[2];
+
+	if (!resolver->relay)
+		return -ENOTCONN;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair))
+		return -errno;
+	/* A new socket's buffer takes a whole query (at most 64 KiB + 2): no partial write. */
+	if (send(pair[1], head, 2, MSG_NOSIGNAL) != 2 ||
+	    send(pair[1], query, len, MSG_NOSIGNAL) != (ssize_t)len) {
+		close(pair[0]);
+		close(pair[1]);
+		return -EIO;
+	}
+	if (relay_open(resolver->relay, pair[0], &resolver->upstream_target)) {
+		close(pair[1]);
+		return -EMFILE;
+	}
+	return pair[1];
 }
 
 struct resolver *resolver_create(const struct run_options *run, int epoll_fd, struct sl_err *err)
@@ -239,16 +290,28 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 		log_verbose("resolver: %d queries waiting already; dropping one", PENDING_MAX);
 		return;
 	}
-	fd = socket(resolver->upstream.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	if (connect(fd, (struct sockaddr *)&resolver->upstream, resolver->upstream_len) ||
-	    send(fd, query, len, 0) != (ssize_t)len ||
-	    watch(resolver, EPOLL_TYPE_DNS_UPSTREAM, fd, (uint32_t)(p - resolver->pending))) {
-		log_verbose("resolver: cannot forward a query: %s", strerror(errno));
+	if (resolver->run->n_hops) {
+		fd = open_via_relay(resolver, query, len);
+		if (fd < 0)
+			return;
+	} else {
+		fd = socket(resolver->upstream.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			    0);
+		if (fd < 0)
+			return;
+		if (connect(fd, (struct sockaddr *)&resolver->upstream, resolver->upstream_len) ||
+		    send(fd, query, len, 0) != (ssize_t)len) {
+			log_verbose("resolver: cannot forward a query: %s", strerror(errno));
+			close(fd);
+			return;
+		}
+	}
+	if (watch(resolver, EPOLL_TYPE_DNS_UPSTREAM, fd, (uint32_t)(p - resolver->pending))) {
 		close(fd);
 		return;
 	}
+	p->answer = NULL;
+	p->answer_len = 0;
 	p->upstream = fd;
 	p->reply_fd = reply_fd;
 	p->tcp = tcp;
@@ -279,11 +342,55 @@ static void pending_free(struct pending *p)
 {
 	close(p->upstream);
 	p->upstream = -1;
+	free(p->answer);
+	p->answer = NULL;
+}
+
+/* A DNS-over-TCP answer coming back through the hops. */
+static void on_upstream_stream(struct resolver *resolver, struct pending *p)
+{
+	for (;;) {
+		size_t msg_len;
+		ssize_t n;
+
+		if (!p->answer) {
+			p->answer = malloc(MESSAGE_MAX + 2);
+			if (!p->answer) {
+				pending_free(p);
+				return;
+			}
+		}
+		n = recv(p->upstream, p->answer + p->answer_len, MESSAGE_MAX + 2 - p->answer_len,
+			 0);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0) {
+			n = dns_build_error(resolver->message, sizeof(resolver->message), p->raw,
+					    p->raw_len, &p->query, DNS_RCODE_SERVFAIL);
+			if (n > 0)
+				pending_reply(resolver, p, resolver->message, (size_t)n);
+			pending_free(p);
+			return;
+		}
+		p->answer_len += (size_t)n;
+		if (dns_tcp_frame_length(p->answer, p->answer_len, &msg_len) == 1) {
+			if (dns_response_matches_query(p->answer + 2, msg_len, &p->query) == 1)
+				pending_reply(resolver, p, p->answer + 2, msg_len);
+			pending_free(p);
+			return;
+		}
+	}
 }
 
 static void on_upstream(struct resolver *resolver, struct pending *p)
 {
-	ssize_t n = recv(p->upstream, resolver->message, MESSAGE_MAX, 0);
+	ssize_t n;
+
+	if (resolver->run->n_hops) {
+		on_upstream_stream(resolver, p);
+		return;
+	}
+	n = recv(p->upstream, resolver->message, MESSAGE_MAX, 0);
 
 	if (n < 0 && errno == EAGAIN)
 		return;

@@ -4,9 +4,11 @@
  *
  * fakeip: A and AAAA are answered from the fake-IP pool and the relay turns the address back
  * into the name for the last proxy; nothing is resolved locally, no query leaves.  Other types
- * get NODATA.  forward: queries are relayed to a real resolver from the host side (the host's
- * own, from its resolv.conf, or --dns forward=ADDR).  Malformed queries are dropped or
- * answered FORMERR; answers too long for UDP set TC so the program retries over TCP.
+ * get NODATA.  forward: direct, queries are relayed over UDP to a real resolver from the host
+ * side (the host's own, from its resolv.conf, or --dns forward=ADDR); through proxies, each
+ * query goes over TCP through the hops to ADDR (default RESOLVER_FORWARD_DEFAULT).  Malformed
+ * queries are dropped or answered FORMERR; answers too long for UDP set TC so the program retries
+ * over TCP.
  */
 #ifndef SLUICE_RESOLVER_H
 #define SLUICE_RESOLVER_H
@@ -20,14 +22,20 @@
 #include "fakeip.h"
 
 #define RESOLVER_FAKEIP_TTL 60
+/* --dns forward through proxy hops, without =ADDR: a public resolver, over TCP. */
+#define RESOLVER_FORWARD_DEFAULT "1.1.1.1"
 
 struct resolver;
+struct relay;
 
 struct resolver *resolver_create(const struct run_options *run, int epoll_fd, struct sl_err *err);
 void resolver_destroy(struct resolver *resolver);
 
 /* resolver_fakeip() - the pool (NULL unless --dns fakeip), for the relay. */
 struct fakeip_pool *resolver_fakeip(struct resolver *resolver);
+
+/* resolver_set_relay() - forward mode through the hops: queries ride the relay. */
+void resolver_set_relay(struct resolver *resolver, struct relay *relay);
 
 /* resolver_add_udp(), resolver_add_tcp_listener() - serve sockets passed from the sandbox. */
 int resolver_add_udp(struct resolver *resolver, int fd);

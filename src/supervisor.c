@@ -402,6 +402,8 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 	sv->relay = relay_create(run, sv->epoll_fd, resolver_fakeip(sv->resolver), err);
 	if (!sv->relay)
 		return -1;
+	if (sv->resolver)
+		resolver_set_relay(sv->resolver, sv->relay);
 	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (sv->timer_fd < 0)
 		return sl_err_set(err, errno, "cannot create a timer");
