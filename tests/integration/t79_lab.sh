@@ -81,6 +81,7 @@ check_eq "microsocks with auth, wrong password: curl exit 97" 97 $?
 c --socks5 $LAB_PX2:1081 http://$T/ >/dev/null
 check "microsocks with auth, no password: refused" test $? != 0
 check_eq "tinyproxy CONNECT: target sees px3" "$LAB_PX3" "$(c -p -x http://$LAB_PX3:8888 http://$T/)"
+check_eq "tinyproxy CONNECT to an IPv6 literal" "fd77::13" "$(c -p -x http://$LAB_PX3:8888 -g "http://[$LAB_TARGET6]/")"
 check_match "tinyproxy CONNECT to a name" "$(lab_addr_re px3)" "$(c -p -x http://$LAB_PX3:8888 http://target.lab/)"
 check_eq "tinyproxy CONNECT to the echo port" "via-tiny" \
 	"$( (echo via-tiny; sleep 1) | as_user timeout 5 socat -T2 - PROXY:$LAB_PX3:$T:$LAB_ECHO_PORT,proxyport=8888)"
