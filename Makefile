@@ -37,7 +37,7 @@ LIB_OBJ    := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lint check check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
+.PHONY: all helpers lint check check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
         format-check man
 
 all: $(BUILD)/sluice
@@ -64,6 +64,9 @@ HELPER_BIN := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 $(BUILD)/helpers/%: tests/helpers/%.c
 	mkdir -p $(BUILD)/helpers
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $<
+
+# The integration tests' helper programs only (check and check-one build them too).
+helpers: $(HELPER_BIN)
 
 # The one test command (README, .ci/run): unit and integration tests against the normal build
 # and the ASan+UBSan build, root and rootless, one summary line at the end.
