@@ -208,9 +208,11 @@ static enum chain_status http_input(struct chain *chain, const uint8_t *data, si
 		return CHAIN_RECV;
 	if (n < 0)
 		return fail(chain, "not an HTTP answer (%s)", http_connect_error_text(n));
+	if (response.status == 407 || response.status == 401) /* tinyproxy answers 401 */
+		return fail(chain, "authentication rejected (\"%s\"); check the user and password",
+			    response.status_line);
 	if (response.status < 200 || response.status > 299)
-		return fail(chain, "CONNECT refused: \"%s\"%s", response.status_line,
-			    response.status == 407 ? "; check the user and password" : "");
+		return fail(chain, "CONNECT refused: \"%s\"", response.status_line);
 	*consumed = (size_t)n;
 	return hop_agreed(chain);
 }

@@ -344,7 +344,7 @@ int cli_apply_environment(struct cli *cli, struct sl_err *err)
 
 	for (i = 0; i < run->n_hops; i++) {
 		struct hop_spec *hop = &run->hops[i];
-		char name[32];
+		char name[48];
 		const char *value;
 		int ret;
 

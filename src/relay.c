@@ -792,7 +792,7 @@ void relay_tick(struct relay *relay)
 						flow->handshake->chain.hop, label, sizeof(label));
 			else
 				snprintf(label, sizeof(label), "direct");
-			flow_fail(relay, flow, "%s: no answer within %d s", label,
+			flow_fail(relay, flow, "%s: timed out: no answer within %d s", label,
 				  HANDSHAKE_TIMEOUT_MS / 1000);
 		}
 	}

@@ -10,7 +10,8 @@ set -u
 : "${SLUICE:?set SLUICE to the sluice binary (tests/run does)}"
 MODE=${SLUICE_TEST_MODE:-root}
 TEST_UID=${SLUICE_TEST_UID:-64123}
-HELPERS=${SLUICE_REPO:-.}/${SLUICE_BUILD:-build}/helpers
+# Test helpers are tools, not product: always the plain build's, also in the ASan run.
+HELPERS=${SLUICE_REPO:-.}/build/helpers
 test_count=0
 cleanups=()
 

@@ -138,8 +138,8 @@ static void two_hops_in_order(void **state)
 	feed(&c, method_none, 2);
 	feed(&c, connect_ok, sizeof(connect_ok));
 	assert_int_equal(feed(&c, denied, strlen(denied)), CHAIN_FAILED);
-	assert_non_null(strstr(c.error, "http hop 2 (10.0.0.2:3128): CONNECT refused: \"HTTP/1.1 "
-					"407 Proxy Authentication Required\""));
+	assert_non_null(strstr(c.error, "http hop 2 (10.0.0.2:3128): authentication rejected "
+					"(\"HTTP/1.1 407 Proxy Authentication Required\")"));
 }
 
 /* A reply split anywhere waits for more; bytes after the last reply are left to the caller. */
