@@ -118,7 +118,7 @@ start_target() {
 		case $what in
 		http) bg "$NS_T" "$HELPERS/benchd" http 80 ;;
 		echo) bg "$NS_T" "$HELPERS/benchd" echo 7 ;;
-		iperf3) bg "$NS_T" iperf3 -s -p 5201 >/dev/null ;;
+		iperf3) bg "$NS_T" iperf3 -s -p 5201 >"$BTMP/iperf3.log" 2>&1 ;;
 		esac
 	done
 	for what in "$@"; do
