@@ -68,6 +68,13 @@ $(BUILD)/helpers/%: tests/helpers/%.c
 # The integration tests' helper programs only (check and check-one build them too).
 helpers: $(HELPER_BIN)
 
+# Benchmark helpers (servers and clients the benchmarks drive): bench/helpers/*.c.
+BENCH_HELPER_SRC := $(wildcard bench/helpers/*.c)
+BENCH_HELPER_BIN := $(BENCH_HELPER_SRC:bench/helpers/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: bench/helpers/%.c
+	mkdir -p $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -pthread -o $@ $<
+
 # The one test command (README, .ci/run): unit and integration tests against the normal build
 # and the ASan+UBSan build, root and rootless, one summary line at the end.
 check: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)
@@ -95,7 +102,7 @@ $(FUZZ_BUILD)/sluice-fuzz: $(FUZZ_SRC) $(LIB_SRC) $(wildcard src/*.h)
 fuzz-run: fuzz
 	fuzz/run-all $(FUZZ_BUILD)/sluice-fuzz $${FUZZ_SECONDS:-30}
 
-bench: $(BUILD)/sluice
+bench: $(BUILD)/sluice $(BENCH_HELPER_BIN)
 	SLUICE_BUILD=$(BUILD) bench/run
 
 demo: $(BUILD)/sluice

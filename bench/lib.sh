@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# bench/lib.sh - shared by the network benchmarks (sourced, not run; bench/run skips it).
+#
+# The topology, all in network namespaces made here and named with a per-run prefix:
+#
+#   client 10.200.1.1 --veth-- 10.200.1.2 proxy 10.200.2.1 --veth-- 10.200.2.2 target
+#
+# "client" runs sluice and the baselines (default route via proxy, which forwards, so the
+# target is reachable directly too); "proxy" runs dante on 10.200.1.2:1080 when asked;
+# "target" runs benchd (http on 80, echo on 7) and an iperf3 server on 5201.  Every process is
+# started here, stopped by its PID on exit, and every namespace is deleted; traffic goes only
+# between these namespaces.  Needs root.
+
+set -euo pipefail
+SLUICE=${SLUICE:?set SLUICE to the sluice binary (bench/run does)}
+SLUICE=$(realpath "$SLUICE")
+HELPERS=${BENCH_HELPERS:-$(dirname "$SLUICE")/bench}
+BENCH_UID=${BENCH_UID:-64123}
+NAME=$(basename "$0")
+PFX=slb$$ # interface names are PFX + 2 characters: at most 15
+NS_C=${PFX}c NS_P=${PFX}p NS_T=${PFX}t
+CLIENT=10.200.1.1 PROXY=10.200.1.2 TARGET=10.200.2.2
+PROXY_URL=socks5://$PROXY:1080
+bench_pids=()
+bench_netns=()
+
+# skip WHY: this benchmark cannot run here; say why and end without failing.
+skip() {
+	echo "$NAME: not measured: $*"
+	exit 0
+}
+
+[ "$(id -u)" = 0 ] || skip "needs root (network namespaces); run: sudo make bench"
+for tool in ip jq "$SLUICE" "$HELPERS/benchd"; do
+	command -v "$tool" >/dev/null || skip "$tool is missing (tools/install-deps, make bench)"
+done
+
+BTMP=$(mktemp -d /tmp/sluice-bench.XXXXXX)
+chmod 0755 "$BTMP"
+
+# kill_tree PID: SIGKILL PID and its descendants, found by parent PID.
+kill_tree() {
+	local child
+	for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+	kill -KILL "$1" 2>/dev/null || true
+}
+
+bench_cleanup() {
+	local i pid
+	for ((i = ${#bench_pids[@]} - 1; i >= 0; i--)); do
+		pid=${bench_pids[$i]}
+		kill -TERM "$pid" 2>/dev/null || continue
+	done
+	sleep 0.2
+	for pid in "${bench_pids[@]}"; do kill_tree "$pid"; done
+	for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+	for i in "${bench_netns[@]}"; do ip netns del "$i" 2>/dev/null || true; done
+	rm -rf "$BTMP"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# bg NS CMD...: start CMD in netns NS in the background; its PID goes on the cleanup list.
+bg() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
+	bench_pids+=($!)
+}
+
+# nsx NS CMD...: run CMD in netns NS.
+nsx() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds; fail after SECONDS.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.05
+	done
+}
+
+# port_open NS PORT: something listens on PORT in NS.
+port_open() { nsx "$1" ss -Htln "sport = :$2" | grep -q .; }
+
+topology_up() {
+	local ns
+	for ns in "$NS_C" "$NS_P" "$NS_T"; do
+		ip netns add "$ns"
+		bench_netns+=("$ns")
+		ip -n "$ns" link set lo up
+		nsx "$ns" sysctl -qw net.ipv4.ip_local_port_range="10000 65000" net.ipv4.tcp_tw_reuse=1
+	done
+	ip link add "${PFX}c0" netns "$NS_C" type veth peer name "${PFX}p0" netns "$NS_P"
+	ip link add "${PFX}p1" netns "$NS_P" type veth peer name "${PFX}t0" netns "$NS_T"
+	ip -n "$NS_C" addr add "$CLIENT/24" dev "${PFX}c0"
+	ip -n "$NS_P" addr add "$PROXY/24" dev "${PFX}p0"
+	ip -n "$NS_P" addr add 10.200.2.1/24 dev "${PFX}p1"
+	ip -n "$NS_T" addr add "$TARGET/24" dev "${PFX}t0"
+	ip -n "$NS_C" link set "${PFX}c0" up
+	ip -n "$NS_P" link set "${PFX}p0" up
+	ip -n "$NS_P" link set "${PFX}p1" up
+	ip -n "$NS_T" link set "${PFX}t0" up
+	ip -n "$NS_C" route add default via "$PROXY"
+	ip -n "$NS_T" route add default via 10.200.2.1
+	nsx "$NS_P" sysctl -qw net.ipv4.ip_forward=1
+}
+
+# start_target [http] [echo] [iperf3]: the target's servers.
+start_target() {
+	local what
+	for what in "$@"; do
+		case $what in
+		http) bg "$NS_T" "$HELPERS/benchd" http 80 ;;
+		echo) bg "$NS_T" "$HELPERS/benchd" echo 7 ;;
+		iperf3) bg "$NS_T" iperf3 -s -p 5201 >"$BTMP/iperf3.log" 2>&1 ;;
+		esac
+	done
+	for what in "$@"; do
+		case $what in
+		http) wait_until 10 port_open "$NS_T" 80 ;;
+		echo) wait_until 10 port_open "$NS_T" 7 ;;
+		iperf3) wait_until 10 port_open "$NS_T" 5201 ;;
+		esac
+	done
+}
+
+# start_dante: a SOCKS5 proxy without authentication on $PROXY:1080, logging errors only.
+start_dante() {
+	command -v danted >/dev/null || [ -x /usr/sbin/danted ] || skip "danted is missing (apt-get install dante-server)"
+	cat >"$BTMP/danted.conf" <<-EOF
+		logoutput: /dev/null
+		errorlog: stderr
+		internal: $PROXY port = 1080
+		external: 10.200.2.1
+		socksmethod: none
+		clientmethod: none
+		user.privileged: root
+		user.unprivileged: nobody
+		client pass { from: 0.0.0.0/0 to: 0.0.0.0/0 }
+		socks pass { from: 0.0.0.0/0 to: 0.0.0.0/0 command: connect }
+	EOF
+	bg "$NS_P" /usr/sbin/danted -f "$BTMP/danted.conf" -p "$BTMP/danted.pid" -N 2 2>"$BTMP/danted.log"
+	wait_until 10 port_open "$NS_P" 1080
+}
+
+# as_user CMD...: CMD as BENCH_UID with no capabilities (rootless).
+as_user() {
+	HOME=$BTMP PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin setpriv --reuid="$BENCH_UID" \
+		--regid="$BENCH_UID" --clear-groups --inh-caps=-all --bounding-set=-all -- "$@"
+}
+
+# ratio A B: A/B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
+# verdict RATIO GOAL: "goal met" when RATIO >= GOAL.
+verdict() {
+	awk -v r="$1" -v g="$2" 'BEGIN {
+		if (r == "n/a") print "goal NOT met (no baseline)"
+		else if (r + 0 >= g + 0) print "goal met"
+		else print "goal NOT met" }'
+}
+
+# gbit BITS_PER_SECOND: in Gbit/s, two decimals.
+gbit() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1e9 }'; }
