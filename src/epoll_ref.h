@@ -31,7 +31,7 @@ union epoll_ref {
 	struct {
 		uint32_t type : 8;
 		uint32_t index : 24; /* slot in the kind's table, 0 where there is none */
-		int32_t fd;
+		int32_t fd;	     /* the fd; for relay flows, the slot's generation instead */
 	};
 	uint64_t u64;
 };

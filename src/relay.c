@@ -55,6 +55,7 @@
 #define PIPE_SIZE	      (256 * 1024)
 #define PIPE_POOL_MAX	      64
 #define FDS_RESERVED	      64 /* for everything that is not a flow */
+#define FREE_LIST_END	      UINT32_MAX
 
 enum flow_state {
 	FLOW_FREE = 0,
@@ -89,6 +90,10 @@ struct flow {
 	uint64_t started_ms;
 	struct target target;
 	uint32_t next_free;
+	/* Changes each time the slot is reused.  Events carry it instead of the fd: a flow can
+	 * close and a new one take the same slot and the same fd numbers within one batch of
+	 * events, and the old socket's hang-up must not reach the new flow. */
+	int32_t generation;
 };
 
 struct relay {
@@ -100,7 +105,10 @@ struct relay {
 	char first_hop_label[TARGET_NAME_MAX + 64];
 
 	struct flow *flows;
-	uint32_t capacity, active, free_head;
+	uint32_t capacity, active;
+	uint32_t free_head;  /* a list of closed slots, FREE_LIST_END when empty */
+	uint32_t never_used; /* slots from here on were never touched: no memory yet */
+	int32_t next_generation;
 	int pipe_pool[PIPE_POOL_MAX][2];
 	size_t pipes_pooled;
 	char last_error[CHAIN_ERROR_MAX + 128];
@@ -200,7 +208,6 @@ struct relay *relay_create(const struct run_options *run, int epoll_fd, struct f
 			   struct sl_err *err)
 {
 	struct relay *relay = calloc(1, sizeof(*relay));
-	uint32_t i;
 
 	if (!relay) {
 		sl_err_set(err, ENOMEM, "cannot allocate the relay");
@@ -214,15 +221,15 @@ struct relay *relay_create(const struct run_options *run, int epoll_fd, struct f
 		return NULL;
 	}
 	relay->capacity = flow_capacity();
+	/* Pages of the table that no flow has used yet stay untouched, so they cost nothing. */
 	relay->flows = calloc(relay->capacity, sizeof(*relay->flows));
 	if (!relay->flows) {
 		free(relay);
 		sl_err_set(err, ENOMEM, "cannot allocate the flow table");
 		return NULL;
 	}
-	for (i = 0; i < relay->capacity; i++)
-		relay->flows[i].next_free = i + 1;
-	relay->free_head = 0;
+	relay->free_head = FREE_LIST_END;
+	relay->never_used = 0;
 	log_debug("relay: room for %u connections", relay->capacity);
 	return relay;
 }
@@ -380,11 +387,12 @@ static int original_target(struct relay *relay, int fd, int family, struct targe
 	return 0;
 }
 
-static int watch_fd(struct relay *relay, enum epoll_type type, int fd, uint32_t index)
+static int watch_fd(struct relay *relay, enum epoll_type type, int fd, uint32_t index,
+		    int32_t generation)
 {
 	struct epoll_event ev = {
 	    .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-	    .data.u64 = epoll_ref_make(type, fd, index),
+	    .data.u64 = epoll_ref_make(type, generation, index),
 	};
 
 	return epoll_ctl(relay->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
@@ -404,10 +412,15 @@ static struct flow *flow_alloc(struct relay *relay, int inside)
 		close(inside);
 		return NULL;
 	}
-	flow = &relay->flows[relay->free_head];
-	relay->free_head = flow->next_free;
+	if (relay->free_head != FREE_LIST_END) {
+		flow = &relay->flows[relay->free_head];
+		relay->free_head = flow->next_free;
+	} else {
+		flow = &relay->flows[relay->never_used++];
+	}
 	relay->active++;
 	memset(flow, 0, sizeof(*flow));
+	flow->generation = relay->next_generation++;
 	flow->inside = inside;
 	flow->upstream = -1;
 	flow->started_ms = now_ms();
@@ -451,8 +464,8 @@ static void flow_start(struct relay *relay, struct flow *flow)
 			  relay->run->n_hops ? relay->first_hop_label : "direct", strerror(errno));
 		return;
 	}
-	if (watch_fd(relay, EPOLL_TYPE_FLOW_INSIDE, flow->inside, index) ||
-	    watch_fd(relay, EPOLL_TYPE_FLOW_UPSTREAM, flow->upstream, index)) {
+	if (watch_fd(relay, EPOLL_TYPE_FLOW_INSIDE, flow->inside, index, flow->generation) ||
+	    watch_fd(relay, EPOLL_TYPE_FLOW_UPSTREAM, flow->upstream, index, flow->generation)) {
 		flow_fail(relay, flow, "relay: cannot watch a connection: %s", strerror(errno));
 		return;
 	}
@@ -738,14 +751,11 @@ void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events)
 		on_listener(relay, ref.fd);
 		return;
 	}
-	if (ref.index >= relay->capacity)
+	if (ref.index >= relay->never_used)
 		return;
 	flow = &relay->flows[ref.index];
-	if (flow->state == FLOW_FREE)
-		return;
-	/* An event for a closed-and-reused slot has a stale fd: ignore it. */
-	if ((ref.type == EPOLL_TYPE_FLOW_INSIDE && ref.fd != flow->inside) ||
-	    (ref.type == EPOLL_TYPE_FLOW_UPSTREAM && ref.fd != flow->upstream))
+	/* For flows, ref.fd carries the slot's generation: an older one is a closed flow's. */
+	if (flow->state == FLOW_FREE || ref.fd != flow->generation)
 		return;
 
 	if (ref.type == EPOLL_TYPE_FLOW_INSIDE && flow->state < FLOW_FLUSHING &&
@@ -780,7 +790,7 @@ void relay_tick(struct relay *relay)
 
 	if (!relay->active)
 		return;
-	for (i = 0; i < relay->capacity; i++) {
+	for (i = 0; i < relay->never_used; i++) {
 		struct flow *flow = &relay->flows[i];
 
 		if ((flow->state == FLOW_CONNECTING || flow->state == FLOW_NEGOTIATING) &&
@@ -819,7 +829,7 @@ void relay_destroy(struct relay *relay)
 
 	if (!relay)
 		return;
-	for (i = 0; i < relay->capacity; i++)
+	for (i = 0; i < relay->never_used; i++)
 		if (relay->flows[i].state != FLOW_FREE)
 			flow_close(relay, &relay->flows[i], true);
 	while (relay->pipes_pooled--) {
