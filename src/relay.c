@@ -103,6 +103,7 @@ struct relay {
 	struct sockaddr_storage first_hop; /* where upstream sockets connect, with proxies */
 	socklen_t first_hop_len;
 	char first_hop_label[TARGET_NAME_MAX + 64];
+	char route[512]; /* "via socks5 10.0.0.1:1080 > http proxy:3128", or "direct": for -v */
 
 	struct flow *flows;
 	uint32_t capacity, active;
@@ -187,6 +188,22 @@ static int resolve_first_hop(struct relay *relay, struct sl_err *err)
 	return 0;
 }
 
+static void describe_route(struct relay *relay)
+{
+	size_t i, used;
+
+	used = (size_t)snprintf(relay->route, sizeof(relay->route), "%s",
+				relay->run->n_hops ? "via" : "direct");
+	for (i = 0; i < relay->run->n_hops && used < sizeof(relay->route); i++) {
+		char where[TARGET_NAME_MAX + 16];
+
+		target_format(&relay->run->hops[i].server, where, sizeof(where));
+		used +=
+		    (size_t)snprintf(relay->route + used, sizeof(relay->route) - used, "%s %s %s",
+				     i ? " >" : "", hop_kind_name(relay->run->hops[i].kind), where);
+	}
+}
+
 /* Room for as many flows as RLIMIT_NOFILE allows: 2 sockets each, plus pipes in flight. */
 static uint32_t flow_capacity(void)
 {
@@ -220,6 +237,7 @@ struct relay *relay_create(const struct run_options *run, int epoll_fd, struct f
 		free(relay);
 		return NULL;
 	}
+	describe_route(relay);
 	relay->capacity = flow_capacity();
 	/* Pages of the table that no flow has used yet stay untouched, so they cost nothing. */
 	relay->flows = calloc(relay->capacity, sizeof(*relay->flows));
@@ -300,8 +318,7 @@ static void flow_close(struct relay *relay, struct flow *flow, bool reset)
 		char where[TARGET_NAME_MAX + 16];
 
 		target_format(&flow->target, where, sizeof(where));
-		log_verbose("tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where,
-			    relay->run->n_hops ? "via the hops" : "direct",
+		log_verbose("tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where, relay->route,
 			    (unsigned long long)flow->up.bytes,
 			    (unsigned long long)flow->down.bytes,
 			    (double)(now_ms() - flow->started_ms) / 1000.0, reset ? ", reset" : "");

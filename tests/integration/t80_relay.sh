@@ -105,6 +105,8 @@ for via in "$DANTE dante px1" "$MSOCKS microsocks px2" "$TINY tinyproxy px3"; do
 done
 slrun -v run --via "$DANTE" -- "${CURL[@]}" http://$T/
 check_match "-v logs the connection to the target" "$T:80" "$SL_ERR"
+check_match "-v logs its route, bytes and duration" \
+	"tcp $T:80 via socks5 $LAB_PX1:1080: [1-9][0-9]* bytes up, [1-9][0-9]* down, [0-9.]+ s" "$SL_ERR"
 
 # --- Authentication. ---
 slrun run --via "socks5://alice:s3cr3t-pw@$LAB_PX2:1081" -- "${CURL[@]}" http://$T/
