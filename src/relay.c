@@ -362,6 +362,8 @@ static int original_target(struct relay *relay, int fd, int family, struct targe
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
+	char name[TARGET_NAME_MAX + 1];
+	const void *address;
 
 	memset(t, 0, sizeof(*t));
 	if (family == AF_INET) {
@@ -372,18 +374,8 @@ static int original_target(struct relay *relay, int fd, int family, struct targe
 		t->kind = TARGET_IPV4;
 		t->ipv4 = sin->sin_addr;
 		t->port = ntohs(sin->sin_port);
-		if (relay->fakeip && fakeip_contains(relay->fakeip, AF_INET, &t->ipv4)) {
-			char name[TARGET_NAME_MAX + 1];
-
-			if (fakeip_name_for_addr(relay->fakeip, AF_INET, &t->ipv4, name,
-						 sizeof(name)) < 0)
-				return -ENOENT;
-			t->kind = TARGET_NAME;
-			memcpy(t->name, name, sizeof(t->name));
-		}
-		return 0;
-	}
-	{
+		address = &t->ipv4;
+	} else {
 		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 
 		if (getsockopt(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, sin6, &len))
@@ -391,16 +383,14 @@ static int original_target(struct relay *relay, int fd, int family, struct targe
 		t->kind = TARGET_IPV6;
 		t->ipv6 = sin6->sin6_addr;
 		t->port = ntohs(sin6->sin6_port);
-		if (relay->fakeip && fakeip_contains(relay->fakeip, AF_INET6, &t->ipv6)) {
-			char name[TARGET_NAME_MAX + 1];
-
-			if (fakeip_name_for_addr(relay->fakeip, AF_INET6, &t->ipv6, name,
-						 sizeof(name)) < 0)
-				return -ENOENT;
-			t->kind = TARGET_NAME;
-			memcpy(t->name, name, sizeof(t->name));
-		}
+		address = &t->ipv6;
 	}
+	if (!relay->fakeip || !fakeip_contains(relay->fakeip, family, address))
+		return 0;
+	if (fakeip_name_for_addr(relay->fakeip, family, address, name, sizeof(name)) < 0)
+		return -ENOENT;
+	t->kind = TARGET_NAME;
+	memcpy(t->name, name, sizeof(t->name));
 	return 0;
 }
 
