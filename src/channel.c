@@ -71,7 +71,19 @@ static void close_all(const int *fds, size_t n)
 		close(fds[i]);
 }
 
+static int channel_receive(int sock, struct channel_msg *msg, int *fds, size_t *n_fds, int flags);
+
 int channel_recv(int sock, struct channel_msg *msg, int *fds, size_t *n_fds)
+{
+	return channel_receive(sock, msg, fds, n_fds, 0);
+}
+
+int channel_recv_nonblocking(int sock, struct channel_msg *msg, int *fds, size_t *n_fds)
+{
+	return channel_receive(sock, msg, fds, n_fds, MSG_DONTWAIT);
+}
+
+static int channel_receive(int sock, struct channel_msg *msg, int *fds, size_t *n_fds, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * CHANNEL_MAX_FDS)];
@@ -89,7 +101,7 @@ int channel_recv(int sock, struct channel_msg *msg, int *fds, size_t *n_fds)
 
 	*n_fds = 0;
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;

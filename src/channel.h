@@ -12,17 +12,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "err.h"
 
 #define CHANNEL_MAX_FDS 16
 
 enum channel_msg_type {
-	CHANNEL_READY = 1,	 /* sandbox set up; fds: the listeners, if any */
-	CHANNEL_SETUP_FAILED,	 /* text, errnum, exit_code: a struct sl_err */
-	CHANNEL_EXEC_FAILED,	 /* errnum: why execvp() failed; text: the program name */
-	CHANNEL_PROGRAM_STOPPED, /* value: the signal that stopped the program */
-	CHANNEL_PROGRAM_EXITED,	 /* value: the program's wait status */
+	CHANNEL_READY = 1,	    /* sandbox set up; fds: the listeners, if any */
+	CHANNEL_SETUP_FAILED,	    /* text, errnum, exit_code: a struct sl_err */
+	CHANNEL_EXEC_FAILED,	    /* errnum: why execvp() failed; text: the program name */
+	CHANNEL_PROGRAM_STOPPED,    /* value: the signal that stopped the program */
+	CHANNEL_PROGRAM_EXITED,	    /* value: the program's wait status */
+	CHANNEL_UDP_SOCKET_REQUEST, /* supervisor -> init: a reply socket for local <-> peer */
+	CHANNEL_UDP_SOCKET,	    /* init -> supervisor: fds: it (or errnum); cookie echoed */
 };
 
 struct channel_msg {
@@ -30,6 +33,9 @@ struct channel_msg {
 	int32_t value;
 	int32_t errnum;
 	int32_t exit_code;
+	uint32_t cookie;	       /* CHANNEL_UDP_SOCKET*: which request */
+	struct sockaddr_storage local; /* CHANNEL_UDP_SOCKET_REQUEST */
+	struct sockaddr_storage peer;
 	char text[SL_ERR_MSG_MAX];
 };
 
@@ -56,5 +62,8 @@ int channel_send_error(int sock, const struct sl_err *err);
  * error (-EBADMSG for a short or truncated message; no fd is leaked then).
  */
 int channel_recv(int sock, struct channel_msg *msg, int *fds, size_t *n_fds);
+
+/* channel_recv_nonblocking() - channel_recv() that returns -EAGAIN instead of waiting. */
+int channel_recv_nonblocking(int sock, struct channel_msg *msg, int *fds, size_t *n_fds);
 
 #endif

@@ -48,8 +48,9 @@ static const char run_help[] =
     "                      proxy; forward[=ADDR] (default direct): queries relayed to a\n"
     "                      resolver (through proxies: over TCP, default 1.1.1.1);\n"
     "                      none: no DNS\n"
-    "  --udp block         UDP other than DNS is refused at once (relaying UDP is not\n"
-    "                      built yet)\n"
+    "  --udp MODE          block (default with a proxy hop): UDP other than DNS is\n"
+    "                      refused at once; direct (default without): relayed from the\n"
+    "                      host side\n"
     "  --ipv6 on|off       IPv6 inside the sandbox (default on)\n"
     "  --net none          no network at all: only loopback inside\n"
     "  --hostname NAME     host name inside the sandbox (default: sluice)\n"
@@ -219,12 +220,6 @@ static int finish_run(struct run_options *run, bool net_none, bool saw_direct, b
 		return sl_err_set(err, 0,
 				  "--dns fakeip needs a proxy hop to resolve the names; with a "
 				  "direct uplink use --dns forward");
-	if (run->udp == UDP_DIRECT && udp_given)
-		return sl_err_set(err, 0,
-				  "--udp direct is not implemented yet; UDP other than DNS is "
-				  "blocked (--udp block)");
-	if (run->udp == UDP_DIRECT)
-		run->udp = UDP_BLOCK; /* the direct default, until UDP relaying exists */
 	if (run->udp == UDP_PROXY) {
 		if (!cli_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
 			return sl_err_set(err, 0,

@@ -24,6 +24,9 @@ enum epoll_type {
 	EPOLL_TYPE_DNS_TCP_LISTENER, /* resolver: a TCP listener inside the sandbox */
 	EPOLL_TYPE_DNS_TCP_CLIENT,   /* resolver: a program's DNS-over-TCP connection */
 	EPOLL_TYPE_DNS_UPSTREAM,     /* resolver: a forwarded query's socket to a real resolver */
+	EPOLL_TYPE_UDP_LISTENER, /* udp relay: the transparent UDP listener inside the sandbox */
+	EPOLL_TYPE_UDP_UPSTREAM, /* udp relay: an association's socket to the target (host side) */
+	EPOLL_TYPE_UDP_REPLY,	 /* udp relay: an association's reply socket inside the sandbox */
 	EPOLL_TYPE_COUNT
 };
 

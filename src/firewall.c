@@ -15,8 +15,35 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 	const char *dns_rule = run->dns == DNS_NONE
 				   ? ""
 				   : "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n";
+	char udp_chains[1024] = "", udp_accept[64] = "";
 	int n;
 
+	if (run->udp == UDP_DIRECT) {
+		/* Mark UDP to the world (DNS is redirected above): the rule of table
+		 * UDP_RELAY_TABLE makes it local, and tproxy hands it to the UDP listener. */
+		n = snprintf(udp_chains, sizeof(udp_chains),
+			     "\tchain mark_udp {\n"
+			     "\t\ttype route hook output priority -150; policy accept;\n"
+			     "\t\tudp dport 53 return\n"
+			     "\t\tip daddr { 127.0.0.0/8, %s/%d } return\n"
+			     "\t\tip6 daddr { ::1, %s/%d } return\n"
+			     "\t\tmeta l4proto udp meta mark set 0x%x\n"
+			     "\t}\n"
+			     "\tchain udp_to_relay {\n"
+			     "\t\ttype filter hook prerouting priority -150; policy accept;\n"
+			     "\t\tmeta mark 0x%x meta nfproto ipv4 meta l4proto udp "
+			     "tproxy ip to 127.0.0.1:%d\n"
+			     "\t\tmeta mark 0x%x meta nfproto ipv6 meta l4proto udp "
+			     "tproxy ip6 to [::1]:%d\n"
+			     "\t}\n",
+			     SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_NETWORK,
+			     SANDBOX_IPV6_PREFIX, UDP_RELAY_MARK, UDP_RELAY_MARK, RELAY_UDP_PORT,
+			     UDP_RELAY_MARK, RELAY_UDP_PORT);
+		if (n < 0 || (size_t)n >= sizeof(udp_chains))
+			return -1;
+		snprintf(udp_accept, sizeof(udp_accept), "\t\tmeta mark 0x%x accept\n",
+			 UDP_RELAY_MARK);
+	}
 	n = snprintf(buf, cap,
 		     "table inet sluice {\n"
 		     "\tchain redirect_to_relay {\n"
@@ -26,23 +53,25 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 		     "\t\tip6 daddr { ::1, %s/%d } return\n"
 		     "\t\tmeta l4proto tcp redirect to :%d\n"
 		     "\t}\n"
+		     "%s"
 		     "\tchain refuse_the_rest {\n"
 		     "\t\ttype filter hook output priority 0; policy accept;\n"
 		     "\t\toifname \"lo\" accept\n"
 		     "\t\tct status dnat accept\n"
+		     "%s"
 		     "\t\tmeta l4proto tcp reject with tcp reset\n"
 		     "\t\treject with icmpx admin-prohibited\n"
 		     "\t}\n"
 		     "}\n",
 		     dns_rule, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_NETWORK,
-		     SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT);
+		     SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT, udp_chains, udp_accept);
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
 int firewall_apply(const struct run_options *run, struct sl_err *err)
 {
 	struct nft_ctx *nft;
-	char ruleset[2048];
+	char ruleset[4096];
 	int ret;
 
 	if (firewall_ruleset(ruleset, sizeof(ruleset), run) < 0)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
+#include <linux/fib_rules.h>
 #include <linux/if_addr.h>
 #include <linux/veth.h>
 #include <linux/netlink.h>
@@ -213,6 +214,51 @@ int netlink_default_route_add(struct netlink *nl, int family, const void *gatewa
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, len, gateway);
+	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
+	return netlink_transact(nl, nlh, what, err);
+}
+
+int netlink_fwmark_rule_add(struct netlink *nl, int family, uint32_t mark, uint32_t table,
+			    struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[96];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct fib_rule_hdr *frh;
+
+	snprintf(what, sizeof(what), "cannot add the IPv%d rule fwmark 0x%x lookup %u",
+		 family == AF_INET ? 4 : 6, mark, table);
+	nlh->nlmsg_type = RTM_NEWRULE;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
+	frh->family = (unsigned char)family;
+	frh->action = FR_ACT_TO_TBL;
+	mnl_attr_put_u32(nlh, FRA_FWMARK, mark);
+	mnl_attr_put_u32(nlh, FRA_TABLE, table);
+	return netlink_transact(nl, nlh, what, err);
+}
+
+int netlink_local_default_route_add(struct netlink *nl, int family, uint32_t table,
+				    const char *ifname, struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[96];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm;
+	int index;
+
+	snprintf(what, sizeof(what), "cannot add the IPv%d local default route in table %u",
+		 family == AF_INET ? 4 : 6, table);
+	index = link_index(ifname, what, err);
+	if (index < 0)
+		return index;
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	rtm->rtm_table = RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = RT_SCOPE_HOST;
+	rtm->rtm_type = RTN_LOCAL;
+	mnl_attr_put_u32(nlh, RTA_TABLE, table);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
 	return netlink_transact(nl, nlh, what, err);
 }

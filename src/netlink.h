@@ -9,6 +9,8 @@
 #ifndef SLUICE_NETLINK_H
 #define SLUICE_NETLINK_H
 
+#include <stdint.h>
+
 #include "err.h"
 
 struct mnl_socket;
@@ -50,5 +52,20 @@ int netlink_addr_add(struct netlink *nl, const char *ifname, int family, const v
  */
 int netlink_default_route_add(struct netlink *nl, int family, const void *gateway,
 			      const char *ifname, struct sl_err *err);
+
+/**
+ * netlink_fwmark_rule_add() - policy rule: packets of @family marked @mark use table @table
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_fwmark_rule_add(struct netlink *nl, int family, uint32_t mark, uint32_t table,
+			    struct sl_err *err);
+
+/**
+ * netlink_local_default_route_add() - in table @table, every address of @family is local
+ * (on @ifname): what makes transparently proxied packets be delivered to a local socket.
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_local_default_route_add(struct netlink *nl, int family, uint32_t table,
+				    const char *ifname, struct sl_err *err);
 
 #endif

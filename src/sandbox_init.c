@@ -130,6 +130,35 @@ static int hand_over_listeners(const struct sandbox_config *config, struct sl_er
 	return 0;
 }
 
+/* The supervisor asks for a UDP reply socket; only here, in the sandbox's netns, can it be made. */
+static void serve_requests(const struct sandbox_config *config)
+{
+	struct channel_msg request, answer;
+	int fds[CHANNEL_MAX_FDS];
+	size_t n_fds;
+
+	while (channel_recv_nonblocking(config->channel, &request, fds, &n_fds) == 1) {
+		int fd;
+
+		while (n_fds)
+			close(fds[--n_fds]);
+		if (request.type != CHANNEL_UDP_SOCKET_REQUEST)
+			continue;
+		memset(&answer, 0, sizeof(answer));
+		answer.type = CHANNEL_UDP_SOCKET;
+		answer.cookie = request.cookie;
+		answer.value = request.value; /* the association's generation */
+		fd = sandbox_net_udp_reply_socket(&request.local, &request.peer);
+		if (fd < 0) {
+			answer.errnum = -fd;
+			channel_send(config->channel, &answer, NULL, 0);
+			continue;
+		}
+		channel_send(config->channel, &answer, &fd, 1);
+		close(fd);
+	}
+}
+
 /* The program's process group is its pid (program.c); it may have left it (setsid). */
 static void forward_signal(pid_t program, int sig)
 {
@@ -203,11 +232,19 @@ void sandbox_init_main(const struct sandbox_config *config)
 
 	for (;;) {
 		struct signalfd_siginfo si;
-		struct pollfd pfd = {.fd = signal_fd, .events = POLLIN};
+		struct pollfd pfd[2] = {
+		    {.fd = signal_fd, .events = POLLIN},
+		    {.fd = config->channel, .events = POLLIN},
+		};
 		ssize_t n;
 
-		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
+		if (pfd[1].revents & POLLIN)
+			serve_requests(config);
+		else if (pfd[1].revents & (POLLHUP | POLLERR))
+			_exit(
+			    SL_EXIT_FAILURE); /* the supervisor is gone; PDEATHSIG is on its way */
 		while ((n = read(signal_fd, &si, sizeof(si))) == sizeof(si)) {
 			if (si.ssi_signo == SIGCHLD)
 				reap_children(config, program);

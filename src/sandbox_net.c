@@ -41,9 +41,27 @@ const char *listener_kind_name(enum listener_kind kind)
 	    [LISTENER_TCP4] = "tcp/ipv4",	  [LISTENER_TCP6] = "tcp/ipv6",
 	    [LISTENER_DNS_UDP4] = "dns/udp/ipv4", [LISTENER_DNS_UDP6] = "dns/udp/ipv6",
 	    [LISTENER_DNS_TCP4] = "dns/tcp/ipv4", [LISTENER_DNS_TCP6] = "dns/tcp/ipv6",
+	    [LISTENER_UDP4] = "udp/ipv4",	  [LISTENER_UDP6] = "udp/ipv6",
 	};
 
 	return kind < LISTENER_COUNT ? names[kind] : "?";
+}
+
+/* Marked UDP (firewall.c) goes to table UDP_RELAY_TABLE, where every address is local. */
+static int add_udp_policy_routing(struct netlink *nl, const struct run_options *run,
+				  struct sl_err *err)
+{
+	int ret;
+
+	log_verbose("routing UDP to sluice's transparent listener");
+	ret = netlink_fwmark_rule_add(nl, AF_INET, UDP_RELAY_MARK, UDP_RELAY_TABLE, err);
+	if (!ret)
+		ret = netlink_local_default_route_add(nl, AF_INET, UDP_RELAY_TABLE, "lo", err);
+	if (!ret && run->ipv6)
+		ret = netlink_fwmark_rule_add(nl, AF_INET6, UDP_RELAY_MARK, UDP_RELAY_TABLE, err);
+	if (!ret && run->ipv6)
+		ret = netlink_local_default_route_add(nl, AF_INET6, UDP_RELAY_TABLE, "lo", err);
+	return ret;
 }
 
 static int add_link_and_routes(struct netlink *nl, const struct run_options *run,
@@ -79,6 +97,8 @@ static int add_link_and_routes(struct netlink *nl, const struct run_options *run
 		ret = netlink_default_route_add(nl, AF_INET, &gateway4, SANDBOX_LINK, err);
 	if (!ret && run->ipv6)
 		ret = netlink_default_route_add(nl, AF_INET6, &gateway6, SANDBOX_LINK, err);
+	if (!ret && run->udp == UDP_DIRECT)
+		ret = add_udp_policy_routing(nl, run, err);
 	return ret;
 }
 
@@ -100,6 +120,19 @@ int sandbox_net_setup(const struct run_options *run, struct sl_err *err)
 		ret = firewall_apply(run, err);
 	}
 	return ret;
+}
+
+/* Options of the transparent UDP listener: tproxy needs IP_TRANSPARENT, the relay needs to
+ * learn each datagram's original destination. */
+static int make_transparent(int fd, int family)
+{
+	int one = 1;
+
+	if (family == AF_INET)
+		return setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) ||
+		       setsockopt(fd, SOL_IP, IP_RECVORIGDSTADDR, &one, sizeof(one));
+	return setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ||
+	       setsockopt(fd, SOL_IPV6, IPV6_RECVORIGDSTADDR, &one, sizeof(one));
 }
 
 static int open_listener(int family, int type, uint16_t port, struct sl_err *err)
@@ -129,6 +162,12 @@ static int open_listener(int family, int type, uint16_t port, struct sl_err *err
 	if (family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (type == SOCK_DGRAM && port == RELAY_UDP_PORT && make_transparent(fd, family)) {
+		int e = errno;
+
+		close(fd);
+		return sl_err_set(err, e, "cannot make the UDP listener transparent");
+	}
 	if (bind(fd, (struct sockaddr *)&addr, len) || (type == SOCK_STREAM && listen(fd, 4096))) {
 		int e = errno;
 
@@ -145,7 +184,7 @@ int sandbox_net_listeners(const struct run_options *run, struct listener_set *se
 	static const struct {
 		int family, type;
 		uint16_t port;
-		bool dns, ipv6;
+		bool dns, ipv6, udp;
 	} plan[LISTENER_COUNT] = {
 	    [LISTENER_TCP4] = {AF_INET, SOCK_STREAM, RELAY_TCP_PORT, false, false},
 	    [LISTENER_TCP6] = {AF_INET6, SOCK_STREAM, RELAY_TCP_PORT, false, true},
@@ -153,6 +192,8 @@ int sandbox_net_listeners(const struct run_options *run, struct listener_set *se
 	    [LISTENER_DNS_UDP6] = {AF_INET6, SOCK_DGRAM, RELAY_DNS_PORT, true, true},
 	    [LISTENER_DNS_TCP4] = {AF_INET, SOCK_STREAM, RELAY_DNS_PORT, true, false},
 	    [LISTENER_DNS_TCP6] = {AF_INET6, SOCK_STREAM, RELAY_DNS_PORT, true, true},
+	    [LISTENER_UDP4] = {AF_INET, SOCK_DGRAM, RELAY_UDP_PORT, false, false, true},
+	    [LISTENER_UDP6] = {AF_INET6, SOCK_DGRAM, RELAY_UDP_PORT, false, true, true},
 	};
 	int kind;
 
@@ -163,7 +204,8 @@ int sandbox_net_listeners(const struct run_options *run, struct listener_set *se
 	for (kind = 0; kind < LISTENER_COUNT; kind++) {
 		int fd;
 
-		if ((plan[kind].dns && run->dns == DNS_NONE) || (plan[kind].ipv6 && !run->ipv6))
+		if ((plan[kind].dns && run->dns == DNS_NONE) || (plan[kind].ipv6 && !run->ipv6) ||
+		    (plan[kind].udp && run->udp != UDP_DIRECT))
 			continue;
 		fd = open_listener(plan[kind].family, plan[kind].type, plan[kind].port, err);
 		if (fd < 0) {
@@ -175,4 +217,33 @@ int sandbox_net_listeners(const struct run_options *run, struct listener_set *se
 		set->fd[kind] = fd;
 	}
 	return 0;
+}
+
+int sandbox_net_udp_reply_socket(const struct sockaddr_storage *local,
+				 const struct sockaddr_storage *peer)
+{
+	socklen_t len =
+	    local->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	int fd, one = 1, ret;
+
+	fd = socket(local->ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (local->ss_family == AF_INET)
+		ret = setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one));
+	else
+		ret = setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ||
+		      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* Several programs may talk to the same address and port: each has its own socket. */
+	if (!ret)
+		ret = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (!ret)
+		ret = bind(fd, (const struct sockaddr *)local, len) ||
+		      connect(fd, (const struct sockaddr *)peer, len);
+	if (ret) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
 }

@@ -15,6 +15,7 @@
 #define SLUICE_SANDBOX_NET_H
 
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "cli.h"
 #include "err.h"
@@ -35,7 +36,12 @@
 
 /* Ports on loopback inside; below 1024 so the unprivileged program cannot take them. */
 #define RELAY_TCP_PORT 1
+#define RELAY_UDP_PORT 2
 #define RELAY_DNS_PORT 53
+
+/* --udp direct: UDP is marked, routed to loopback by this table, and taken by tproxy. */
+#define UDP_RELAY_MARK	0x5c1
+#define UDP_RELAY_TABLE 92
 
 enum listener_kind {
 	LISTENER_TCP4,
@@ -44,6 +50,8 @@ enum listener_kind {
 	LISTENER_DNS_UDP6,
 	LISTENER_DNS_TCP4,
 	LISTENER_DNS_TCP6,
+	LISTENER_UDP4, /* --udp direct: transparent, IP_RECVORIGDSTADDR */
+	LISTENER_UDP6,
 	LISTENER_COUNT
 };
 
@@ -64,6 +72,15 @@ int sandbox_net_setup(const struct run_options *run, struct sl_err *err);
  */
 int sandbox_net_listeners(const struct run_options *run, struct listener_set *set,
 			  struct sl_err *err);
+
+/**
+ * sandbox_net_udp_reply_socket() - a socket that answers the program as if from @local
+ * Transparent (so it may use a foreign address), bound to @local, connected to @peer (the
+ * program's socket), so the program's further datagrams to @local arrive on it too.
+ * Context: the sandbox init, on the supervisor's request.  Return: the fd, or -errno.
+ */
+int sandbox_net_udp_reply_socket(const struct sockaddr_storage *local,
+				 const struct sockaddr_storage *peer);
 
 /* sandbox_net_resolv_conf() - the /etc/resolv.conf text for @run; pure. */
 const char *sandbox_net_resolv_conf(const struct run_options *run);

@@ -32,6 +32,7 @@
 #include "sandbox_net.h"
 #include "supervisor.h"
 #include "terminal.h"
+#include "udp_relay.h"
 #include "userns.h"
 
 struct supervisor {
@@ -45,6 +46,7 @@ struct supervisor {
 	int timer_fd;
 	struct relay *relay;
 	struct resolver *resolver;
+	struct udp_relay *udp;
 	int listeners[LISTENER_COUNT];
 
 	bool init_gone;
@@ -198,6 +200,8 @@ static void take_listeners(struct supervisor *sv, uint32_t mask, const int *fds,
 		sv->listeners[kind] = fd;
 		if (kind == LISTENER_TCP4 || kind == LISTENER_TCP6)
 			ret = sv->relay ? relay_add_listener(sv->relay, fd) : -EINVAL;
+		else if (kind == LISTENER_UDP4 || kind == LISTENER_UDP6)
+			ret = sv->udp ? udp_relay_add_listener(sv->udp, fd) : -EINVAL;
 		else if (kind == LISTENER_DNS_UDP4 || kind == LISTENER_DNS_UDP6)
 			ret = sv->resolver ? resolver_add_udp(sv->resolver, fd) : -EINVAL;
 		else
@@ -212,8 +216,7 @@ static void take_listeners(struct supervisor *sv, uint32_t mask, const int *fds,
 		close(fds[next++]);
 }
 
-static void on_message(struct supervisor *sv, const struct channel_msg *msg, const int *fds,
-		       size_t n_fds)
+static void on_message(struct supervisor *sv, const struct channel_msg *msg, int *fds, size_t n_fds)
 {
 	switch (msg->type) {
 	case CHANNEL_READY:
@@ -237,11 +240,19 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, con
 		sv->program_exited = true;
 		sv->program_status = msg->value;
 		break;
+	case CHANNEL_UDP_SOCKET:
+		if (sv->udp) {
+			udp_relay_reply_socket(sv->udp, msg, n_fds ? fds[0] : -1);
+			if (n_fds)
+				fds[0] = -1; /* the UDP relay owns it now */
+		}
+		break;
 	default:
 		log_debug("unknown message %u from the sandbox", msg->type);
 	}
 	while (n_fds)
-		close(fds[--n_fds]);
+		if (fds[--n_fds] >= 0)
+			close(fds[n_fds]);
 }
 
 /* Read every message waiting; returns false once the sandbox side is closed. */
@@ -291,6 +302,8 @@ static void on_timer(struct supervisor *sv)
 		relay_tick(sv->relay);
 	if (sv->resolver)
 		resolver_tick(sv->resolver);
+	if (sv->udp)
+		udp_relay_tick(sv->udp);
 }
 
 static int event_loop(struct supervisor *sv, struct sl_err *err)
@@ -327,6 +340,12 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 			case EPOLL_TYPE_FLOW_UPSTREAM:
 				if (sv->relay)
 					relay_event(sv->relay, ref, events[i].events);
+				break;
+			case EPOLL_TYPE_UDP_LISTENER:
+			case EPOLL_TYPE_UDP_UPSTREAM:
+			case EPOLL_TYPE_UDP_REPLY:
+				if (sv->udp)
+					udp_relay_event(sv->udp, ref, events[i].events);
 				break;
 			case EPOLL_TYPE_DNS_UDP:
 			case EPOLL_TYPE_DNS_TCP_LISTENER:
@@ -372,6 +391,7 @@ static void supervisor_close(struct supervisor *sv)
 	terminal_restore(&sv->terminal);
 	relay_destroy(sv->relay);
 	resolver_destroy(sv->resolver);
+	udp_relay_destroy(sv->udp);
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
 		if (sv->listeners[kind] >= 0)
 			close(sv->listeners[kind]);
@@ -404,6 +424,11 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 		return -1;
 	if (sv->resolver)
 		resolver_set_relay(sv->resolver, sv->relay);
+	if (run->udp == UDP_DIRECT) {
+		sv->udp = udp_relay_create(sv->epoll_fd, err);
+		if (!sv->udp)
+			return -1;
+	}
 	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	if (sv->timer_fd < 0)
 		return sl_err_set(err, errno, "cannot create a timer");
@@ -468,6 +493,8 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	sv.channel = channel[0];
 	sv.config.supervisor_channel = channel[0];
 	sv.config.channel = channel[1];
+	if (sv.udp)
+		udp_relay_set_channel(sv.udp, sv.channel);
 
 	ret = clone_sandbox(&sv, err);
 	close(channel[1]);

@@ -373,4 +373,20 @@ sl_eq "--via direct, IPv6: the target sees the client's IPv6 address" "$LAB_CLIE
 slrun run -- "${CURL[@]}" http://$T/
 sl_eq "no --via: direct, the target sees the client's address" "$LAB_CLIENT"
 
+# --udp direct (the default without proxies): UDP relayed from the host side, answers come back
+# from where the program sent them (socat's UDP connect() drops anything else).
+for dst in $T "[$T6]"; do
+	: >"$LAB_DIR/echo.log"
+	slrun run -- sh -c "for i in 1 2 3; do echo udp-\$i | socat -t1 -T3 - UDP:$dst:$E; done"
+	check_eq "direct: UDP to $dst is relayed, three exchanges answered" "udp-1 udp-2 udp-3" \
+		"$(tr '\n' ' ' <<<"$SL_OUT" | sed 's/ $//')"
+	check_match "direct: ... and the echo server saw the client" "udp ($LAB_CLIENT|$LAB_CLIENT6)" \
+		"$(cat "$LAB_DIR/echo.log")"
+done
+: >"$LAB_DIR/echo.log"
+slrun run --via "$DANTE" --udp direct -- sh -c "echo asked | socat -t1 -T3 - UDP:$T:$E"
+sl_eq "--via with --udp direct: UDP goes direct, as asked" "asked"
+slrun run --udp block -- sh -c "echo leak | socat -t1 -T5 - UDP:$T:$E; echo rc=\$?"
+sl_match "--udp block without proxies: UDP refused" "rc=[1-9]"
+
 done_testing

@@ -180,7 +180,7 @@ static void no_via_is_direct(void **state)
 	assert_int_equal(cli.run.net, NET_RELAY);
 	assert_int_equal(cli.run.n_hops, 0);
 	assert_int_equal(cli.run.dns, DNS_FORWARD);
-	assert_int_equal(cli.run.udp, UDP_BLOCK); /* until UDP relaying exists */
+	assert_int_equal(cli.run.udp, UDP_DIRECT);
 	assert_false(cli.run.ipv6);
 	assert_int_equal(cli_parse(ARGC(plain), plain, &cli, &err), 0);
 	assert_int_equal(cli.run.net, NET_RELAY);

@@ -127,6 +127,15 @@ static void firewall_rules(void **state)
 	assert_non_null(strstr(rules, "reject with icmpx admin-prohibited"));
 	/* The DNS rule comes before local traffic is let through: 127.0.0.53 is caught too. */
 	assert_true(strstr(rules, "dport 53") < strstr(rules, "127.0.0.0/8"));
+	assert_null(strstr(rules, "tproxy"));
+	/* --udp direct: UDP but DNS is marked and handed to the transparent listener. */
+	run.udp = UDP_DIRECT;
+	assert_true(firewall_ruleset(rules, sizeof(rules), &run) > 0);
+	assert_non_null(strstr(rules, "udp dport 53 return"));
+	assert_non_null(strstr(rules, "tproxy ip to 127.0.0.1:2"));
+	assert_non_null(strstr(rules, "tproxy ip6 to [::1]:2"));
+	assert_non_null(strstr(rules, "meta mark 0x5c1 accept"));
+	run.udp = UDP_BLOCK;
 	run.dns = DNS_NONE;
 	assert_true(firewall_ruleset(rules, sizeof(rules), &run) > 0);
 	assert_null(strstr(rules, "dport 53"));
