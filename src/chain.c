@@ -128,10 +128,32 @@ enum chain_status chain_start(struct chain *chain, const struct hop_spec *hops, 
 
 static enum chain_status socks5_request(struct chain *chain)
 {
+	bool last = chain->hop + 1 == chain->n_hops;
+
 	return set_output(chain,
 			  socks5_build_request(chain->output, sizeof(chain->output),
-					       SOCKS5_CMD_CONNECT, next_target(chain)),
+					       last && chain->udp_associate
+						   ? SOCKS5_CMD_UDP_ASSOCIATE
+						   : SOCKS5_CMD_CONNECT,
+					       next_target(chain)),
 			  STEP_SOCKS5_REPLY);
+}
+
+enum chain_status chain_start_udp_associate(struct chain *chain, const struct hop_spec *hops,
+					    size_t n_hops, const struct target *final)
+{
+	enum chain_status status;
+
+	if (!n_hops || hops[n_hops - 1].kind != HOP_SOCKS5) {
+		memset(chain, 0, sizeof(*chain));
+		snprintf(chain->error, sizeof(chain->error),
+			 "UDP needs a socks5 proxy as the last hop");
+		chain->step = STEP_FAILED;
+		return CHAIN_FAILED;
+	}
+	status = chain_start(chain, hops, n_hops, final);
+	chain->udp_associate = true; /* read when the last hop's request is built, later */
+	return status;
 }
 
 static enum chain_status socks5_input(struct chain *chain, const uint8_t *data, size_t len,
@@ -192,6 +214,7 @@ static enum chain_status socks5_input(struct chain *chain, const uint8_t *data, 
 		if (n < 0)
 			return fail(chain, "bad CONNECT reply (%s)", socks5_error_text(n));
 		*consumed = (size_t)n;
+		chain->bound = bound;
 		return hop_agreed(chain);
 	default:
 		return fail(chain, "unexpected state");

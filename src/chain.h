@@ -15,6 +15,7 @@
 #ifndef SLUICE_CHAIN_H
 #define SLUICE_CHAIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,8 @@ struct chain {
 	uint8_t output[CHAIN_OUTPUT_MAX];
 	size_t output_len;
 	char error[CHAIN_ERROR_MAX];
+	bool udp_associate;  /* the last hop is asked for UDP ASSOCIATE instead of CONNECT */
+	struct target bound; /* the last SOCKS5 reply's BND.ADDR/BND.PORT */
 };
 
 /**
@@ -57,6 +60,14 @@ struct chain {
  */
 enum chain_status chain_start(struct chain *chain, const struct hop_spec *hops, size_t n_hops,
 			      const struct target *final);
+
+/**
+ * chain_start_udp_associate() - like chain_start(), but the last hop (a SOCKS5 one) is asked
+ * for UDP ASSOCIATE (RFC 1928 section 7); when CHAIN_DONE, chain->bound is its UDP relay.
+ * Return: CHAIN_SEND or CHAIN_FAILED.
+ */
+enum chain_status chain_start_udp_associate(struct chain *chain, const struct hop_spec *hops,
+					    size_t n_hops, const struct target *final);
 
 /**
  * chain_input() - feed bytes received from the connection

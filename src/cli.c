@@ -50,7 +50,7 @@ static const char run_help[] =
     "                      none: no DNS\n"
     "  --udp MODE          block (default with a proxy hop): UDP other than DNS is\n"
     "                      refused at once; direct (default without): relayed from the\n"
-    "                      host side\n"
+    "                      host side; proxy: SOCKS5 UDP ASSOCIATE (one socks5 hop)\n"
     "  --ipv6 on|off       IPv6 inside the sandbox (default on)\n"
     "  --net none          no network at all: only loopback inside\n"
     "  --hostname NAME     host name inside the sandbox (default: sluice)\n"
@@ -225,9 +225,12 @@ static int finish_run(struct run_options *run, bool net_none, bool saw_direct, b
 			return sl_err_set(err, 0,
 					  "--udp proxy: the chain cannot carry UDP: its last hop "
 					  "must be a socks5 proxy");
-		return sl_err_set(err, 0,
-				  "--udp proxy (SOCKS5 UDP ASSOCIATE) is not implemented yet; use "
-				  "--udp block");
+		if (run->n_hops > 1)
+			return sl_err_set(
+			    err, 0,
+			    "--udp proxy: the chain cannot carry UDP: datagrams cannot "
+			    "pass the hops before the last one; use one socks5 hop, or "
+			    "--udp block");
 	}
 	return 0;
 }

@@ -27,6 +27,7 @@ enum epoll_type {
 	EPOLL_TYPE_UDP_LISTENER, /* udp relay: the transparent UDP listener inside the sandbox */
 	EPOLL_TYPE_UDP_UPSTREAM, /* udp relay: an association's socket to the target (host side) */
 	EPOLL_TYPE_UDP_REPLY,	 /* udp relay: an association's reply socket inside the sandbox */
+	EPOLL_TYPE_UDP_CONTROL,	 /* udp relay: an association's UDP ASSOCIATE connection */
 	EPOLL_TYPE_COUNT
 };
 

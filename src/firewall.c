@@ -18,7 +18,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 	char udp_chains[1024] = "", udp_accept[64] = "";
 	int n;
 
-	if (run->udp == UDP_DIRECT) {
+	if (run->udp != UDP_BLOCK) {
 		/* Mark UDP to the world (DNS is redirected above): the rule of table
 		 * UDP_RELAY_TABLE makes it local, and tproxy hands it to the UDP listener. */
 		n = snprintf(udp_chains, sizeof(udp_chains),

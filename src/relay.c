@@ -825,6 +825,12 @@ int relay_add_listener(struct relay *relay, int fd)
 	return epoll_ctl(relay->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
 }
 
+void relay_first_hop(const struct relay *relay, struct sockaddr_storage *address, socklen_t *len)
+{
+	*address = relay->first_hop;
+	*len = relay->first_hop_len;
+}
+
 size_t relay_active_flows(const struct relay *relay)
 {
 	return relay->active;

@@ -48,6 +48,9 @@ void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events);
 /* relay_tick() - once a second: time out connects and handshakes that take too long. */
 void relay_tick(struct relay *relay);
 
+/* relay_first_hop() - the first hop's address, as resolved at start (with proxy hops only). */
+void relay_first_hop(const struct relay *relay, struct sockaddr_storage *address, socklen_t *len);
+
 /* relay_active_flows() - connections open now. */
 size_t relay_active_flows(const struct relay *relay);
 

@@ -97,7 +97,7 @@ static int add_link_and_routes(struct netlink *nl, const struct run_options *run
 		ret = netlink_default_route_add(nl, AF_INET, &gateway4, SANDBOX_LINK, err);
 	if (!ret && run->ipv6)
 		ret = netlink_default_route_add(nl, AF_INET6, &gateway6, SANDBOX_LINK, err);
-	if (!ret && run->udp == UDP_DIRECT)
+	if (!ret && run->udp != UDP_BLOCK)
 		ret = add_udp_policy_routing(nl, run, err);
 	return ret;
 }
@@ -205,7 +205,7 @@ int sandbox_net_listeners(const struct run_options *run, struct listener_set *se
 		int fd;
 
 		if ((plan[kind].dns && run->dns == DNS_NONE) || (plan[kind].ipv6 && !run->ipv6) ||
-		    (plan[kind].udp && run->udp != UDP_DIRECT))
+		    (plan[kind].udp && run->udp == UDP_BLOCK))
 			continue;
 		fd = open_listener(plan[kind].family, plan[kind].type, plan[kind].port, err);
 		if (fd < 0) {

@@ -344,6 +344,7 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 			case EPOLL_TYPE_UDP_LISTENER:
 			case EPOLL_TYPE_UDP_UPSTREAM:
 			case EPOLL_TYPE_UDP_REPLY:
+			case EPOLL_TYPE_UDP_CONTROL:
 				if (sv->udp)
 					udp_relay_event(sv->udp, ref, events[i].events);
 				break;
@@ -425,7 +426,16 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 	if (sv->resolver)
 		resolver_set_relay(sv->resolver, sv->relay);
 	if (run->udp == UDP_DIRECT) {
-		sv->udp = udp_relay_create(sv->epoll_fd, err);
+		sv->udp = udp_relay_create(sv->epoll_fd, NULL, 0, NULL, 0, NULL, err);
+		if (!sv->udp)
+			return -1;
+	} else if (run->udp == UDP_PROXY) {
+		struct sockaddr_storage first_hop;
+		socklen_t len;
+
+		relay_first_hop(sv->relay, &first_hop, &len);
+		sv->udp = udp_relay_create(sv->epoll_fd, run->hops, run->n_hops, &first_hop, len,
+					   resolver_fakeip(sv->resolver), err);
 		if (!sv->udp)
 			return -1;
 	}

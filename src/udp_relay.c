@@ -24,7 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chain.h"
+#include "fakeip.h"
 #include "log.h"
+#include "socks5.h"
 #include "udp_relay.h"
 
 #define ASSOCIATIONS_MAX    1024
@@ -38,15 +41,30 @@ struct association {
 	int32_t generation;
 	struct sockaddr_storage program; /* the program's socket, inside */
 	struct sockaddr_storage target;	 /* where it sent to */
-	int upstream;			 /* host side, connected to target */
+	int upstream;			 /* host side, connected to target (or the UDP relay) */
 	int reply; /* inside, bound to target, connected to program; -1 pending */
 	uint64_t created_ms, last_ms;
 	uint64_t bytes_up, bytes_down;
+	/* --udp proxy only: */
+	int control;	     /* the UDP ASSOCIATE connection, -1 with --udp direct */
+	struct chain *chain; /* while it is negotiated */
+	size_t sent;
+	uint8_t input[512];
+	size_t input_len;
+	uint8_t *held; /* the first datagram, until the association stands */
+	size_t held_len;
+	struct target destination; /* for the SOCKS5 UDP header: the name behind a fake address */
 };
 
 struct udp_relay {
 	int epoll_fd;
 	int channel;
+	const struct hop_spec *hops; /* --udp proxy: the chain, its first hop's address */
+	size_t n_hops;
+	struct sockaddr_storage socks_server;
+	socklen_t socks_server_len;
+	struct fakeip_pool *fakeip;
+	uint8_t wrapped[DATAGRAM_MAX + SOCKS5_UDP_HEADER_MAX_SIZE];
 	int32_t next_generation;
 	struct association table[ASSOCIATIONS_MAX];
 	uint8_t datagram[DATAGRAM_MAX];
@@ -99,7 +117,10 @@ static void format_address(const struct sockaddr_storage *ss, char *buf, size_t 
 	}
 }
 
-struct udp_relay *udp_relay_create(int epoll_fd, struct sl_err *err)
+struct udp_relay *udp_relay_create(int epoll_fd, const struct hop_spec *hops, size_t n_hops,
+				   const struct sockaddr_storage *socks_server,
+				   socklen_t socks_server_len, struct fakeip_pool *fakeip,
+				   struct sl_err *err)
 {
 	struct udp_relay *relay = calloc(1, sizeof(*relay));
 
@@ -109,6 +130,13 @@ struct udp_relay *udp_relay_create(int epoll_fd, struct sl_err *err)
 	}
 	relay->epoll_fd = epoll_fd;
 	relay->channel = -1;
+	if (socks_server) {
+		relay->hops = hops;
+		relay->n_hops = n_hops;
+		relay->socks_server = *socks_server;
+		relay->socks_server_len = socks_server_len;
+		relay->fakeip = fakeip;
+	}
 	return relay;
 }
 
@@ -144,7 +172,8 @@ static void association_close(struct association *a)
 		char where[INET6_ADDRSTRLEN + 16];
 
 		format_address(&a->target, where, sizeof(where));
-		log_verbose("udp %s direct: %llu bytes up, %llu down, %.3f s", where,
+		log_verbose("udp %s %s: %llu bytes up, %llu down, %.3f s", where,
+			    a->control >= 0 ? "via the last hop's UDP ASSOCIATE" : "direct",
 			    (unsigned long long)a->bytes_up, (unsigned long long)a->bytes_down,
 			    (double)(a->last_ms - a->created_ms) / 1000.0);
 	}
@@ -152,6 +181,12 @@ static void association_close(struct association *a)
 		close(a->upstream);
 	if (a->reply >= 0)
 		close(a->reply);
+	if (a->control >= 0)
+		close(a->control);
+	free(a->chain);
+	free(a->held);
+	a->chain = NULL;
+	a->held = NULL;
 	a->used = false;
 }
 
@@ -188,6 +223,68 @@ static struct association *take_slot(struct udp_relay *relay)
 	return oldest;
 }
 
+static int open_direct(struct association *a);
+
+static struct target target_of(struct udp_relay *relay, const struct sockaddr_storage *ss)
+{
+	struct target t = {0};
+	char name[TARGET_NAME_MAX + 1];
+	const void *address;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)ss;
+
+		t.kind = TARGET_IPV4;
+		t.ipv4 = sin->sin_addr;
+		t.port = ntohs(sin->sin_port);
+		address = &t.ipv4;
+	} else {
+		const struct sockaddr_in6 *sin6 = (const void *)ss;
+
+		t.kind = TARGET_IPV6;
+		t.ipv6 = sin6->sin6_addr;
+		t.port = ntohs(sin6->sin6_port);
+		address = &t.ipv6;
+	}
+	if (relay->fakeip && fakeip_contains(relay->fakeip, ss->ss_family, address) &&
+	    fakeip_name_for_addr(relay->fakeip, ss->ss_family, address, name, sizeof(name)) > 0) {
+		t.kind = TARGET_NAME;
+		memcpy(t.name, name, sizeof(t.name));
+	}
+	return t;
+}
+
+/* --udp proxy: open the control connection; the chain asks the last hop for UDP ASSOCIATE. */
+static int associate_through_hops(struct udp_relay *relay, struct association *a)
+{
+	static const struct target any = {.kind = TARGET_IPV4};
+	uint32_t index = (uint32_t)(a - relay->table);
+
+	a->destination = target_of(relay, &a->target);
+	a->chain = calloc(1, sizeof(*a->chain));
+	if (!a->chain)
+		return -1;
+	a->control =
+	    socket(relay->socks_server.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (a->control < 0)
+		return -1;
+	if (connect(a->control, (struct sockaddr *)&relay->socks_server, relay->socks_server_len) &&
+	    errno != EINPROGRESS)
+		return -1;
+	if (chain_start_udp_associate(a->chain, relay->hops, relay->n_hops, &any) == CHAIN_FAILED)
+		return -1;
+	{
+		struct epoll_event ev = {
+		    .events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+		    .data.u64 = epoll_ref_make(EPOLL_TYPE_UDP_CONTROL, a->generation, index),
+		};
+
+		if (epoll_ctl(relay->epoll_fd, EPOLL_CTL_ADD, a->control, &ev))
+			return -1;
+	}
+	return 0;
+}
+
 static struct association *association_open(struct udp_relay *relay,
 					    const struct sockaddr_storage *program,
 					    const struct sockaddr_storage *target)
@@ -199,18 +296,17 @@ static struct association *association_open(struct udp_relay *relay,
 	a->program = *program;
 	a->target = *target;
 	a->reply = -1;
+	a->control = -1;
+	a->upstream = -1;
 	a->generation = relay->next_generation++;
 	a->created_ms = a->last_ms = now_ms();
-	a->upstream = socket(target->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (a->upstream < 0)
-		return NULL;
-	a->used = true;
-	if (connect(a->upstream, (const struct sockaddr *)target, address_length(target))) {
-		char where[INET6_ADDRSTRLEN + 16];
-
-		format_address(target, where, sizeof(where));
-		log_verbose("udp %s direct: %s", where, strerror(errno));
-		association_close(a);
+	if (relay->n_hops) {
+		a->used = true;
+		if (associate_through_hops(relay, a)) {
+			association_close(a);
+			return NULL;
+		}
+	} else if (open_direct(a)) {
 		return NULL;
 	}
 	request.cookie = (uint32_t)(a - relay->table);
@@ -222,6 +318,26 @@ static struct association *association_open(struct udp_relay *relay,
 		return NULL;
 	}
 	return a;
+}
+
+/* --udp direct: a host-side socket connected to the target. */
+static int open_direct(struct association *a)
+{
+	const struct sockaddr_storage *target = &a->target;
+
+	a->upstream = socket(target->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (a->upstream < 0)
+		return -1;
+	a->used = true;
+	if (connect(a->upstream, (const struct sockaddr *)target, address_length(target))) {
+		char where[INET6_ADDRSTRLEN + 16];
+
+		format_address(target, where, sizeof(where));
+		log_verbose("udp %s direct: %s", where, strerror(errno));
+		association_close(a);
+		return -1;
+	}
+	return 0;
 }
 
 /* The original destination of a datagram from the transparent listener. */
@@ -241,6 +357,22 @@ static bool original_destination(struct msghdr *mh, struct sockaddr_storage *tar
 		}
 	}
 	return false;
+}
+
+/* To the target: as is (direct), or in a SOCKS5 UDP header (proxy). */
+static void send_up(struct udp_relay *relay, struct association *a, const uint8_t *data, size_t len)
+{
+	if (a->control >= 0) {
+		ssize_t wrapped = socks5_udp_encapsulate(relay->wrapped, sizeof(relay->wrapped),
+							 &a->destination, data, len);
+
+		if (wrapped > 0 &&
+		    send(a->upstream, relay->wrapped, (size_t)wrapped, MSG_DONTWAIT) == wrapped)
+			a->bytes_up += len;
+		return;
+	}
+	if (send(a->upstream, data, len, MSG_DONTWAIT) == (ssize_t)len)
+		a->bytes_up += len;
 }
 
 static void on_listener(struct udp_relay *relay, int fd)
@@ -274,16 +406,22 @@ static void on_listener(struct udp_relay *relay, int fd)
 			a = association_open(relay, &program, &target);
 		if (!a)
 			continue; /* the datagram is lost, as UDP allows; the log says why (-v) */
-		if (send(a->upstream, relay->datagram, (size_t)n, MSG_DONTWAIT) == n)
-			a->bytes_up += (uint64_t)n;
 		a->last_ms = now_ms();
+		if (a->upstream < 0) { /* --udp proxy, not associated yet: keep the first one */
+			if (!a->held && (a->held = malloc((size_t)n))) {
+				memcpy(a->held, relay->datagram, (size_t)n);
+				a->held_len = (size_t)n;
+			}
+			continue;
+		}
+		send_up(relay, a, relay->datagram, (size_t)n);
 	}
 }
 
-/* Move up to BURST datagrams from @from to @to; a socket error ends the association. */
-static void forward(struct udp_relay *relay, struct association *a, int from, int to,
-		    uint64_t *bytes)
+/* Move up to BURST datagrams between the program and the target; an error ends @a. */
+static void forward(struct udp_relay *relay, struct association *a, bool from_program)
 {
+	int from = from_program ? a->reply : a->upstream;
 	int i;
 
 	for (i = 0; i < BURST; i++) {
@@ -296,17 +434,148 @@ static void forward(struct udp_relay *relay, struct association *a, int from, in
 				association_close(a);
 			return;
 		}
-		if (send(to, relay->datagram, (size_t)n, MSG_DONTWAIT) == n)
-			*bytes += (uint64_t)n;
 		a->last_ms = now_ms();
+		if (from_program) {
+			send_up(relay, a, relay->datagram, (size_t)n);
+		} else if (a->control >= 0) {
+			struct target source;
+			size_t offset;
+
+			/* Drop what is not a well-formed SOCKS5 UDP datagram. */
+			if (socks5_udp_decapsulate(relay->datagram, (size_t)n, &source, &offset) ==
+				0 &&
+			    send(a->reply, relay->datagram + offset, (size_t)n - offset,
+				 MSG_DONTWAIT) == n - (ssize_t)offset)
+				a->bytes_down += (uint64_t)n - offset;
+		} else if (send(a->reply, relay->datagram, (size_t)n, MSG_DONTWAIT) == n) {
+			a->bytes_down += (uint64_t)n;
+		}
 	}
+}
+
+/* Both the reply socket and the host-side socket exist: start moving datagrams. */
+static void association_start(struct udp_relay *relay, struct association *a)
+{
+	uint32_t index = (uint32_t)(a - relay->table);
+
+	if (a->reply < 0 || a->upstream < 0)
+		return;
+	if (watch(relay, EPOLL_TYPE_UDP_REPLY, a->reply, index, a->generation) ||
+	    watch(relay, EPOLL_TYPE_UDP_UPSTREAM, a->upstream, index, a->generation)) {
+		association_close(a);
+		return;
+	}
+	if (a->held) {
+		send_up(relay, a, a->held, a->held_len);
+		free(a->held);
+		a->held = NULL;
+	}
+	/* Replies that came while we waited are in the upstream socket: pass them on now. */
+	forward(relay, a, false);
+}
+
+/* The UDP ASSOCIATE stands: a socket to the proxy's UDP relay (BND; unspecified: the proxy). */
+static void associated(struct udp_relay *relay, struct association *a)
+{
+	struct sockaddr_storage where;
+	socklen_t len = sizeof(where);
+	struct target *bound = &a->chain->bound;
+
+	if (getpeername(a->control, (struct sockaddr *)&where, &len)) {
+		association_close(a);
+		return;
+	}
+	if (bound->kind == TARGET_IPV4 && bound->ipv4.s_addr != htonl(INADDR_ANY)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&where;
+
+		memset(&where, 0, sizeof(where));
+		sin->sin_family = AF_INET;
+		sin->sin_addr = bound->ipv4;
+	} else if (bound->kind == TARGET_IPV6 && !IN6_IS_ADDR_UNSPECIFIED(&bound->ipv6)) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&where;
+
+		memset(&where, 0, sizeof(where));
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = bound->ipv6;
+	}
+	if (where.ss_family == AF_INET)
+		((struct sockaddr_in *)&where)->sin_port = htons(bound->port);
+	else
+		((struct sockaddr_in6 *)&where)->sin6_port = htons(bound->port);
+	free(a->chain);
+	a->chain = NULL;
+	a->upstream = socket(where.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (a->upstream < 0 ||
+	    connect(a->upstream, (struct sockaddr *)&where, address_length(&where))) {
+		association_close(a);
+		return;
+	}
+	association_start(relay, a);
+}
+
+/* The UDP ASSOCIATE connection: negotiate it, then watch it (its end ends the association). */
+static void on_control(struct udp_relay *relay, struct association *a, uint32_t events)
+{
+	struct chain *chain = a->chain;
+	ssize_t n = 0;
+
+	if (!chain) { /* associated: only its end matters */
+		char probe;
+
+		if ((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) ||
+		    recv(a->control, &probe, 1, MSG_DONTWAIT | MSG_PEEK) == 0)
+			association_close(a);
+		return;
+	}
+	for (;;) {
+		enum chain_status status = CHAIN_RECV;
+		size_t consumed = 0;
+
+		while (a->sent < chain->output_len) {
+			n = send(a->control, chain->output + a->sent, chain->output_len - a->sent,
+				 MSG_NOSIGNAL);
+			if (n < 0 && (errno == EAGAIN || errno == ENOTCONN))
+				return;
+			if (n < 0)
+				goto failed;
+			a->sent += (size_t)n;
+		}
+		n = recv(a->control, a->input + a->input_len, sizeof(a->input) - a->input_len, 0);
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n <= 0)
+			goto failed;
+		a->input_len += (size_t)n;
+		while (a->input_len) {
+			status = chain_input(chain, a->input, a->input_len, &consumed);
+			memmove(a->input, a->input + consumed, a->input_len - consumed);
+			a->input_len -= consumed;
+			if (status != CHAIN_SEND || !consumed)
+				break;
+			a->sent = 0;
+		}
+		if (status == CHAIN_SEND)
+			a->sent = 0;
+		if (status == CHAIN_DONE) {
+			associated(relay, a);
+			return;
+		}
+		if (status == CHAIN_FAILED) {
+			log_info("udp: %s", chain->error);
+			association_close(a);
+			return;
+		}
+	}
+failed:
+	log_info("udp: the UDP ASSOCIATE connection to the first hop failed: %s",
+		 n == 0 ? "closed by the proxy" : strerror(errno));
+	association_close(a);
 }
 
 void udp_relay_event(struct udp_relay *relay, union epoll_ref ref, uint32_t events)
 {
 	struct association *a;
 
-	(void)events;
 	if (ref.type == EPOLL_TYPE_UDP_LISTENER) {
 		on_listener(relay, ref.fd);
 		return;
@@ -317,15 +586,16 @@ void udp_relay_event(struct udp_relay *relay, union epoll_ref ref, uint32_t even
 	if (!a->used || a->generation != ref.fd)
 		return;
 	if (ref.type == EPOLL_TYPE_UDP_UPSTREAM)
-		forward(relay, a, a->upstream, a->reply, &a->bytes_down);
+		forward(relay, a, false);
 	else if (ref.type == EPOLL_TYPE_UDP_REPLY)
-		forward(relay, a, a->reply, a->upstream, &a->bytes_up);
+		forward(relay, a, true);
+	else if (ref.type == EPOLL_TYPE_UDP_CONTROL)
+		on_control(relay, a, events);
 }
 
 void udp_relay_reply_socket(struct udp_relay *relay, const struct channel_msg *msg, int fd)
 {
 	struct association *a = msg->cookie < ASSOCIATIONS_MAX ? &relay->table[msg->cookie] : NULL;
-	uint32_t index = msg->cookie;
 
 	if (!a || !a->used || a->generation != msg->value || a->reply >= 0) {
 		if (fd >= 0)
@@ -341,13 +611,7 @@ void udp_relay_reply_socket(struct udp_relay *relay, const struct channel_msg *m
 		return;
 	}
 	a->reply = fd;
-	if (watch(relay, EPOLL_TYPE_UDP_REPLY, a->reply, index, a->generation) ||
-	    watch(relay, EPOLL_TYPE_UDP_UPSTREAM, a->upstream, index, a->generation)) {
-		association_close(a);
-		return;
-	}
-	/* Replies that came while we waited are in the upstream socket: pass them on now. */
-	forward(relay, a, a->upstream, a->reply, &a->bytes_down);
+	association_start(relay, a);
 }
 
 void udp_relay_tick(struct udp_relay *relay)

@@ -7,7 +7,10 @@
  * (program socket, destination) the relay keeps an association: a socket in the host's netns
  * connected to the destination, and a reply socket in the sandbox that the init makes on
  * request (only a process in the sandbox's netns can), bound to the destination's address and
- * connected to the program, so replies come from where the program sent to.
+ * connected to the program, so replies come from where the program sent to.  With --udp proxy
+ * the host-side socket talks to the last SOCKS5 hop's UDP relay instead, each datagram wrapped
+ * in the RFC 1928 section 7 header, for as long as the association's control connection (a
+ * UDP ASSOCIATE negotiated through the hops) stays open.
  */
 #ifndef SLUICE_UDP_RELAY_H
 #define SLUICE_UDP_RELAY_H
@@ -17,10 +20,21 @@
 #include "channel.h"
 #include "epoll_ref.h"
 #include "err.h"
+#include "hop_url.h"
 
 struct udp_relay;
 
-struct udp_relay *udp_relay_create(int epoll_fd, struct sl_err *err);
+struct fakeip_pool;
+
+/**
+ * udp_relay_create() - for --udp direct, or --udp proxy when @socks_server is given: then each
+ * association is a SOCKS5 UDP ASSOCIATE through @hops (the last one SOCKS5), its control
+ * connection to @socks_server, and @fakeip turns fake addresses back into names.
+ */
+struct udp_relay *udp_relay_create(int epoll_fd, const struct hop_spec *hops, size_t n_hops,
+				   const struct sockaddr_storage *socks_server,
+				   socklen_t socks_server_len, struct fakeip_pool *fakeip,
+				   struct sl_err *err);
 void udp_relay_destroy(struct udp_relay *relay);
 
 /* udp_relay_set_channel() - where to ask the sandbox init for reply sockets. */

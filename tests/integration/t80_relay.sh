@@ -386,6 +386,17 @@ done
 : >"$LAB_DIR/echo.log"
 slrun run --via "$DANTE" --udp direct -- sh -c "echo asked | socat -t1 -T3 - UDP:$T:$E"
 sl_eq "--via with --udp direct: UDP goes direct, as asked" "asked"
+# --udp proxy: SOCKS5 UDP ASSOCIATE through dante; the echo server sees the proxy.
+for dst in $T target.lab; do
+	: >"$LAB_DIR/echo.log"
+	slrun run --via "$DANTE" --udp proxy -- sh -c "for i in 1 2; do echo via-\$i | socat -t1 -T3 - UDP:$dst:$E; done"
+	check_eq "--udp proxy: UDP to $dst through dante, both exchanges answered" "via-1 via-2" \
+		"$(tr '\n' ' ' <<<"$SL_OUT" | sed 's/ $//')"
+	check_match "--udp proxy: ... and the echo server saw px1, not the client" \
+		"^(udp ($LAB_PX1|fd77::11)[[:space:]]*)+$" "$(cat "$LAB_DIR/echo.log")"
+done
+slrun run --via "$DANTE" --via "$MSOCKS" --udp proxy -- true
+check_match "--udp proxy through two hops: refused with a clear error" "--udp proxy: the chain cannot carry UDP" "$SL_ERR"
 slrun run --udp block -- sh -c "echo leak | socat -t1 -T5 - UDP:$T:$E; echo rc=\$?"
 sl_match "--udp block without proxies: UDP refused" "rc=[1-9]"
 

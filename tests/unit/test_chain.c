@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "chain.h"
@@ -164,6 +165,27 @@ static void split_replies_and_leftover(void **state)
 	assert_int_equal(consumed, sizeof(connect_ok));
 }
 
+/* UDP ASSOCIATE: only the last hop is asked for it, and its reply's address is kept. */
+static void udp_associate_on_the_last_hop(void **state)
+{
+	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080")};
+	struct hop_spec http_last[] = {hop("http://10.0.0.2:3128")};
+	struct target any = {.kind = TARGET_IPV4};
+	static const uint8_t relay_at[] = {5, 0, 0, 1, 10, 0, 0, 1, 0x9c, 0x40};
+	struct chain c;
+
+	(void)state;
+	assert_int_equal(chain_start_udp_associate(&c, hops, 1, &any), CHAIN_SEND);
+	assert_int_equal(feed(&c, method_none, 2), CHAIN_SEND);
+	assert_int_equal(c.output[1], 3); /* CMD UDP ASSOCIATE */
+	assert_int_equal(feed(&c, relay_at, sizeof(relay_at)), CHAIN_DONE);
+	assert_int_equal(c.bound.kind, TARGET_IPV4);
+	assert_int_equal(ntohl(c.bound.ipv4.s_addr), 0x0a000001);
+	assert_int_equal(c.bound.port, 40000);
+	assert_int_equal(chain_start_udp_associate(&c, http_last, 1, &any), CHAIN_FAILED);
+	assert_non_null(strstr(c.error, "UDP needs a socks5 proxy as the last hop"));
+}
+
 static void garbage_is_a_clear_error(void **state)
 {
 	struct hop_spec hops[] = {hop("socks5://10.0.0.1:1080"), hop("http://10.0.0.2:3128")};
@@ -193,6 +215,7 @@ int main(void)
 	    cmocka_unit_test(two_hops_in_order),
 	    cmocka_unit_test(split_replies_and_leftover),
 	    cmocka_unit_test(garbage_is_a_clear_error),
+	    cmocka_unit_test(udp_associate_on_the_last_hop),
 	};
 
 	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);

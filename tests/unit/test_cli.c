@@ -167,6 +167,17 @@ static void via_chain_and_defaults(void **state)
 	assert_string_equal(via2, "http://[::1]:3128");
 }
 
+static void udp_proxy_through_one_socks5_hop(void **state)
+{
+	char *argv[] = {"sluice", "run", "--via", "socks5://h:1080", "--udp", "proxy", "x", NULL};
+	struct sl_err err = {0};
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli.run.udp, UDP_PROXY);
+}
+
 static void no_via_is_direct(void **state)
 {
 	char *argv[] = {"sluice", "run", "--via", "direct", "--ipv6", "off", "x", NULL};
@@ -226,6 +237,7 @@ int main(void)
 	    cmocka_unit_test(hostname_length_limit),
 	    cmocka_unit_test(via_chain_and_defaults),
 	    cmocka_unit_test(no_via_is_direct),
+	    cmocka_unit_test(udp_proxy_through_one_socks5_hop),
 	    cmocka_unit_test(password_from_environment),
 	};
 
