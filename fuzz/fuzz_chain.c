@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * fuzz_chain.c - hostile proxies: arbitrary bytes as the answers of a three-hop chain (SOCKS5
- * with username/password, HTTP CONNECT, SOCKS5), fed in pieces whose sizes the input picks.
+ * with username/password, HTTP CONNECT, SOCKS5) or of a one-hop UDP ASSOCIATE, fed in pieces
+ * whose sizes the input picks.
  * The chain must never read past what it was given, never consume more than it got, and fail
  * or finish cleanly.
  */
@@ -30,7 +31,11 @@ int fuzz_chain(const uint8_t *data, size_t size)
 		ready = 1;
 	}
 	strcpy(final.name, "target.example");
-	st = chain_start(&chain, hops, 3, &final);
+	/* The first byte picks CONNECT or, on a one-hop chain, UDP ASSOCIATE. */
+	if (size && (data[pos++] & 1))
+		st = chain_start_udp_associate(&chain, hops, 1, &final);
+	else
+		st = chain_start(&chain, hops, 3, &final);
 	while (st == CHAIN_SEND || st == CHAIN_RECV) {
 		size_t chunk, consumed;
 
