@@ -13,25 +13,6 @@
 #include "http_connect.h"
 #include "socks5.h"
 
-void target_format(const struct target *t, char *buf, size_t cap)
-{
-	char text[INET6_ADDRSTRLEN];
-
-	switch (t->kind) {
-	case TARGET_IPV4:
-		inet_ntop(AF_INET, &t->ipv4, text, sizeof(text));
-		snprintf(buf, cap, "%s:%u", text, t->port);
-		break;
-	case TARGET_IPV6:
-		inet_ntop(AF_INET6, &t->ipv6, text, sizeof(text));
-		snprintf(buf, cap, "[%s]:%u", text, t->port);
-		break;
-	case TARGET_NAME:
-		snprintf(buf, cap, "%s:%u", t->name, t->port);
-		break;
-	}
-}
-
 void chain_hop_label(const struct hop_spec *hop, size_t index, char *buf, size_t cap)
 {
 	char where[TARGET_NAME_MAX + 16];

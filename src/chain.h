@@ -81,7 +81,4 @@ enum chain_status chain_input(struct chain *chain, const uint8_t *data, size_t l
 /* chain_hop_label() - "socks5 hop 2 (10.0.0.3:1080)", no credentials; for messages. */
 void chain_hop_label(const struct hop_spec *hop, size_t index, char *buf, size_t cap);
 
-/* target_format() - "10.0.0.3:80", "[::1]:80" or "name:80". */
-void target_format(const struct target *t, char *buf, size_t cap);
-
 #endif

@@ -142,30 +142,6 @@ static void report(struct relay *relay, const char *fmt, ...)
 	}
 }
 
-static int target_to_sockaddr(const struct target *t, struct sockaddr_storage *ss, socklen_t *len)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (t->kind == TARGET_IPV4) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
-		sin->sin_family = AF_INET;
-		sin->sin_addr = t->ipv4;
-		sin->sin_port = htons(t->port);
-		*len = sizeof(*sin);
-		return 0;
-	}
-	if (t->kind == TARGET_IPV6) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_addr = t->ipv6;
-		sin6->sin6_port = htons(t->port);
-		*len = sizeof(*sin6);
-		return 0;
-	}
-	return -EINVAL;
-}
-
 /* The first hop's address, resolved once from the host side. */
 static int resolve_first_hop(struct relay *relay, struct sl_err *err)
 {
@@ -362,36 +338,11 @@ static int original_target(struct relay *relay, int fd, int family, struct targe
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char name[TARGET_NAME_MAX + 1];
-	const void *address;
 
-	memset(t, 0, sizeof(*t));
-	if (family == AF_INET) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-
-		if (getsockopt(fd, SOL_IP, SO_ORIGINAL_DST, sin, &len))
-			return -errno;
-		t->kind = TARGET_IPV4;
-		t->ipv4 = sin->sin_addr;
-		t->port = ntohs(sin->sin_port);
-		address = &t->ipv4;
-	} else {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-
-		if (getsockopt(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, sin6, &len))
-			return -errno;
-		t->kind = TARGET_IPV6;
-		t->ipv6 = sin6->sin6_addr;
-		t->port = ntohs(sin6->sin6_port);
-		address = &t->ipv6;
-	}
-	if (!relay->fakeip || !fakeip_contains(relay->fakeip, family, address))
-		return 0;
-	if (fakeip_name_for_addr(relay->fakeip, family, address, name, sizeof(name)) < 0)
-		return -ENOENT;
-	t->kind = TARGET_NAME;
-	memcpy(t->name, name, sizeof(t->name));
-	return 0;
+	if (family == AF_INET ? getsockopt(fd, SOL_IP, SO_ORIGINAL_DST, &ss, &len)
+			      : getsockopt(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, &ss, &len))
+		return -errno;
+	return target_from_sockaddr(&ss, relay->fakeip, t);
 }
 
 static int watch_fd(struct relay *relay, enum epoll_type type, int fd, uint32_t index,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * target.h - where a relayed connection wants to go: an IP address or a name, and a port.
+ * target.h - where a relayed connection wants to go: an IP address or a name, and a port;
+ * and its conversions (target.c).
  *
  * The relay fills one from the program's original destination (and, in fake-IP mode, the name
  * the fake address stands for); the hop modules encode it into their requests.  Names are
@@ -31,5 +32,21 @@ struct target {
 	};
 	uint16_t port; /* host byte order */
 };
+
+struct fakeip_pool;
+
+/* target_format() - "10.0.0.3:80", "[::1]:80" or "name:80". */
+void target_format(const struct target *t, char *buf, size_t cap);
+
+/* target_to_sockaddr() - an IP target as a socket address.  Return: 0, -EINVAL for a name. */
+int target_to_sockaddr(const struct target *t, struct sockaddr_storage *ss, socklen_t *len);
+
+/**
+ * target_from_sockaddr() - the target a socket address stands for: the address itself, or,
+ * when it is one of @fakeip's fake addresses (@fakeip may be NULL), the name behind it
+ * Return: 0, -ENOENT for a fake address no longer assigned, -EAFNOSUPPORT.
+ */
+int target_from_sockaddr(const struct sockaddr_storage *ss, struct fakeip_pool *fakeip,
+			 struct target *t);
 
 #endif

@@ -25,7 +25,6 @@
 #include <unistd.h>
 
 #include "chain.h"
-#include "fakeip.h"
 #include "log.h"
 #include "socks5.h"
 #include "udp_relay.h"
@@ -225,42 +224,15 @@ static struct association *take_slot(struct udp_relay *relay)
 
 static int open_direct(struct association *a);
 
-static struct target target_of(struct udp_relay *relay, const struct sockaddr_storage *ss)
-{
-	struct target t = {0};
-	char name[TARGET_NAME_MAX + 1];
-	const void *address;
-
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)ss;
-
-		t.kind = TARGET_IPV4;
-		t.ipv4 = sin->sin_addr;
-		t.port = ntohs(sin->sin_port);
-		address = &t.ipv4;
-	} else {
-		const struct sockaddr_in6 *sin6 = (const void *)ss;
-
-		t.kind = TARGET_IPV6;
-		t.ipv6 = sin6->sin6_addr;
-		t.port = ntohs(sin6->sin6_port);
-		address = &t.ipv6;
-	}
-	if (relay->fakeip && fakeip_contains(relay->fakeip, ss->ss_family, address) &&
-	    fakeip_name_for_addr(relay->fakeip, ss->ss_family, address, name, sizeof(name)) > 0) {
-		t.kind = TARGET_NAME;
-		memcpy(t.name, name, sizeof(t.name));
-	}
-	return t;
-}
-
 /* --udp proxy: open the control connection; the chain asks the last hop for UDP ASSOCIATE. */
 static int associate_through_hops(struct udp_relay *relay, struct association *a)
 {
 	static const struct target any = {.kind = TARGET_IPV4};
 	uint32_t index = (uint32_t)(a - relay->table);
 
-	a->destination = target_of(relay, &a->target);
+	/* A fake address that no longer maps to a name has nowhere to go. */
+	if (target_from_sockaddr(&a->target, relay->fakeip, &a->destination))
+		return -1;
 	a->chain = calloc(1, sizeof(*a->chain));
 	if (!a->chain)
 		return -1;
