@@ -211,9 +211,14 @@ slrun run --via "$DANTE" -- getent ahostsv4 target.lab
 sl_match "fake IP: getent inside gives an address in 198.18.0.0/15" '^198\.1[89]\.[0-9]+\.[0-9]+ +STREAM +target\.lab' 
 slrun run --via "$DANTE" -- getent ahostsv6 target.lab
 sl_match "fake IP: IPv6 answers come from fd00:5c:1ce::/64" '^fd00:5c:1ce:'
+# DNS over TCP, straight to the real server's address: sluice's resolver answers it.
+slrun run --via "$DANTE" -- "$HELPERS/dns_tcp_query" "$LAB_DNS" target.lab
+sl_match "fake IP: DNS over TCP to the real server is answered by sluice" '^198\.1[89]\.[0-9]+\.[0-9]+$'
 sleep 0.3
 eq_ran "fake IP: dnsmasq got no query at all" "" "$(lab_dns_queries)"
 eq_ran "fake IP: the DNS host got no packet from the client" 0 "$(lab_seen dns client)"
+check_eq "anti-test: DNS over TCP without sluice reaches dnsmasq" "$T" \
+	"$(direct "$HELPERS/dns_tcp_query" "$LAB_DNS" target.lab)"
 
 # --- Leak probes, each with its anti-test.  Blocked probes fail within 2 s. ---
 # Each probe runs after a control in the same sandbox (see probe) and is then done again
