@@ -47,6 +47,7 @@
 
 #include "chain.h"
 #include "log.h"
+#include "monotonic.h"
 #include "relay.h"
 
 #define HANDSHAKE_TIMEOUT_MS  15000
@@ -114,14 +115,6 @@ struct relay {
 	size_t pipes_pooled;
 	char last_error[CHAIN_ERROR_MAX + 128];
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* A per-connection failure: the first of a kind at normal level, repeats only with -v. */
 static void report(struct relay *relay, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -294,10 +287,10 @@ static void flow_close(struct relay *relay, struct flow *flow, bool reset)
 		char where[TARGET_NAME_MAX + 16];
 
 		target_format(&flow->target, where, sizeof(where));
-		log_verbose("tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where, relay->route,
-			    (unsigned long long)flow->up.bytes,
-			    (unsigned long long)flow->down.bytes,
-			    (double)(now_ms() - flow->started_ms) / 1000.0, reset ? ", reset" : "");
+		log_verbose(
+		    "tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where, relay->route,
+		    (unsigned long long)flow->up.bytes, (unsigned long long)flow->down.bytes,
+		    (double)(monotonic_ms() - flow->started_ms) / 1000.0, reset ? ", reset" : "");
 	}
 	if (reset) {
 		reset_socket(flow->inside);
@@ -381,7 +374,7 @@ static struct flow *flow_alloc(struct relay *relay, int inside)
 	flow->generation = relay->next_generation++;
 	flow->inside = inside;
 	flow->upstream = -1;
-	flow->started_ms = now_ms();
+	flow->started_ms = monotonic_ms();
 	flow->state = FLOW_CONNECTING;
 	direction_init(&flow->up);
 	direction_init(&flow->down);
@@ -743,7 +736,7 @@ void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events)
 
 void relay_tick(struct relay *relay)
 {
-	uint64_t now = now_ms();
+	uint64_t now = monotonic_ms();
 	uint32_t i;
 
 	if (!relay->active)

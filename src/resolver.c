@@ -19,6 +19,7 @@
 
 #include "dns_message.h"
 #include "log.h"
+#include "monotonic.h"
 #include "relay.h"
 #include "resolver.h"
 
@@ -64,14 +65,6 @@ struct resolver {
 	struct pending pending[PENDING_MAX];
 	uint8_t message[MESSAGE_MAX + 2];
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *query, size_t len,
 			   uint8_t *out, size_t cap, bool udp)
@@ -321,7 +314,7 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 	p->query = q;
 	p->raw_len = len < sizeof(p->raw) ? len : sizeof(p->raw);
 	memcpy(p->raw, query, p->raw_len);
-	p->deadline_ms = now_ms() + FORWARD_TIMEOUT_MS;
+	p->deadline_ms = monotonic_ms() + FORWARD_TIMEOUT_MS;
 }
 
 static void pending_reply(struct resolver *resolver, struct pending *p, const uint8_t *msg,
@@ -457,7 +450,7 @@ static void on_tcp_listener(struct resolver *resolver, int fd)
 		}
 		resolver->tcp[i].fd = client_fd;
 		resolver->tcp[i].len = 0;
-		resolver->tcp[i].last_ms = now_ms();
+		resolver->tcp[i].last_ms = monotonic_ms();
 	}
 }
 
@@ -478,7 +471,7 @@ static void on_tcp_client(struct resolver *resolver, uint32_t index)
 			return;
 		}
 		client->len += (size_t)n;
-		client->last_ms = now_ms();
+		client->last_ms = monotonic_ms();
 		while ((framed = dns_tcp_frame_length(client->buf, client->len, &msg_len)) == 1) {
 			handle_query(resolver, client->buf + 2, msg_len, (int)index, true, NULL, 0);
 			if (client->fd < 0)
@@ -518,7 +511,7 @@ void resolver_event(struct resolver *resolver, union epoll_ref ref, uint32_t eve
 
 void resolver_tick(struct resolver *resolver)
 {
-	uint64_t now = now_ms();
+	uint64_t now = monotonic_ms();
 	size_t i;
 
 	for (i = 0; i < PENDING_MAX; i++) {

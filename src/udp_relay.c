@@ -26,6 +26,7 @@
 
 #include "chain.h"
 #include "log.h"
+#include "monotonic.h"
 #include "socks5.h"
 #include "udp_relay.h"
 
@@ -69,14 +70,6 @@ struct udp_relay {
 	uint8_t datagram[DATAGRAM_MAX];
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 static socklen_t address_length(const struct sockaddr_storage *ss)
 {
 	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
@@ -101,19 +94,10 @@ static bool same_address(const struct sockaddr_storage *a, const struct sockaddr
 
 static void format_address(const struct sockaddr_storage *ss, char *buf, size_t cap)
 {
-	char text[INET6_ADDRSTRLEN];
+	struct target t;
 
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const void *)ss;
-
-		inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
-		snprintf(buf, cap, "%s:%u", text, ntohs(sin->sin_port));
-	} else {
-		const struct sockaddr_in6 *sin6 = (const void *)ss;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof(text));
-		snprintf(buf, cap, "[%s]:%u", text, ntohs(sin6->sin6_port));
-	}
+	target_from_sockaddr(ss, NULL, &t); /* no pool: the address as it is */
+	target_format(&t, buf, cap);
 }
 
 struct udp_relay *udp_relay_create(int epoll_fd, const struct hop_spec *hops, size_t n_hops,
@@ -271,7 +255,7 @@ static struct association *association_open(struct udp_relay *relay,
 	a->control = -1;
 	a->upstream = -1;
 	a->generation = relay->next_generation++;
-	a->created_ms = a->last_ms = now_ms();
+	a->created_ms = a->last_ms = monotonic_ms();
 	if (relay->n_hops) {
 		a->used = true;
 		if (associate_through_hops(relay, a)) {
@@ -378,7 +362,7 @@ static void on_listener(struct udp_relay *relay, int fd)
 			a = association_open(relay, &program, &target);
 		if (!a)
 			continue; /* the datagram is lost, as UDP allows; the log says why (-v) */
-		a->last_ms = now_ms();
+		a->last_ms = monotonic_ms();
 		if (a->upstream < 0) { /* --udp proxy, not associated yet: keep the first one */
 			if (!a->held && (a->held = malloc((size_t)n))) {
 				memcpy(a->held, relay->datagram, (size_t)n);
@@ -406,7 +390,7 @@ static void forward(struct udp_relay *relay, struct association *a, bool from_pr
 				association_close(a);
 			return;
 		}
-		a->last_ms = now_ms();
+		a->last_ms = monotonic_ms();
 		if (from_program) {
 			send_up(relay, a, relay->datagram, (size_t)n);
 		} else if (a->control >= 0) {
@@ -588,7 +572,7 @@ void udp_relay_reply_socket(struct udp_relay *relay, const struct channel_msg *m
 
 void udp_relay_tick(struct udp_relay *relay)
 {
-	uint64_t now = now_ms();
+	uint64_t now = monotonic_ms();
 	size_t i;
 
 	for (i = 0; i < ASSOCIATIONS_MAX; i++) {
