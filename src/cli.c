@@ -54,7 +54,10 @@ static const char run_help[] =
     "  --ipv6 on|off       IPv6 inside the sandbox (default on)\n"
     "  --net none          no network at all: only loopback inside\n"
     "  --hostname NAME     host name inside the sandbox (default: sluice)\n"
-    "  -r, --map-root      rootless: appear as uid 0 / gid 0 inside (without real privileges)\n"
+    "  -r, --map-root      appear as uid 0 / gid 0 inside, in a user namespace of the\n"
+    "                      program's own (no real privileges, none over the host)\n"
+    "  --user NAME|UID     as root: run PROGRAM as this unprivileged user (default: the\n"
+    "                      user who ran sudo/doas/pkexec, else nobody); never uid 0\n"
     "  --pass-fd N         let PROGRAM inherit file descriptor N (repeatable); all other\n"
     "                      descriptors but 0, 1 and 2 are closed\n"
     "  -v, --verbose       show each setup step and each connection\n"
@@ -300,6 +303,13 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 				run->ipv6 = false;
 			else
 				return sl_err_set(err, 0, "--ipv6 %s: expected on or off", value);
+		} else if (option_is(arg, "--user", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (!value[0] || strlen(value) > CLI_USER_MAX)
+				return sl_err_set(
+				    err, 0, "--user '%s': expected a user name or uid", value);
+			strcpy(run->user, value);
 		} else if (option_is(arg, "--hostname", &inline_value)) {
 			if (option_value(argc, argv, &i, inline_value, &value, err))
 				return -1;

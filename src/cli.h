@@ -19,6 +19,7 @@
 #define CLI_MAX_PASS_FDS 64
 #define CLI_HOSTNAME_MAX 64
 #define CLI_MAX_HOPS	 8
+#define CLI_USER_MAX	 63
 
 enum cli_command {
 	CLI_NONE,
@@ -54,6 +55,8 @@ enum cli_id_map {
 struct run_options {
 	enum cli_net_mode net;
 	enum cli_id_map id_map;
+	char user[CLI_USER_MAX +
+		  1]; /* --user: root mode's program user; "" to choose (identity.h) */
 	char hostname[CLI_HOSTNAME_MAX + 1];
 	int pass_fds[CLI_MAX_PASS_FDS]; /* extra fds the program inherits, besides 0, 1, 2 */
 	size_t n_pass_fds;

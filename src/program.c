@@ -8,15 +8,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "channel.h"
+#include "identity.h"
 #include "log.h"
 #include "privileges.h"
 #include "program.h"
@@ -96,6 +100,34 @@ static int keep_only_intended_fds(const struct sandbox_config *config, struct sl
 	return 0;
 }
 
+/*
+ * execvp() says EACCES when some directory of PATH could not be searched, even if the program
+ * is in none of them: common in root mode, where root's PATH (/root/bin...) meets the
+ * program's unprivileged user.  Is there a file of that name where this user can see it?
+ */
+static bool found_in_path(const char *name)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	char candidate[PATH_MAX];
+	struct stat st;
+
+	if (strchr(name, '/'))
+		return true; /* not searched: the EACCES is about this very file */
+	if (!path)
+		path = "/bin:/usr/bin";
+	for (dir = path; *dir; dir = *end ? end + 1 : end) {
+		int dir_len;
+
+		end = strchrnul(dir, ':');
+		dir_len = (int)(end - dir);
+		if (snprintf(candidate, sizeof(candidate), "%.*s/%s", dir_len, dir_len ? dir : ".",
+			     name) < (int)sizeof(candidate) &&
+		    stat(candidate, &st) == 0)
+			return true;
+	}
+	return false;
+}
+
 void program_exec(const struct sandbox_config *config)
 {
 	const struct run_options *run = config->run;
@@ -111,8 +143,16 @@ void program_exec(const struct sandbox_config *config)
 	if (config->tty_fd >= 0 && config->tty_foreground)
 		terminal_set_foreground(config->tty_fd, getpid());
 
-	if (keep_only_intended_fds(config, &err) || privileges_drop_all(&err) ||
-	    syscall_filter_install(&err))
+	if (keep_only_intended_fds(config, &err))
+		goto fail;
+	/* Root mode: never the host's uid 0 (identity.h).  Before the drop, which needs the
+	 * capabilities the switch keeps or the new user namespace gives. */
+	if (!config->userns) {
+		if (identity_assume(&config->program_user, &err))
+			goto fail;
+		identity_environment(&config->program_user);
+	}
+	if (privileges_drop_all(&err) || syscall_filter_install(&err))
 		goto fail;
 	signals_restore_original(&config->original_signals);
 	setrlimit(RLIMIT_NOFILE, &config->original_nofile);
@@ -120,6 +160,8 @@ void program_exec(const struct sandbox_config *config)
 	execvp(run->argv[0], run->argv);
 
 	errnum = errno;
+	if (errnum == EACCES && !found_in_path(run->argv[0]))
+		errnum = ENOENT;
 	msg.errnum = errnum;
 	snprintf(msg.text, sizeof(msg.text), "%s", run->argv[0]);
 	channel_send(config->channel, &msg, NULL, 0);

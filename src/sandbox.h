@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "cli.h"
+#include "identity.h"
 #include "signals.h"
 
 struct sandbox_config {
@@ -21,11 +22,12 @@ struct sandbox_config {
 	bool userns; /* a new user namespace was made (rootless) */
 	uid_t outer_uid;
 	gid_t outer_gid;
-	int channel;		/* the sandbox's end of the channel (channel.h) */
-	int supervisor_channel; /* the supervisor's end: the sandbox closes its copy */
-	int tty_fd;		/* controlling terminal, -1 if none */
-	bool tty_foreground;	/* hand the terminal's foreground to the program */
-	bool std_was_closed[3]; /* fd 0/1/2 were closed when sluice started */
+	struct identity program_user; /* root mode (!userns): who the program runs as */
+	int channel;		      /* the sandbox's end of the channel (channel.h) */
+	int supervisor_channel;	      /* the supervisor's end: the sandbox closes its copy */
+	int tty_fd;		      /* controlling terminal, -1 if none */
+	bool tty_foreground;	      /* hand the terminal's foreground to the program */
+	bool std_was_closed[3];	      /* fd 0/1/2 were closed when sluice started */
 	struct signal_state original_signals;
 	struct rlimit original_nofile; /* the relay raises RLIMIT_NOFILE; the program gets this */
 };

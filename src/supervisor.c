@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/epoll.h>
@@ -96,6 +97,35 @@ static int check_pass_fds(const struct run_options *run, struct sl_err *err)
 			return sl_err_set(err, errno, "--pass-fd %d: not an open file descriptor",
 					  run->pass_fds[i]);
 	}
+	return 0;
+}
+
+static const char *environment_value(const char *name)
+{
+	return getenv(name);
+}
+
+/* Root mode: the unprivileged user the program runs as (identity.h).  Rootless: the caller. */
+static int choose_program_user(struct sandbox_config *config, struct sl_err *err)
+{
+	struct identity *id = &config->program_user;
+	int ret;
+
+	if (config->userns) {
+		if (config->run->user[0])
+			return sl_err_set(err, EPERM,
+					  "--user %s: only root can run the program as another "
+					  "user; rootless, it runs as you",
+					  config->run->user);
+		return 0;
+	}
+	ret = identity_choose(config->run, environment_value, id, err);
+	if (ret)
+		return ret;
+	log_verbose("the program runs as uid %u gid %u%s%s (%s)%s", (unsigned int)id->uid,
+		    (unsigned int)id->gid, id->has_passwd_entry ? ", user " : "",
+		    id->has_passwd_entry ? id->name : "", id->chosen_by,
+		    id->map_root ? ", uid 0 in a user namespace of its own" : "");
 	return 0;
 }
 
@@ -185,8 +215,13 @@ static void on_signal(struct supervisor *sv)
 	}
 }
 
-/* The listeners made in the sandbox, in enum listener_kind order, one bit each in @mask. */
-static void take_listeners(struct supervisor *sv, uint32_t mask, const int *fds, size_t n_fds)
+/*
+ * The listeners made in the sandbox, in enum listener_kind order, one bit each in @mask.
+ * Return: 0, or negative with @err filled: a listener nobody serves would leave the program's
+ * connections hanging, so the run ends instead.
+ */
+static int take_listeners(struct supervisor *sv, uint32_t mask, const int *fds, size_t n_fds,
+			  struct sl_err *err)
 {
 	size_t next = 0;
 	int kind, ret = 0;
@@ -206,21 +241,30 @@ static void take_listeners(struct supervisor *sv, uint32_t mask, const int *fds,
 			ret = sv->resolver ? resolver_add_udp(sv->resolver, fd) : -EINVAL;
 		else
 			ret = sv->resolver ? resolver_add_tcp_listener(sv->resolver, fd) : -EINVAL;
-		if (ret)
-			log_warn("cannot serve the %s listener: %s", listener_kind_name(kind),
-				 strerror(-ret));
-		else
-			log_debug("serving the %s listener", listener_kind_name(kind));
+		if (ret) {
+			while (next < n_fds)
+				close(fds[next++]);
+			return sl_err_set(err, -ret, "cannot serve the sandbox's %s listener",
+					  listener_kind_name(kind));
+		}
+		log_debug("serving the %s listener", listener_kind_name(kind));
 	}
 	while (next < n_fds)
 		close(fds[next++]);
+	return 0;
 }
 
 static void on_message(struct supervisor *sv, const struct channel_msg *msg, int *fds, size_t n_fds)
 {
 	switch (msg->type) {
 	case CHANNEL_READY:
-		take_listeners(sv, (uint32_t)msg->value, fds, n_fds);
+		if (take_listeners(sv, (uint32_t)msg->value, fds, n_fds, &sv->setup_err)) {
+			/* Fail closed: end the sandbox, whose program may have started already. */
+			sv->setup_failed = true;
+			sv->setup_err.exit_code = SL_EXIT_FAILURE;
+			send_to_sandbox(sv, SIGKILL);
+			return;
+		}
 		log_verbose("sandbox ready, starting the program");
 		return;
 	case CHANNEL_SETUP_FAILED:
@@ -472,6 +516,9 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	sv.config.userns = !privileged();
 	sv.config.outer_uid = geteuid();
 	sv.config.outer_gid = getegid();
+	ret = choose_program_user(&sv.config, err);
+	if (ret)
+		return ret;
 	signals_save_original(&sv.config.original_signals);
 	signals_forwarded(&forwarded);
 	sv.signal_fd = signals_block_for_signalfd(&forwarded);

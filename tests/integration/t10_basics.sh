@@ -15,9 +15,27 @@ if [ "$MODE" = rootless ]; then
 	check_match "a user namespace of its own" '^ *[0-9]+ +[0-9]+ +1$' "$(sl run -- cat /proc/self/uid_map)"
 	check_eq "the outer uid is the one mapped" "$TEST_UID" "$(sl run -- cat /proc/self/uid_map | awk '{print $2}')"
 else
-	check_eq "as root the program is uid 0" "0" "$(sl run -- id -u)"
-	check_eq "as root no user namespace is made" "$(readlink /proc/self/ns/user)" \
+	# Root mode never runs the program as the host's uid 0 (t45_root_mode has the escape).
+	nobody_ids="$(id -u nobody) $(id -g nobody)"
+	check_eq "as root the program runs as nobody by default" "$nobody_ids" \
+		"$(env -u SUDO_UID -u DOAS_USER -u PKEXEC_UID "$SLUICE" run -- sh -c 'echo $(id -u) $(id -g)')"
+	check_eq "as root, under sudo: the invoking user" "$TEST_UID $TEST_UID" \
+		"$(SUDO_UID=$TEST_UID SUDO_GID=$TEST_UID "$SLUICE" run -- sh -c 'echo $(id -u) $(id -g)')"
+	check_eq "as root, --user: that user" "$(id -u daemon) $(id -g daemon)" \
+		"$("$SLUICE" run --user daemon -- sh -c 'echo $(id -u) $(id -g)')"
+	check_eq "--user daemon sets HOME, USER and LOGNAME" "$(getent passwd daemon | cut -d: -f6) daemon daemon" \
+		"$("$SLUICE" run --user daemon -- sh -c 'echo $HOME $USER $LOGNAME')"
+	check_match "--user root is refused" 'cannot run as root' "$("$SLUICE" run --user root -- true 2>&1)"
+	check_match "--user of nobody known is refused" 'no such user' "$("$SLUICE" run --user no-such-user-x -- true 2>&1)"
+	check_eq "--map-root as root: uid 0 inside" "0 0" "$("$SLUICE" run -r -- sh -c 'echo $(id -u) $(id -g)')"
+	check_eq "--map-root as root: uid 0 is nobody outside" "0 $(id -u nobody) 1" \
+		"$("$SLUICE" run -r -- cat /proc/self/uid_map | awk '{print $1, $2, $3}')"
+	check_eq "as root without --map-root no user namespace is made" "$(readlink /proc/self/ns/user)" \
 		"$(sl run -- readlink /proc/self/ns/user)"
+fi
+if [ "$MODE" = rootless ]; then
+	check_match "rootless, --user is refused" 'only root can run the program as another user' \
+		"$(sl run --user daemon -- true 2>&1)"
 fi
 
 for ns in net mnt pid uts ipc; do

@@ -24,9 +24,8 @@ ok "the lab comes up"
 T=$LAB_TARGET T6=$LAB_TARGET6 E=$LAB_ECHO_PORT
 DANTE=socks5://$LAB_PX1:1080 MSOCKS=socks5://$LAB_PX2:1080 TINY=http://$LAB_PX3:8888
 CURL=(curl -s -m 5)
-# Inside the sandbox "root" is uid 0: as root, or rootless with --map-root.
-ROOT_IN=()
-[ "$MODE" = rootless ] && ROOT_IN=(-r)
+# uid 0 inside the sandbox needs --map-root in both modes (root mode runs the program as nobody).
+ROOT_IN=(-r)
 
 # slrun SLUICE-ARGS...: run sluice (as the mode's user); sets SL_RC, SL_MS (wall time in ms),
 # SL_OUT, SL_ERR.
