@@ -8,12 +8,14 @@
  * move_mount().  This needs no scratch directory on the host and leaves nothing behind: the
  * tmpfs dies with the mount namespace.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -33,8 +35,9 @@ int mounts_fresh_proc(struct sl_err *err)
 		return sl_err_set(
 		    err, errno,
 		    "cannot mount a new /proc for the sandbox's pid namespace; the "
-		    "kernel refuses this when parts of the host's /proc are hidden by "
-		    "other mounts (as inside many containers)");
+		    "kernel refuses this when parts of the host's /proc are hidden or made "
+		    "read-only by other mounts (as inside many containers, and inside a "
+		    "sluice sandbox: sluice cannot run inside sluice)");
 	return 0;
 }
 
@@ -132,5 +135,95 @@ int mounts_replace_etc_files(const struct etc_file *files, size_t n, struct sl_e
 	for (i = 0; i < n && ret == 0; i++)
 		ret = bind_one(tmpfs, &files[i], i, err);
 	close(tmpfs);
+	return ret;
+}
+
+/*
+ * What the program must not write or read of the kernel, as container runtimes (docker, podman,
+ * crun) treat it.  Read-only: the sysctls and other kernel knobs; a uid 0 inside a user
+ * namespace of its own could otherwise write the sysctls of namespaces it owns, and owner
+ * checks are all that guard the rest.  Masked (an empty file or directory over them): what
+ * shows kernel memory, keys, timers or firmware to whoever can read it.
+ */
+static const char *const read_only_paths[] = {
+    "/proc/sys", "/proc/sysrq-trigger", "/proc/bus", "/proc/fs", "/proc/irq", "/sys",
+};
+static const char *const masked_files[] = {
+    "/proc/kcore",	 "/proc/keys",		"/proc/timer_list",
+    "/proc/sched_debug", "/proc/latency_stats", "/proc/timer_stats",
+};
+static const char *const masked_directories[] = {
+    "/proc/acpi", "/proc/scsi", "/proc/asound", "/sys/firmware", "/sys/devices/virtual/powercap",
+};
+
+static int set_read_only(int tree)
+{
+	struct mount_attr attr = {
+	    .attr_set =
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+	};
+
+	return (int)syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+			    sizeof(attr));
+}
+
+/* Put a read-only clone of @from_dir/@from_name (a whole tree) over @path; a missing @path is
+ * fine (not every kernel has every file). */
+static int cover_read_only(int from_dir, const char *from_name, const char *path,
+			   struct sl_err *err)
+{
+	int tree, e;
+
+	tree = (int)syscall(SYS_open_tree, from_dir, from_name,
+			    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+				(from_name[0] ? 0 : AT_EMPTY_PATH));
+	if (tree < 0) {
+		e = errno;
+		if (e == ENOENT)
+			return 0;
+		return sl_err_set(err, e, "cannot clone the mount at %s", path);
+	}
+	if (set_read_only(tree)) {
+		e = errno;
+		close(tree);
+		return sl_err_set(err, e, "cannot make %s read-only for the program%s", path,
+				  e == ENOSYS ? " (mount_setattr needs Linux 5.12 or newer)" : "");
+	}
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH)) {
+		e = errno;
+		close(tree);
+		if (e == ENOENT)
+			return 0;
+		return sl_err_set(err, e, "cannot cover %s", path);
+	}
+	close(tree);
+	return 0;
+}
+
+int mounts_protect_kernel(struct sl_err *err)
+{
+	size_t i;
+	int tmpfs, fd, ret = 0;
+
+	tmpfs = detached_tmpfs(err);
+	if (tmpfs < 0)
+		return tmpfs;
+	fd = openat(tmpfs, "empty-file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+	if (fd < 0 || mkdirat(tmpfs, "empty-dir", 0555)) {
+		ret = sl_err_set(err, errno, "cannot prepare the masks of kernel files");
+		if (fd >= 0)
+			close(fd);
+		close(tmpfs);
+		return ret;
+	}
+	close(fd);
+	for (i = 0; i < sizeof(masked_files) / sizeof(masked_files[0]) && !ret; i++)
+		ret = cover_read_only(tmpfs, "empty-file", masked_files[i], err);
+	for (i = 0; i < sizeof(masked_directories) / sizeof(masked_directories[0]) && !ret; i++)
+		ret = cover_read_only(tmpfs, "empty-dir", masked_directories[i], err);
+	close(tmpfs);
+	/* Last, so the read-only clones hold the masks too. */
+	for (i = 0; i < sizeof(read_only_paths) / sizeof(read_only_paths[0]) && !ret; i++)
+		ret = cover_read_only(AT_FDCWD, read_only_paths[i], read_only_paths[i], err);
 	return ret;
 }

@@ -33,6 +33,14 @@ struct etc_file {
 int mounts_replace_etc_files(const struct etc_file *files, size_t n, struct sl_err *err);
 
 /* mounts_hosts_file() - the /etc/hosts text for @hostname; pure. Return: length or -1. */
+/**
+ * mounts_protect_kernel() - /proc/sys, /sys and other kernel knobs read-only; kernel memory,
+ * keys, timers and firmware masked (the list and why: mounts.c)
+ * Context: the sandbox init, after mounts_fresh_proc().
+ * Return: 0, or negative errno with @err filled.
+ */
+int mounts_protect_kernel(struct sl_err *err);
+
 int mounts_hosts_file(char *buf, size_t cap, const char *hostname);
 
 #endif

@@ -67,7 +67,11 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 	if (mounts_hosts_file(hosts, sizeof(hosts), config->run->hostname) < 0)
 		return sl_err_set(err, 0, "host name too long for /etc/hosts");
 	log_verbose("binding sluice's /etc/resolv.conf and /etc/hosts");
-	return mounts_replace_etc_files(files, sizeof(files) / sizeof(files[0]), err);
+	ret = mounts_replace_etc_files(files, sizeof(files) / sizeof(files[0]), err);
+	if (ret)
+		return ret;
+	log_verbose("making /proc/sys and /sys read-only, masking kernel files");
+	return mounts_protect_kernel(err);
 }
 
 static int setup(const struct sandbox_config *config, struct sl_err *err)

@@ -65,6 +65,15 @@ fail_setgroups:
 			  "cannot write /proc/self/setgroups in the new user namespace; %s",
 			  userns_diagnose(&settings, -ret));
 fail_uid:
+	/* Since Linux 5.12 only a holder of CAP_SETFCAP may map uid 0: a uid 0 stripped of its
+	 * capabilities (inside another sandbox, sluice's own --map-root among them) may not. */
+	if (outer_uid == 0 && ret == -EPERM)
+		return sl_err_set(err, EPERM,
+				  "cannot map uid 0 into the new user namespace: sluice runs as "
+				  "uid 0 without CAP_SETFCAP (inside another sandbox, such as "
+				  "'sluice run --map-root'?), and the kernel lets only a holder of "
+				  "CAP_SETFCAP map uid 0; run sluice as an ordinary user there, or "
+				  "outside the other sandbox");
 	userns_read_settings(&settings);
 	return sl_err_set(err, -ret, "cannot map uid %u into the new user namespace; %s",
 			  (unsigned int)outer_uid, userns_diagnose(&settings, -ret));
