@@ -22,8 +22,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-static const char *const rcodes[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP",
-				     "REFUSED"};
+static const char *const rcodes[] = {"NOERROR",	 "FORMERR", "SERVFAIL",
+				     "NXDOMAIN", "NOTIMP",  "REFUSED"};
 
 static uint16_t rd16(const uint8_t *p)
 {
