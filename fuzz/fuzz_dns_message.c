@@ -2,8 +2,9 @@
  *
  * fuzz_dns_message.c - fuzz target for src/dns_message.c.  Feeds the bytes to the query
  * parser, and for every query it accepts (or would answer with an error) builds the replies
- * and checks they read back as responses to that query.  Also runs the TCP framing and the
- * response checks over the raw bytes.  Owns no state; any broken invariant aborts.
+ * and checks they read back as responses to that query, and cuts the bytes, taken as that
+ * query's answer, to a UDP client's size (dns_truncate_response()).  Also runs the TCP framing and
+ * the response checks over the raw bytes.  Owns no state; any broken invariant aborts.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +12,9 @@
 
 #include "dns_message.h"
 #include "fuzz_targets.h"
+
+/* Room for the OPT record a cut response may gain. */
+#define OPT_ROOM 11
 
 #define CHECK(cond)                                                                                \
 	do {                                                                                       \
@@ -99,6 +103,42 @@ static void fuzz_answers(const uint8_t *data, size_t size, const struct dns_quer
 	CHECK(dns_response_matches_query(out, (size_t)n, q) == 1);
 }
 
+/*
+ * The bytes as an upstream's answer to the query they parse as (QR set on a copy): cut to a
+ * UDP client's size, the result fits, still answers the query, says TC, and its counts hold
+ * nothing but our OPT.  A response that fits is left byte for byte.
+ */
+static void fuzz_truncate(const uint8_t *data, size_t size, const struct dns_query *q)
+{
+	static const size_t limits[] = {0, 512, 600, 1232, 4096, 65535};
+	struct dns_response_info info;
+	static uint8_t resp[65536 + OPT_ROOM];
+	size_t i;
+
+	if (size > 65535)
+		return;
+	for (i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		size_t limit = limits[i] < DNS_UDP_MIN_LIMIT ? DNS_UDP_MIN_LIMIT : limits[i];
+		int n;
+
+		memcpy(resp, data, size);
+		resp[2] |= 0x80; /* QR */
+		n = dns_truncate_response(resp, size, sizeof(resp), q, limits[i]);
+		CHECK(n > 0);
+		if (size <= limit) {
+			CHECK((size_t)n == size);
+			CHECK(memcmp(resp + 3, data + 3, size - 3) == 0);
+			continue;
+		}
+		CHECK((size_t)n <= limit);
+		CHECK(dns_parse_response_header(resp, (size_t)n, &info) == 0);
+		CHECK(info.truncated && info.id == q->id && info.qdcount == 1);
+		CHECK(info.ancount == 0 && info.nscount == 0);
+		CHECK(info.arcount == (q->edns.present ? 1 : 0));
+		CHECK(dns_response_matches_query(resp, (size_t)n, q) == 1);
+	}
+}
+
 int fuzz_dns_message(const uint8_t *data, size_t size)
 {
 	struct dns_response_info info;
@@ -127,6 +167,7 @@ int fuzz_dns_message(const uint8_t *data, size_t size)
 		CHECK(dns_udp_limit(&q, 65535) >= DNS_UDP_MIN_LIMIT);
 		CHECK(dns_type_name(q.qtype) != NULL);
 		fuzz_answers(data, size, &q);
+		fuzz_truncate(data, size, &q);
 	} else if (rcode >= 0) {
 		n = dns_build_error(out, sizeof(out), data, size, &q, rcode);
 		check_reply(out, n, &q, rcode);

@@ -185,8 +185,13 @@ static int parse_dns(struct run_options *run, const char *value, struct sl_err *
 		run->dns = DNS_NONE;
 	} else if (!strcmp(value, "forward")) {
 		run->dns = DNS_FORWARD;
-	} else if (!strncmp(value, "forward=", 8) && value[8] &&
-		   strlen(value + 8) < sizeof(run->dns_forward_to)) {
+	} else if (!strncmp(value, "forward=", 8) && value[8]) {
+		if (strlen(value + 8) >= sizeof(run->dns_forward_to))
+			return sl_err_set(err, 0,
+					  "--dns forward=%.*s...: the address is too long (%zu "
+					  "characters, at most %zu); give an IPv4 or IPv6 address",
+					  24, value + 8, strlen(value + 8),
+					  sizeof(run->dns_forward_to) - 1);
 		run->dns = DNS_FORWARD;
 		strcpy(run->dns_forward_to, value + 8);
 	} else {

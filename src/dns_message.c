@@ -480,6 +480,32 @@ int dns_response_matches_query(const uint8_t *resp, size_t resp_len, const struc
 	return get16(resp + pos) == q->qtype && get16(resp + pos + 2) == q->qclass;
 }
 
+int dns_truncate_response(uint8_t *msg, size_t len, size_t cap, const struct dns_query *q,
+			  size_t limit)
+{
+	size_t end, need;
+
+	if (!msg || !q || !q->question_len || len < DNS_HEADER_LEN ||
+	    q->question_len > len - DNS_HEADER_LEN)
+		return -EBADMSG;
+	if (limit < DNS_UDP_MIN_LIMIT)
+		limit = DNS_UDP_MIN_LIMIT;
+	if (len <= limit)
+		return (int)len;
+	end = DNS_HEADER_LEN + q->question_len;
+	need = end + (q->edns.present ? OPT_RECORD_LEN : 0);
+	if (need > cap)
+		return -ENOSPC;
+	put16(msg + 2, get16(msg + 2) | DNS_FLAG_TC);
+	put16(msg + 4, 1);
+	put16(msg + 6, 0);
+	put16(msg + 8, 0);
+	put16(msg + 10, q->edns.present ? 1 : 0);
+	if (q->edns.present)
+		end += put_opt(msg + end, get16(msg + 2) & DNS_RCODE_MASK, q->edns.dnssec_ok);
+	return (int)end;
+}
+
 int dns_tcp_frame_length(const uint8_t *buf, size_t len, size_t *msg_len)
 {
 	size_t announced;

@@ -286,6 +286,27 @@ int dns_parse_response_header(const uint8_t *msg, size_t len, struct dns_respons
 int dns_response_matches_query(const uint8_t *resp, size_t resp_len, const struct dns_query *q);
 
 /**
+ * dns_truncate_response() - make an upstream response fit a UDP client's size
+ * @msg:	the response, rewritten in place; it answers @q (dns_response_matches_query())
+ * @len:	its length
+ * @cap:	capacity of @msg; a cut response needs room for the header, the question and,
+ *		when @q had EDNS0, our OPT record
+ * @q:		the client's query
+ * @limit:	the client's size, dns_udp_limit() (taken as 512 if below)
+ *
+ * A response that fits is left alone.  One that does not keeps its header (id, flags, rcode)
+ * and question, loses every record, and gets TC set (RFC 2181 section 9, RFC 1035 section
+ * 4.2.1: the client then asks again over TCP), with the counts to match: no answer, authority
+ * or additional record but our OPT, present when @q had EDNS0 (RFC 6891 section 7; the DO bit
+ * is copied, an extended rcode of the upstream's OPT is not kept).
+ *
+ * Return: the new length (@len when it fits), -EBADMSG if @msg does not hold the question of
+ * @q after its header, -ENOSPC if @cap cannot hold the cut response.
+ */
+int dns_truncate_response(uint8_t *msg, size_t len, size_t cap, const struct dns_query *q,
+			  size_t limit);
+
+/**
  * dns_tcp_frame_length() - is a whole DNS message at the start of a TCP stream buffer?
  * @buf:	received bytes, starting at a two-byte length prefix (RFC 1035 section 4.2.2)
  * @len:	how many

@@ -12,9 +12,19 @@
 
 int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 {
+	/*
+	 * Port 53 of every address, loopback included, is sluice's: the resolver's, or with
+	 * --dns none nobody's.  Then it is kept out of the TCP redirect to the relay (else DNS
+	 * over TCP would ride it like any connection) and refused at once, UDP and TCP alike.
+	 */
 	const char *dns_rule = run->dns == DNS_NONE
-				   ? ""
+				   ? "\t\tmeta l4proto { tcp, udp } th dport 53 return\n"
 				   : "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n";
+	const char *dns_refuse = run->dns == DNS_NONE
+				     ? "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
+				       "\t\tmeta l4proto udp th dport 53 "
+				       "reject with icmpx admin-prohibited\n"
+				     : "";
 	char udp_chains[1024] = "", udp_accept[64] = "";
 	int n;
 
@@ -56,6 +66,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 		     "%s"
 		     "\tchain refuse_the_rest {\n"
 		     "\t\ttype filter hook output priority 0; policy accept;\n"
+		     "%s"
 		     "\t\toifname \"lo\" accept\n"
 		     "\t\tct status dnat accept\n"
 		     "%s"
@@ -64,7 +75,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 		     "\t}\n"
 		     "}\n",
 		     dns_rule, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_NETWORK,
-		     SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT, udp_chains, udp_accept);
+		     SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT, udp_chains, dns_refuse, udp_accept);
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 

@@ -3,7 +3,8 @@
  * firewall.h - the nftables table inside the sandbox's netns.
  *
  * It sends every TCP connection of the program to the relay, DNS (UDP and TCP port 53, to any
- * address) to the resolver, and rejects everything else at once (TCP reset, ICMP
+ * address) to the resolver (with --dns none: refuses them at once, loopback included), and
+ * rejects everything else at once (TCP reset, ICMP
  * administratively prohibited), so programs fail fast instead of hanging.  Traffic between
  * the sandbox's own local addresses stays local.  The program, without capabilities, cannot
  * change the table; and even without it there is no route out.

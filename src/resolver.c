@@ -23,33 +23,57 @@
 #include "relay.h"
 #include "resolver.h"
 
-#define FAKEIP_NAMES	    65536
-#define TCP_CLIENTS_MAX	    64
-#define TCP_QUERY_MAX	    4096
-#define PENDING_MAX	    256
-#define FORWARD_TIMEOUT_MS  5000
-#define TCP_IDLE_TIMEOUT_MS 10000
-#define MESSAGE_MAX	    65535
+#define FAKEIP_NAMES	   65536
+#define TCP_QUERY_MAX	   4096
+#define PENDING_MAX	   256
+#define FORWARD_TIMEOUT_MS 5000
+#define MESSAGE_MAX	   65535
+
+/*
+ * DNS over TCP from the program: the policy that keeps idle or trickling connections from
+ * locking out the others (RFC 7766 section 6.2.3 lets a server close them at will).
+ *   - The table holds TCP_CLIENTS_MAX connections.  When it is full, a new connection takes the
+ *     place of the one least recently active, preferring one with no forwarded query in
+ *     flight; the newcomer is the most recent, so a flood of connections evicts its own first.
+ *   - A query must arrive whole within TCP_QUERY_DEADLINE_MS of its first byte, and the first
+ *     query within TCP_QUERY_DEADLINE_MS of the connection: trickling a byte at a time
+ *     (slowloris) does not extend it.
+ *   - After its last answer, a connection may stay idle TCP_IDLE_TIMEOUT_MS.
+ * A slot carries a generation, so the answer to a query of an evicted connection never goes
+ * to the connection that took its slot.
+ */
+#define TCP_CLIENTS_MAX	      64
+#define TCP_QUERY_DEADLINE_MS 3000
+#define TCP_IDLE_TIMEOUT_MS   10000
 
 struct tcp_client {
 	int fd; /* -1 when free */
+	uint32_t generation;
+	unsigned int in_flight; /* forwarded queries not answered yet */
 	uint8_t buf[2 + TCP_QUERY_MAX];
 	size_t len;
-	uint64_t last_ms;
+	uint64_t last_ms;    /* last byte received or answer sent: the eviction order */
+	uint64_t waiting_ms; /* since when the next query is awaited: accept or last answer */
+	uint64_t partial_ms; /* when the first byte of the incomplete query came (len > 0) */
+	bool answered;	     /* it has had an answer: the idle timeout applies, not the first */
 };
 
 /* A forwarded query waiting for the real resolver's answer. */
 struct pending {
 	int upstream; /* -1 when free */
-	int reply_fd; /* the UDP socket or the TCP client it came on */
+	int reply_fd; /* the UDP socket or the TCP client (index) it came on */
 	bool tcp;
+	uint32_t generation; /* of the TCP client, see struct tcp_client */
+	bool stream;	     /* the upstream is DNS over TCP (through the hops, or direct) */
+	bool connecting;     /* direct DNS over TCP: the query waits in @answer to be sent */
+	size_t sent;
 	struct sockaddr_storage client;
 	socklen_t client_len;
 	struct dns_query query;
 	uint8_t raw[512]; /* the query's head, for a SERVFAIL on timeout */
 	size_t raw_len;
 	uint64_t deadline_ms;
-	uint8_t *answer; /* through the hops: the DNS-over-TCP answer as it arrives */
+	uint8_t *answer; /* DNS over TCP: the query to send, then the answer as it arrives */
 	size_t answer_len;
 };
 
@@ -66,12 +90,53 @@ struct resolver {
 	uint8_t message[MESSAGE_MAX + 2];
 };
 
+/* RFC 6761 section 6.3 (localhost) and 6.4 (invalid): the name or a name under it. */
+static bool name_is_under(const char *qname, size_t qname_len, const char *zone)
+{
+	size_t zone_len = strlen(zone);
+
+	if (qname_len == zone_len)
+		return !memcmp(qname, zone, zone_len);
+	return qname_len > zone_len && qname[qname_len - zone_len - 1] == '.' &&
+	       !memcmp(qname + qname_len - zone_len, zone, zone_len);
+}
+
+int resolver_answer_local(const struct dns_query *q, const uint8_t *query, bool ipv6, uint8_t *out,
+			  size_t cap, size_t limit)
+{
+	struct dns_rr_data answer = {0};
+
+	if (name_is_under(q->qname, q->qname_len, "invalid"))
+		return dns_build_error(out, cap, query, q->question_offset + q->question_len, q,
+				       DNS_RCODE_NXDOMAIN);
+	if (name_is_under(q->qname, q->qname_len, "localhost")) {
+		size_t n_answers = 0;
+
+		if (q->qclass == DNS_CLASS_IN && q->qtype == DNS_TYPE_A) {
+			answer.type = DNS_TYPE_A;
+			answer.data[0] = 127, answer.data[3] = 1;
+			n_answers = 1;
+		} else if (q->qclass == DNS_CLASS_IN && q->qtype == DNS_TYPE_AAAA && ipv6) {
+			answer.type = DNS_TYPE_AAAA;
+			answer.data[15] = 1;
+			n_answers = 1;
+		}
+		return dns_build_answer(out, cap, q, query, &answer, n_answers, RESOLVER_LOCAL_TTL,
+					limit);
+	}
+	/* Without IPv6 in the sandbox, no AAAA answer is of use: NODATA, also when forwarding. */
+	if (q->qtype == DNS_TYPE_AAAA && !ipv6)
+		return dns_build_answer(out, cap, q, query, NULL, 0, RESOLVER_LOCAL_TTL, limit);
+	return 0;
+}
+
 int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *query, size_t len,
 			   uint8_t *out, size_t cap, bool udp)
 {
 	struct dns_rr_data answer;
 	struct dns_query q;
 	size_t n_answers = 0;
+	size_t limit;
 	int ret;
 
 	ret = dns_parse_query(query, len, &q);
@@ -82,6 +147,10 @@ int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *q
 			return -1;
 		return dns_build_error(out, cap, query, len, q.question_len ? &q : NULL, rcode);
 	}
+	limit = udp ? dns_udp_limit(&q, DNS_EDNS_UDP_SIZE) : MESSAGE_MAX;
+	ret = resolver_answer_local(&q, query, ipv6, out, cap, limit);
+	if (ret)
+		return ret;
 	if (q.qclass != DNS_CLASS_IN)
 		return dns_build_error(out, cap, query, len, &q, DNS_RCODE_REFUSED);
 	if (q.qname[0] && (q.qtype == DNS_TYPE_A || (q.qtype == DNS_TYPE_AAAA && ipv6))) {
@@ -94,7 +163,7 @@ int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *q
 	}
 	/* Every other type, and AAAA without IPv6: NODATA, so the program moves on at once. */
 	return dns_build_answer(out, cap, &q, query, &answer, n_answers, RESOLVER_FAKEIP_TTL,
-				udp ? dns_udp_limit(&q, DNS_EDNS_UDP_SIZE) : MESSAGE_MAX);
+				limit);
 }
 
 /*
@@ -217,11 +286,17 @@ struct fakeip_pool *resolver_fakeip(struct resolver *resolver)
 	return resolver ? resolver->fakeip : NULL;
 }
 
-static int watch(struct resolver *resolver, enum epoll_type type, int fd, uint32_t index)
+static int watch_events(struct resolver *resolver, enum epoll_type type, int fd, uint32_t index,
+			uint32_t events)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = epoll_ref_make(type, fd, index)};
+	struct epoll_event ev = {.events = events, .data.u64 = epoll_ref_make(type, fd, index)};
 
 	return epoll_ctl(resolver->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static int watch(struct resolver *resolver, enum epoll_type type, int fd, uint32_t index)
+{
+	return watch_events(resolver, type, fd, index, EPOLLIN);
 }
 
 int resolver_add_udp(struct resolver *resolver, int fd)
@@ -240,6 +315,7 @@ static void tcp_client_close(struct tcp_client *client)
 		close(client->fd);
 	client->fd = -1;
 	client->len = 0;
+	client->in_flight = 0;
 }
 
 /* Send one DNS message to a TCP client, length first; a client that cannot take it is closed. */
@@ -249,14 +325,62 @@ static void tcp_reply(struct tcp_client *client, const uint8_t *msg, size_t len)
 	struct iovec iov[2] = {{head, 2}, {(void *)msg, len}};
 	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
 
-	if (sendmsg(client->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)(len + 2))
+	if (sendmsg(client->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT) != (ssize_t)(len + 2)) {
 		tcp_client_close(client);
+		return;
+	}
+	client->last_ms = client->waiting_ms = monotonic_ms();
+	client->answered = true;
+}
+
+/* Answer a query at once: to TCP client @reply_fd (an index), or over UDP to @client. */
+static void reply_now(struct resolver *resolver, int reply_fd, bool tcp,
+		      const struct sockaddr_storage *client, socklen_t client_len, int len)
+{
+	if (len <= 0)
+		return;
+	if (tcp)
+		tcp_reply(&resolver->tcp[reply_fd], resolver->message, (size_t)len);
+	else
+		sendto(reply_fd, resolver->message, (size_t)len, MSG_DONTWAIT,
+		       (const struct sockaddr *)client, client_len);
+}
+
+/*
+ * Direct, a query that came over TCP goes to the resolver over TCP: its answer may be too long
+ * for UDP (the program asked over TCP because a UDP answer came back truncated).  The connect
+ * completes later; the framed query waits in p->answer until the socket is writable.
+ */
+static int open_direct_tcp(struct resolver *resolver, struct pending *p, const uint8_t *query,
+			   size_t len)
+{
+	int fd;
+
+	p->answer = malloc(MESSAGE_MAX + 2);
+	if (!p->answer)
+		return -ENOMEM;
+	p->answer[0] = (uint8_t)(len >> 8);
+	p->answer[1] = (uint8_t)len;
+	memcpy(p->answer + 2, query, len);
+	p->answer_len = len + 2;
+	p->sent = 0;
+	fd = socket(resolver->upstream.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&resolver->upstream, resolver->upstream_len) &&
+	    errno != EINPROGRESS) {
+		log_verbose("resolver: cannot forward a query over TCP: %s", strerror(errno));
+		close(fd);
+		return -EIO;
+	}
+	return fd;
 }
 
 static void forward_query(struct resolver *resolver, const uint8_t *query, size_t len, int reply_fd,
 			  bool tcp, const struct sockaddr_storage *client, socklen_t client_len)
 {
 	struct pending *p = NULL;
+	uint32_t events = EPOLLIN;
 	size_t i;
 	int fd, ret;
 	struct dns_query q;
@@ -269,11 +393,15 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 			return;
 		ret = dns_build_error(resolver->message, sizeof(resolver->message), query, len,
 				      q.question_len ? &q : NULL, rcode);
-		if (ret > 0 && tcp)
-			tcp_reply(&resolver->tcp[reply_fd], resolver->message, (size_t)ret);
-		else if (ret > 0)
-			sendto(reply_fd, resolver->message, (size_t)ret, MSG_DONTWAIT,
-			       (const struct sockaddr *)client, client_len);
+		reply_now(resolver, reply_fd, tcp, client, client_len, ret);
+		return;
+	}
+	/* localhost, *.invalid, and AAAA without IPv6 never leave the sandbox. */
+	ret = resolver_answer_local(&q, query, resolver->run->ipv6, resolver->message,
+				    sizeof(resolver->message),
+				    tcp ? MESSAGE_MAX : dns_udp_limit(&q, MESSAGE_MAX));
+	if (ret) {
+		reply_now(resolver, reply_fd, tcp, client, client_len, ret);
 		return;
 	}
 	for (i = 0; i < PENDING_MAX && !p; i++)
@@ -283,31 +411,44 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 		log_verbose("resolver: %d queries waiting already; dropping one", PENDING_MAX);
 		return;
 	}
+	p->answer = NULL;
+	p->answer_len = 0;
+	p->connecting = false;
+	p->stream = resolver->run->n_hops || tcp;
 	if (resolver->run->n_hops) {
 		fd = open_via_relay(resolver, query, len);
-		if (fd < 0)
-			return;
+	} else if (tcp) {
+		fd = open_direct_tcp(resolver, p, query, len);
+		p->connecting = true;
+		events = EPOLLOUT;
 	} else {
 		fd = socket(resolver->upstream.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
 			    0);
-		if (fd < 0)
-			return;
-		if (connect(fd, (struct sockaddr *)&resolver->upstream, resolver->upstream_len) ||
-		    send(fd, query, len, 0) != (ssize_t)len) {
+		if (fd >= 0 &&
+		    (connect(fd, (struct sockaddr *)&resolver->upstream, resolver->upstream_len) ||
+		     send(fd, query, len, 0) != (ssize_t)len)) {
 			log_verbose("resolver: cannot forward a query: %s", strerror(errno));
 			close(fd);
-			return;
+			fd = -1;
 		}
 	}
-	if (watch(resolver, EPOLL_TYPE_DNS_UPSTREAM, fd, (uint32_t)(p - resolver->pending))) {
+	if (fd >= 0 && watch_events(resolver, EPOLL_TYPE_DNS_UPSTREAM, fd,
+				    (uint32_t)(p - resolver->pending), events)) {
 		close(fd);
+		fd = -1;
+	}
+	if (fd < 0) {
+		free(p->answer);
+		p->answer = NULL;
 		return;
 	}
-	p->answer = NULL;
-	p->answer_len = 0;
 	p->upstream = fd;
 	p->reply_fd = reply_fd;
 	p->tcp = tcp;
+	if (tcp) {
+		p->generation = resolver->tcp[reply_fd].generation;
+		resolver->tcp[reply_fd].in_flight++;
+	}
 	if (client)
 		memcpy(&p->client, client, client_len);
 	p->client_len = client_len;
@@ -317,29 +458,94 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 	p->deadline_ms = monotonic_ms() + FORWARD_TIMEOUT_MS;
 }
 
-static void pending_reply(struct resolver *resolver, struct pending *p, const uint8_t *msg,
-			  size_t len)
+/* The TCP client a pending query came from, if it is still the same connection. */
+static struct tcp_client *pending_client(struct resolver *resolver, struct pending *p)
 {
-	if (p->tcp) {
-		struct tcp_client *client = &resolver->tcp[p->reply_fd];
+	struct tcp_client *client = &resolver->tcp[p->reply_fd];
 
-		if (client->fd >= 0)
-			tcp_reply(client, msg, len);
-	} else {
-		sendto(p->reply_fd, msg, len, MSG_DONTWAIT, (struct sockaddr *)&p->client,
-		       p->client_len);
-	}
+	return client->fd >= 0 && client->generation == p->generation ? client : NULL;
 }
 
-static void pending_free(struct pending *p)
+/*
+ * Answer the program with the resolver's answer @msg.  Over UDP it must fit the size the
+ * program gave (RFC 6891 section 7): through the hops the answer came over TCP and can be up
+ * to 64 KiB, and direct an upstream may not hold to the size, so too long is cut, with TC.
+ */
+static void pending_reply(struct resolver *resolver, struct pending *p, uint8_t *msg, size_t len)
 {
+	int n;
+
+	if (p->tcp) {
+		struct tcp_client *client = pending_client(resolver, p);
+
+		if (client)
+			tcp_reply(client, msg, len);
+		return;
+	}
+	/* A cut answer is header, question and OPT: shorter than any answer it replaces. */
+	n = dns_truncate_response(msg, len, len, &p->query, dns_udp_limit(&p->query, MESSAGE_MAX));
+	if (n > 0)
+		sendto(p->reply_fd, msg, (size_t)n, MSG_DONTWAIT, (struct sockaddr *)&p->client,
+		       p->client_len);
+}
+
+static void pending_free(struct resolver *resolver, struct pending *p)
+{
+	if (p->tcp) {
+		struct tcp_client *client = pending_client(resolver, p);
+
+		if (client && client->in_flight)
+			client->in_flight--;
+	}
 	close(p->upstream);
 	p->upstream = -1;
 	free(p->answer);
 	p->answer = NULL;
 }
 
-/* A DNS-over-TCP answer coming back through the hops. */
+static void pending_servfail(struct resolver *resolver, struct pending *p)
+{
+	int n = dns_build_error(resolver->message, sizeof(resolver->message), p->raw, p->raw_len,
+				&p->query, DNS_RCODE_SERVFAIL);
+
+	if (n > 0)
+		pending_reply(resolver, p, resolver->message, (size_t)n);
+	pending_free(resolver, p);
+}
+
+/* Direct DNS over TCP: the connect is done (or failed); send the query, then wait to read. */
+static void on_upstream_connected(struct resolver *resolver, struct pending *p)
+{
+	struct epoll_event ev = {.events = EPOLLIN,
+				 .data.u64 = epoll_ref_make(EPOLL_TYPE_DNS_UPSTREAM, p->upstream,
+							    (uint32_t)(p - resolver->pending))};
+	socklen_t error_len = sizeof(int);
+	int error = 0;
+	ssize_t n;
+
+	if (getsockopt(p->upstream, SOL_SOCKET, SO_ERROR, &error, &error_len) || error) {
+		log_verbose("resolver: cannot reach the resolver over TCP: %s",
+			    strerror(error ? error : errno));
+		pending_servfail(resolver, p);
+		return;
+	}
+	n = send(p->upstream, p->answer + p->sent, p->answer_len - p->sent, MSG_NOSIGNAL);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	if (n <= 0) {
+		pending_servfail(resolver, p);
+		return;
+	}
+	p->sent += (size_t)n;
+	if (p->sent < p->answer_len)
+		return;
+	p->connecting = false;
+	p->answer_len = 0;
+	if (epoll_ctl(resolver->epoll_fd, EPOLL_CTL_MOD, p->upstream, &ev))
+		pending_servfail(resolver, p);
+}
+
+/* A DNS-over-TCP answer coming back, through the hops or straight from the resolver. */
 static void on_upstream_stream(struct resolver *resolver, struct pending *p)
 {
 	for (;;) {
@@ -349,7 +555,7 @@ static void on_upstream_stream(struct resolver *resolver, struct pending *p)
 		if (!p->answer) {
 			p->answer = malloc(MESSAGE_MAX + 2);
 			if (!p->answer) {
-				pending_free(p);
+				pending_free(resolver, p);
 				return;
 			}
 		}
@@ -358,18 +564,14 @@ static void on_upstream_stream(struct resolver *resolver, struct pending *p)
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
-			n = dns_build_error(resolver->message, sizeof(resolver->message), p->raw,
-					    p->raw_len, &p->query, DNS_RCODE_SERVFAIL);
-			if (n > 0)
-				pending_reply(resolver, p, resolver->message, (size_t)n);
-			pending_free(p);
+			pending_servfail(resolver, p);
 			return;
 		}
 		p->answer_len += (size_t)n;
 		if (dns_tcp_frame_length(p->answer, p->answer_len, &msg_len) == 1) {
 			if (dns_response_matches_query(p->answer + 2, msg_len, &p->query) == 1)
 				pending_reply(resolver, p, p->answer + 2, msg_len);
-			pending_free(p);
+			pending_free(resolver, p);
 			return;
 		}
 	}
@@ -379,7 +581,11 @@ static void on_upstream(struct resolver *resolver, struct pending *p)
 {
 	ssize_t n;
 
-	if (resolver->run->n_hops) {
+	if (p->connecting) {
+		on_upstream_connected(resolver, p);
+		return;
+	}
+	if (p->stream) {
 		on_upstream_stream(resolver, p);
 		return;
 	}
@@ -391,28 +597,20 @@ static void on_upstream(struct resolver *resolver, struct pending *p)
 		pending_reply(resolver, p, resolver->message, (size_t)n);
 	else if (n > 0)
 		return; /* not the answer to our query: keep waiting */
-	pending_free(p);
+	pending_free(resolver, p);
 }
 
 /* Answer, or forward, one query that arrived on @reply_fd (UDP) or TCP client @tcp_index. */
 static void handle_query(struct resolver *resolver, const uint8_t *query, size_t len, int reply_fd,
 			 bool tcp, const struct sockaddr_storage *client, socklen_t client_len)
 {
-	int n;
-
 	if (resolver->run->dns == DNS_FORWARD) {
 		forward_query(resolver, query, len, reply_fd, tcp, client, client_len);
 		return;
 	}
-	n = resolver_answer_fakeip(resolver->fakeip, resolver->run->ipv6, query, len,
-				   resolver->message, sizeof(resolver->message), !tcp);
-	if (n <= 0)
-		return;
-	if (tcp)
-		tcp_reply(&resolver->tcp[reply_fd], resolver->message, (size_t)n);
-	else
-		sendto(reply_fd, resolver->message, (size_t)n, MSG_DONTWAIT,
-		       (const struct sockaddr *)client, client_len);
+	reply_now(resolver, reply_fd, tcp, client, client_len,
+		  resolver_answer_fakeip(resolver->fakeip, resolver->run->ipv6, query, len,
+					 resolver->message, sizeof(resolver->message), !tcp));
 }
 
 static void on_udp(struct resolver *resolver, int fd)
@@ -434,23 +632,45 @@ static void on_udp(struct resolver *resolver, int fd)
 	}
 }
 
+/* A slot for a new TCP client: a free one, else the least recently active one's (evicted). */
+static size_t tcp_client_slot(struct resolver *resolver)
+{
+	size_t i, oldest = 0;
+
+	for (i = 0; i < TCP_CLIENTS_MAX; i++) {
+		const struct tcp_client *c = &resolver->tcp[i], *o = &resolver->tcp[oldest];
+
+		if (c->fd < 0)
+			return i;
+		/* Waiting for nothing beats waiting for an answer; then the older. */
+		if ((!c->in_flight && o->in_flight) ||
+		    (!c->in_flight == !o->in_flight && c->last_ms < o->last_ms))
+			oldest = i;
+	}
+	log_debug("resolver: %d DNS-over-TCP connections; closing the least recently active",
+		  TCP_CLIENTS_MAX);
+	tcp_client_close(&resolver->tcp[oldest]);
+	return oldest;
+}
+
 static void on_tcp_listener(struct resolver *resolver, int fd)
 {
 	int client_fd;
 
 	while ((client_fd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {
-		size_t i;
+		size_t i = tcp_client_slot(resolver);
+		struct tcp_client *client = &resolver->tcp[i];
 
-		for (i = 0; i < TCP_CLIENTS_MAX && resolver->tcp[i].fd >= 0; i++)
-			;
-		if (i == TCP_CLIENTS_MAX ||
-		    watch(resolver, EPOLL_TYPE_DNS_TCP_CLIENT, client_fd, (uint32_t)i)) {
+		if (watch(resolver, EPOLL_TYPE_DNS_TCP_CLIENT, client_fd, (uint32_t)i)) {
 			close(client_fd);
 			continue;
 		}
-		resolver->tcp[i].fd = client_fd;
-		resolver->tcp[i].len = 0;
-		resolver->tcp[i].last_ms = monotonic_ms();
+		client->fd = client_fd;
+		client->generation++;
+		client->in_flight = 0;
+		client->len = 0;
+		client->answered = false;
+		client->last_ms = client->waiting_ms = monotonic_ms();
 	}
 }
 
@@ -470,14 +690,18 @@ static void on_tcp_client(struct resolver *resolver, uint32_t index)
 			tcp_client_close(client);
 			return;
 		}
-		client->len += (size_t)n;
 		client->last_ms = monotonic_ms();
+		if (!client->len)
+			client->partial_ms = client->last_ms;
+		client->len += (size_t)n;
 		while ((framed = dns_tcp_frame_length(client->buf, client->len, &msg_len)) == 1) {
 			handle_query(resolver, client->buf + 2, msg_len, (int)index, true, NULL, 0);
 			if (client->fd < 0)
 				return;
 			memmove(client->buf, client->buf + 2 + msg_len, client->len - 2 - msg_len);
 			client->len -= 2 + msg_len;
+			/* The next query's deadline runs from now, as if its bytes came now. */
+			client->partial_ms = client->waiting_ms = client->last_ms;
 		}
 		if (framed < 0 || client->len == sizeof(client->buf)) {
 			tcp_client_close(client); /* malformed, or a query longer than we take */
@@ -509,6 +733,17 @@ void resolver_event(struct resolver *resolver, union epoll_ref ref, uint32_t eve
 	}
 }
 
+/* Has a TCP client outstayed the policy (see TCP_CLIENTS_MAX)? */
+static bool tcp_client_expired(const struct tcp_client *client, uint64_t now)
+{
+	if (client->len)
+		return now - client->partial_ms > TCP_QUERY_DEADLINE_MS;
+	if (client->in_flight)
+		return false; /* its answer is on the way, bounded by FORWARD_TIMEOUT_MS */
+	return now - client->waiting_ms >
+	       (client->answered ? TCP_IDLE_TIMEOUT_MS : TCP_QUERY_DEADLINE_MS);
+}
+
 void resolver_tick(struct resolver *resolver)
 {
 	uint64_t now = monotonic_ms();
@@ -516,20 +751,14 @@ void resolver_tick(struct resolver *resolver)
 
 	for (i = 0; i < PENDING_MAX; i++) {
 		struct pending *p = &resolver->pending[i];
-		int n;
 
 		if (p->upstream < 0 || now < p->deadline_ms)
 			continue;
-		n = dns_build_error(resolver->message, sizeof(resolver->message), p->raw,
-				    p->raw_len, &p->query, DNS_RCODE_SERVFAIL);
-		if (n > 0)
-			pending_reply(resolver, p, resolver->message, (size_t)n);
 		log_verbose("resolver: no answer from the resolver for %s", p->query.qname);
-		pending_free(p);
+		pending_servfail(resolver, p);
 	}
 	for (i = 0; i < TCP_CLIENTS_MAX; i++)
-		if (resolver->tcp[i].fd >= 0 &&
-		    now - resolver->tcp[i].last_ms > TCP_IDLE_TIMEOUT_MS)
+		if (resolver->tcp[i].fd >= 0 && tcp_client_expired(&resolver->tcp[i], now))
 			tcp_client_close(&resolver->tcp[i]);
 }
 
@@ -539,11 +768,11 @@ void resolver_destroy(struct resolver *resolver)
 
 	if (!resolver)
 		return;
-	for (i = 0; i < TCP_CLIENTS_MAX; i++)
-		tcp_client_close(&resolver->tcp[i]);
 	for (i = 0; i < PENDING_MAX; i++)
 		if (resolver->pending[i].upstream >= 0)
-			pending_free(&resolver->pending[i]);
+			pending_free(resolver, &resolver->pending[i]);
+	for (i = 0; i < TCP_CLIENTS_MAX; i++)
+		tcp_client_close(&resolver->tcp[i]);
 	fakeip_destroy(resolver->fakeip);
 	free(resolver);
 }

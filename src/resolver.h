@@ -4,24 +4,30 @@
  *
  * fakeip: A and AAAA are answered from the fake-IP pool and the relay turns the address back
  * into the name for the last proxy; nothing is resolved locally, no query leaves.  Other types
- * get NODATA.  forward: direct, queries are relayed over UDP to a real resolver from the host
- * side (the host's own, from its resolv.conf, or --dns forward=ADDR); through proxies, each
- * query goes over TCP through the hops to ADDR (default RESOLVER_FORWARD_DEFAULT).  Malformed
- * queries are dropped or answered FORMERR; answers too long for UDP set TC so the program retries
- * over TCP.
+ * get NODATA.  forward: direct, queries are relayed to a real resolver from the host side (the
+ * host's own, from its resolv.conf, or --dns forward=ADDR), over UDP or TCP as the program
+ * asked; through proxies, each query goes over TCP through the hops to ADDR (default
+ * RESOLVER_FORWARD_DEFAULT).  In both modes, localhost and *.invalid are answered here
+ * (resolver_answer_local()) and, without IPv6, AAAA queries get NODATA without leaving.
+ * Malformed queries are dropped or answered FORMERR; answers too long for the program's UDP
+ * size (512, or its EDNS0 size) are cut and set TC, so the program retries over TCP.
  */
 #ifndef SLUICE_RESOLVER_H
 #define SLUICE_RESOLVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cli.h"
+#include "dns_message.h"
 #include "epoll_ref.h"
 #include "err.h"
 #include "fakeip.h"
 
 #define RESOLVER_FAKEIP_TTL 60
+/* TTL of the answers resolver_answer_local() builds: they never change. */
+#define RESOLVER_LOCAL_TTL 3600
 /* --dns forward through proxy hops, without =ADDR: a public resolver, over TCP. */
 #define RESOLVER_FORWARD_DEFAULT "1.1.1.1"
 
@@ -43,6 +49,26 @@ int resolver_add_tcp_listener(struct resolver *resolver, int fd);
 
 void resolver_event(struct resolver *resolver, union epoll_ref ref, uint32_t events);
 void resolver_tick(struct resolver *resolver);
+
+/**
+ * resolver_answer_local() - answer what never leaves the sandbox, in every DNS mode; pure
+ * @q:		the query, parsed (dns_parse_query() returned 0)
+ * @query:	its bytes
+ * @ipv6:	IPv6 is on in the sandbox
+ * @out:	where the response goes
+ * @cap:	its capacity
+ * @limit:	largest response (dns_udp_limit() for UDP, 65535 for TCP)
+ *
+ * RFC 6761: "localhost" and names under it are the loopback (A 127.0.0.1; AAAA ::1 when
+ * @ipv6, else NODATA; other types NODATA); "invalid" and names under it are NXDOMAIN.  The
+ * name is compared as dns_parse_query() leaves it: lowercase, without the trailing dot.  And
+ * without IPv6, an AAAA query gets NODATA rather than a real or a fake address.
+ *
+ * Return: the response's length; 0 when the query is not one of these (resolve it as usual);
+ * negative (dns_build_answer()'s errors) when the response cannot be built.
+ */
+int resolver_answer_local(const struct dns_query *q, const uint8_t *query, bool ipv6, uint8_t *out,
+			  size_t cap, size_t limit);
 
 /**
  * resolver_answer_fakeip() - the fake-IP answer to one query; pure but for the pool

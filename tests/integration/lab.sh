@@ -207,7 +207,7 @@ lab_echo_peers() { cat "$LAB_DIR/echo.log"; }
 # lab_dns: dnsmasq in dns, on 10.77.0.53 and fd77::53 port 53 (UDP and TCP), the only
 # authority for the zone "lab" (target.lab, dns.lab, px1.lab... -> their IPv4 and IPv6
 # addresses; other names in "lab" are NXDOMAIN), no upstream, every query logged with its
-# source address (see lab_dns_queries).
+# source address (see lab_dns_queries).  Extra arguments go to dnsmasq (more records).
 lab_dns() {
 	local h args=()
 	for h in $LAB_HOSTS client; do args+=(--host-record="$h.lab,$(lab_addr $h),$(lab_addr6 $h)"); done
@@ -216,7 +216,7 @@ lab_dns() {
 		--no-hosts --no-poll --user=root --group=root --bind-interfaces \
 		--listen-address=$LAB_DNS --listen-address=$LAB_DNS6 --port=53 --local=/lab/ \
 		--log-queries=extra --log-facility="$LAB_DIR/dnsmasq.log" \
-		--pid-file="$LAB_DIR/dnsmasq.pid" "${args[@]}" || return 1
+		--pid-file="$LAB_DIR/dnsmasq.pid" "${args[@]}" "$@" || return 1
 	wait_until 5 lab_listening dns 53 udp
 }
 

@@ -107,6 +107,12 @@ static void errors_name_the_problem(void **state)
 	    {{"sluice", "run", "--pass-fd", "x1", "x", NULL}, "--pass-fd 'x1'"},
 	    {{"sluice", "run", "--pass-fd", "-1", "x", NULL}, "--pass-fd '-1'"},
 	    {{"sluice", "run", "--bogus", "x", NULL}, "unknown option '--bogus'"},
+	    {{"sluice", "run", "--dns", "forward=", "x", NULL}, "expected fakeip, forward"},
+	    {{"sluice", "run", "--dns",
+	      "forward=2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff:2001:db8:aaaa:bbbb:cccc:dddd", "x",
+	      NULL},
+	     "--dns forward=2001:db8:aaaa:bbbb:cccc:...: the address is too long (67 characters, "
+	     "at most 63)"},
 	};
 	size_t i;
 

@@ -831,6 +831,110 @@ static void test_response_header_rejects_query(void **state __attribute__((unuse
 
 /* ---- TCP framing ---- */
 
+/* An upstream response of @n A records to @query (as long as it gets), rcode @rcode, AA set. */
+static size_t big_response(uint8_t *out, size_t cap, const uint8_t *query, size_t qlen,
+			   struct dns_query *q, size_t n, int rcode)
+{
+	struct dns_rr_data rr[128];
+	size_t i;
+	int len;
+
+	assert_true(n <= 128);
+	assert_int_equal(dns_parse_query(query, qlen, q), 0);
+	memset(rr, 0, sizeof(rr));
+	for (i = 0; i < n; i++) {
+		rr[i].type = DNS_TYPE_A;
+		rr[i].data[0] = 10, rr[i].data[3] = (uint8_t)i;
+	}
+	len = dns_build_answer(out, cap, q, query, rr, n, 300, 65535);
+	assert_true(len > 0);
+	out[2] |= 0x04; /* AA */
+	out[3] = (uint8_t)((out[3] & 0xf0) | rcode);
+	return (size_t)len;
+}
+
+static void test_truncate_response_to_512(void **state __attribute__((unused)))
+{
+	struct dns_response_info info;
+	struct dns_query q;
+	uint8_t msg[4096];
+	size_t len = big_response(msg, sizeof(msg), dig_query_plain, sizeof(dig_query_plain), &q,
+				  40, DNS_RCODE_NOERROR);
+	int n;
+
+	assert_true(len > 512); /* 12 + 17 + 40 * 16 */
+	n = dns_truncate_response(msg, len, sizeof(msg), &q, dns_udp_limit(&q, 65535));
+	/* Header and question only: no partial record, no OPT (the query had none). */
+	assert_int_equal(n, 12 + 17);
+	assert_int_equal(dns_parse_response_header(msg, (size_t)n, &info), 0);
+	assert_true(info.truncated);
+	assert_int_equal(info.id, 0xbeef);
+	assert_true(info.flags & DNS_FLAG_AA);
+	assert_true(info.flags & DNS_FLAG_RD);
+	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(info.qdcount, 1);
+	assert_int_equal(info.ancount, 0);
+	assert_int_equal(info.nscount, 0);
+	assert_int_equal(info.arcount, 0);
+	assert_int_equal(dns_response_matches_query(msg, (size_t)n, &q), 1);
+	assert_memory_equal(msg + 12, dig_query_plain + 12, 17);
+}
+
+static void test_truncate_response_edns(void **state __attribute__((unused)))
+{
+	struct dns_response_info info;
+	struct dns_query q;
+	uint8_t msg[4096];
+	size_t len = big_response(msg, sizeof(msg), dig_query_edns, sizeof(dig_query_edns), &q, 100,
+				  DNS_RCODE_NXDOMAIN);
+	int n;
+
+	/* The client's 1232 bytes: 100 records (1640 bytes) do not fit, 60 (1000) would. */
+	assert_int_equal(dns_udp_limit(&q, 65535), 1232);
+	n = dns_truncate_response(msg, len, sizeof(msg), &q, dns_udp_limit(&q, 65535));
+	assert_int_equal(n, 12 + 17 + 11);
+	assert_int_equal(dns_parse_response_header(msg, (size_t)n, &info), 0);
+	assert_true(info.truncated);
+	assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
+	assert_int_equal(info.ancount, 0);
+	assert_int_equal(info.arcount, 1);
+	/* Our OPT closes the message: root owner, type 41. */
+	assert_int_equal(msg[29], 0);
+	assert_int_equal(rd16(msg + 30), DNS_TYPE_OPT);
+	assert_int_equal(dns_response_matches_query(msg, (size_t)n, &q), 1);
+
+	len = big_response(msg, sizeof(msg), dig_query_edns, sizeof(dig_query_edns), &q, 60,
+			   DNS_RCODE_NOERROR);
+	assert_true(len > 512 && len <= 1232);
+	assert_int_equal(dns_truncate_response(msg, len, sizeof(msg), &q, 1232), (int)len);
+	assert_int_equal(dns_parse_response_header(msg, len, &info), 0);
+	assert_false(info.truncated);
+	assert_int_equal(info.ancount, 60);
+	/* The same response to a client of 512 bytes is cut. */
+	assert_int_equal(dns_truncate_response(msg, len, sizeof(msg), &q, 512), 40);
+}
+
+static void test_truncate_response_edges(void **state __attribute__((unused)))
+{
+	struct dns_query q;
+	uint8_t msg[4096], copy[4096];
+	size_t len = big_response(msg, sizeof(msg), dig_query_plain, sizeof(dig_query_plain), &q,
+				  31, DNS_RCODE_NOERROR);
+
+	/* 12 + 17 + 31 * 16 = 525; a limit below 512 is taken as 512. */
+	assert_int_equal(len, 525);
+	memcpy(copy, msg, len);
+	assert_int_equal(dns_truncate_response(msg, len, sizeof(msg), &q, 100), 29);
+	memcpy(msg, copy, len);
+	assert_int_equal(dns_truncate_response(msg, 512, sizeof(msg), &q, 512), 512);
+	assert_memory_equal(msg, copy, len); /* a fitting message is left alone */
+	assert_int_equal(dns_truncate_response(msg, len, 28, &q, 512), -ENOSPC);
+	assert_int_equal(dns_truncate_response(msg, 20, sizeof(msg), &q, 512), -EBADMSG);
+	assert_int_equal(dns_truncate_response(msg, 11, sizeof(msg), &q, 512), -EBADMSG);
+	assert_int_equal(dns_truncate_response(NULL, len, sizeof(msg), &q, 512), -EBADMSG);
+	assert_int_equal(dns_truncate_response(msg, len, sizeof(msg), NULL, 512), -EBADMSG);
+}
+
 static void test_tcp_framing(void **state __attribute__((unused)))
 {
 	uint8_t stream[2 + sizeof(dig_query_plain) + 3];
@@ -915,6 +1019,9 @@ int main(void)
 	    cmocka_unit_test(test_error_cap_exact),
 	    cmocka_unit_test(test_response_matching),
 	    cmocka_unit_test(test_response_header_rejects_query),
+	    cmocka_unit_test(test_truncate_response_to_512),
+	    cmocka_unit_test(test_truncate_response_edns),
+	    cmocka_unit_test(test_truncate_response_edges),
 	    cmocka_unit_test(test_tcp_framing),
 	    cmocka_unit_test(test_names),
 	};

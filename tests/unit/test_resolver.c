@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * test_resolver.c - fake-IP answers (A, AAAA, other types, IPv6 off, malformed queries) and
- * the firewall rules the sandbox loads.
+ * test_resolver.c - fake-IP answers (A, AAAA, other types, IPv6 off, malformed queries), the
+ * names answered locally in every mode (localhost, *.invalid; RFC 6761) and the firewall rules
+ * the sandbox loads.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,104 @@ static void other_types_get_nodata_and_nothing_leaks(void **state)
 	fakeip_destroy(pool);
 }
 
+/* Ask resolver_answer_local() about @name/@qtype; 0 when it leaves the query to others. */
+static int local_answer(const char *name, uint16_t qtype, bool ipv6, uint8_t *answer,
+			struct dns_response_info *info)
+{
+	uint8_t query[512];
+	struct dns_query q;
+	size_t qlen = make_query(query, name, qtype);
+	int n;
+
+	assert_int_equal(dns_parse_query(query, qlen, &q), 0);
+	n = resolver_answer_local(&q, query, ipv6, answer, 512, 512);
+	if (n > 0) {
+		assert_int_equal(dns_parse_response_header(answer, (size_t)n, info), 0);
+		assert_int_equal(info->id, 0x1234);
+		assert_int_equal(dns_response_matches_query(answer, (size_t)n, &q), 1);
+	}
+	return n;
+}
+
+static void localhost_is_loopback_and_invalid_is_nxdomain(void **state)
+{
+	static const uint8_t loop6[16] = {[15] = 1};
+	const char *localhost[] = {"localhost", "LocalHost", "foo.localhost", "a.b.LOCALHOST"};
+	const char *invalid[] = {"invalid", "x.invalid", "Some.Thing.INVALID"};
+	const char *ordinary[] = {"localhost.example", "notlocalhost", "xinvalid",
+				  "invalid.org",       "example.org",  ""};
+	struct dns_response_info info;
+	uint8_t answer[512];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(localhost) / sizeof(localhost[0]); i++) {
+		n = local_answer(localhost[i], DNS_TYPE_A, true, answer, &info);
+		assert_true(n > 4);
+		assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
+		assert_int_equal(info.ancount, 1);
+		assert_memory_equal(answer + n - 4, "\x7f\0\0\x01", 4);
+		n = local_answer(localhost[i], DNS_TYPE_AAAA, true, answer, &info);
+		assert_int_equal(info.ancount, 1);
+		assert_memory_equal(answer + n - 16, loop6, 16);
+		/* IPv6 off, or another type: NODATA. */
+		n = local_answer(localhost[i], DNS_TYPE_AAAA, false, answer, &info);
+		assert_true(n > 0);
+		assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
+		assert_int_equal(info.ancount, 0);
+		n = local_answer(localhost[i], DNS_TYPE_MX, true, answer, &info);
+		assert_true(n > 0);
+		assert_int_equal(info.ancount, 0);
+	}
+	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		n = local_answer(invalid[i], DNS_TYPE_A, true, answer, &info);
+		assert_true(n > 0);
+		assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
+		assert_int_equal(info.ancount, 0);
+		n = local_answer(invalid[i], DNS_TYPE_TXT, true, answer, &info);
+		assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
+	}
+	for (i = 0; i < sizeof(ordinary) / sizeof(ordinary[0]); i++) {
+		assert_int_equal(local_answer(ordinary[i], DNS_TYPE_A, true, answer, &info), 0);
+		assert_int_equal(local_answer(ordinary[i], DNS_TYPE_AAAA, true, answer, &info), 0);
+	}
+	/* Without IPv6 no AAAA query goes anywhere: NODATA for every name. */
+	n = local_answer("example.org", DNS_TYPE_AAAA, false, answer, &info);
+	assert_true(n > 0);
+	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(info.ancount, 0);
+}
+
+static void fakeip_never_hands_out_localhost_or_invalid(void **state)
+{
+	struct fakeip_pool *pool = fakeip_create(16, NULL);
+	uint8_t query[512], answer[512];
+	struct dns_response_info info;
+	size_t qlen;
+	int n;
+
+	(void)state;
+	qlen = make_query(query, "db.LOCALHOST", DNS_TYPE_A);
+	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.ancount, 1);
+	assert_memory_equal(answer + n - 4, "\x7f\0\0\x01", 4);
+	qlen = make_query(query, "nothing.invalid", DNS_TYPE_AAAA);
+	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), false);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
+	assert_int_equal(info.ancount, 0);
+	assert_int_equal(fakeip_count(pool), 0);
+	/* The anti-test: an ordinary name does get a fake address. */
+	qlen = make_query(query, "localhost.example", DNS_TYPE_A);
+	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
+	assert_int_equal(info.ancount, 1);
+	assert_int_equal(fakeip_count(pool), 1);
+	fakeip_destroy(pool);
+}
+
 static void malformed_queries(void **state)
 {
 	struct fakeip_pool *pool = fakeip_create(16, NULL);
@@ -138,7 +237,15 @@ static void firewall_rules(void **state)
 	run.udp = UDP_BLOCK;
 	run.dns = DNS_NONE;
 	assert_true(firewall_ruleset(rules, sizeof(rules), &run) > 0);
-	assert_null(strstr(rules, "dport 53"));
+	/* --dns none: port 53 is neither redirected to the resolver nor, TCP, to the relay;
+	 * it is refused before local traffic is let through, so on every address. */
+	assert_null(strstr(rules, "redirect to :53"));
+	assert_non_null(strstr(rules, "th dport 53 return"));
+	assert_true(strstr(rules, "th dport 53 return") < strstr(rules, "tcp redirect to :1\n"));
+	assert_non_null(strstr(rules, "tcp th dport 53 reject with tcp reset"));
+	assert_non_null(strstr(rules, "udp th dport 53 reject with icmpx admin-prohibited"));
+	assert_true(strstr(rules, "udp th dport 53 reject") <
+		    strstr(rules, "oifname \"lo\" accept"));
 	assert_int_equal(firewall_ruleset(rules, 100, &run), -1);
 }
 
@@ -147,6 +254,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(a_and_aaaa_come_from_the_pool),
 	    cmocka_unit_test(other_types_get_nodata_and_nothing_leaks),
+	    cmocka_unit_test(localhost_is_loopback_and_invalid_is_nxdomain),
+	    cmocka_unit_test(fakeip_never_hands_out_localhost_or_invalid),
 	    cmocka_unit_test(malformed_queries),
 	    cmocka_unit_test(firewall_rules),
 	};
