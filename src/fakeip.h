@@ -21,7 +21,9 @@
  *     host.  Answer with a short TTL so stub caches do not outlive that;
  *   - 198.18.0.0/24, 198.19.255.255 and the IPv6 interface identifiers 0-255 are never
  *     handed out: they are left for sluice's own addresses (gateway, resolver), and
- *     fakeip_contains() says false for them.
+ *     fakeip_contains() says false for them; fakeip_address_state() calls them never
+ *     issued, and the relay refuses every address of the ranges that stands for no name
+ *     (target_policy.h), so none reaches a proxy as a literal.
  *
  * Complexity: lookups in both directions are O(1) expected: three open-addressing hash tables
  * (name, IPv4, IPv6) over the preallocated entry array, load factor at most 1/2; names are
