@@ -200,14 +200,20 @@ for via in "direct" "$DANTE"; do
 	match_ran "$via: ... also with bytes in flight when it comes" "^reset [0-9]+$" "$SL_OUT"
 	slrun run "${args[@]}" -- "$HELPERS/read_to_end" $T $FIN_PORT
 	eq_ran "anti-test: $via: a clean end stays an end of file, all bytes there" "eof 1000000" "$SL_OUT"
+	# The server's verdict is read while the sandbox still runs: at its end, sluice resets
+	# whatever connection is left, which must not be what these checks see.
 	: >"$LAB_DIR/read.log"
-	slrun run "${args[@]}" -- "$HELPERS/read_to_end" -R -d 200 $T $READ_PORT
-	wait_until 5 test -s "$LAB_DIR/read.log"
-	eq_ran "$via: the program's reset reaches the server as a reset" "reset 0" "$(cat "$LAB_DIR/read.log")"
+	sl run "${args[@]}" -- sh -c "$HELPERS/read_to_end -R -d 200 $T $READ_PORT; sleep 5" >/dev/null 2>&1 &
+	bg=$!
+	wait_until 4 test -s "$LAB_DIR/read.log"
+	check_eq "$via: the program's reset reaches the server as a reset, at once" "reset 0" "$(cat "$LAB_DIR/read.log")"
+	wait $bg
 	: >"$LAB_DIR/read.log"
-	slrun run "${args[@]}" -- sh -c "socat -u /dev/null TCP:$T:$READ_PORT"
-	wait_until 5 test -s "$LAB_DIR/read.log"
-	eq_ran "anti-test: $via: the program's clean close reaches the server as an end of file" "eof 0" "$(cat "$LAB_DIR/read.log")"
+	sl run "${args[@]}" -- sh -c "socat -u /dev/null TCP:$T:$READ_PORT; sleep 5" >/dev/null 2>&1 &
+	bg=$!
+	wait_until 4 test -s "$LAB_DIR/read.log"
+	check_eq "anti-test: $via: the program's clean close reaches the server as an end of file" "eof 0" "$(cat "$LAB_DIR/read.log")"
+	wait $bg
 done
 check_match "anti-test: without sluice, the server's reset is seen as a reset" "^reset [0-9]+$" \
 	"$(direct "$HELPERS/read_to_end" $T $RST_PORT)"
