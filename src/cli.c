@@ -52,6 +52,10 @@ static const char run_help[] =
     "                      refused at once; direct (default without): relayed from the\n"
     "                      host side; proxy: SOCKS5 UDP ASSOCIATE (one socks5 hop)\n"
     "  --ipv6 on|off       IPv6 inside the sandbox (default on)\n"
+    "  --allow-host-loopback\n"
+    "                      direct only: let PROGRAM reach the host's loopback at\n"
+    "                      198.18.0.2 (127.0.0.1) and fd00:5c:1ce::2 (::1); without it\n"
+    "                      the host's loopback is never dialed for PROGRAM\n"
     "  --net none          no network at all: only loopback inside\n"
     "  --hostname NAME     host name inside the sandbox (default: sluice)\n"
     "  -r, --map-root      appear as uid 0 / gid 0 inside, in a user namespace of the\n"
@@ -213,6 +217,11 @@ static int finish_run(struct run_options *run, bool net_none, bool saw_direct, b
 	if (net_none) {
 		if (run->n_hops || saw_direct)
 			return sl_err_set(err, 0, "--net none and --via exclude each other");
+		if (run->allow_host_loopback)
+			return sl_err_set(
+			    err, 0,
+			    "--allow-host-loopback needs a network; it excludes --net "
+			    "none");
 		run->net = NET_NONE;
 		return 0;
 	}
@@ -220,6 +229,12 @@ static int finish_run(struct run_options *run, bool net_none, bool saw_direct, b
 	if (saw_direct && run->n_hops)
 		return sl_err_set(err, 0,
 				  "--via direct cannot be chained with proxy hops; leave it out");
+	if (run->allow_host_loopback && cli_has_proxy(run))
+		return sl_err_set(
+		    err, 0,
+		    "--allow-host-loopback works only with --via direct: through a "
+		    "proxy, the host's loopback cannot be reached (the proxy would be "
+		    "asked for its own); leave out the option or the proxy hops");
 	if (!dns_given)
 		run->dns = cli_has_proxy(run) ? DNS_FAKEIP : DNS_FORWARD;
 	if (!udp_given)
@@ -265,6 +280,8 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 		}
 		if (!strcmp(arg, "-r") || !strcmp(arg, "--map-root")) {
 			run->id_map = ID_MAP_ROOT;
+		} else if (!strcmp(arg, "--allow-host-loopback")) {
+			run->allow_host_loopback = true;
 		} else if (option_is(arg, "--net", &inline_value)) {
 			if (option_value(argc, argv, &i, inline_value, &value, err))
 				return -1;

@@ -70,6 +70,7 @@ struct run_options {
 	char dns_forward_to[64]; /* --dns forward=ADDR; "" for the default */
 	enum cli_udp_mode udp;
 	bool ipv6;
+	bool allow_host_loopback; /* the gateway address reaches the host's loopback (direct) */
 };
 
 struct cli {

@@ -54,6 +54,7 @@ struct fakeip_pool {
 	uint32_t lru_tail;   /* least recently used */
 	uint32_t next_ipv4;  /* next offset the IPv4 counter tries */
 	uint64_t next_ipv6;  /* next interface identifier the IPv6 counter tries */
+	bool ipv4_wrapped;   /* the IPv4 counter came round: every offset may have been used */
 	uint32_t table_mask; /* slots per table - 1 */
 	struct fakeip_entry *entries;
 	uint32_t *tables[TABLE_COUNT];
@@ -246,6 +247,8 @@ static uint32_t next_free_ipv4(struct fakeip_pool *pool)
 		uint32_t offset = pool->next_ipv4;
 
 		pool->next_ipv4 = offset == IPV4_LAST ? IPV4_FIRST : offset + 1;
+		if (offset == IPV4_LAST)
+			pool->ipv4_wrapped = true;
 		if (find_ipv4(pool, offset) == NO_ENTRY)
 			return offset;
 	}
@@ -477,6 +480,51 @@ bool fakeip_contains(const struct fakeip_pool *pool, int family, const void *add
 		return iid >= FAKEIP_IPV6_RESERVED;
 	}
 	return false;
+}
+
+bool fakeip_in_ranges(const struct fakeip_pool *pool, int family, const void *addr)
+{
+	if (family == AF_INET) {
+		struct in_addr a;
+
+		memcpy(&a, addr, sizeof(a));
+		return (ntohl(a.s_addr) >> (32 - FAKEIP_IPV4_PREFIX_LEN)) ==
+		       (FAKEIP_IPV4_NETWORK >> (32 - FAKEIP_IPV4_PREFIX_LEN));
+	}
+	if (family == AF_INET6)
+		return memcmp(addr, pool->ipv6_prefix, 8) == 0;
+	return false;
+}
+
+enum fakeip_state fakeip_address_state(const struct fakeip_pool *pool, int family, const void *addr)
+{
+	int64_t found;
+
+	if (!fakeip_in_ranges(pool, family, addr))
+		return FAKEIP_OUTSIDE;
+	if (!fakeip_contains(pool, family, addr))
+		return FAKEIP_NEVER_ISSUED; /* the reserved parts */
+	found = entry_for_addr(pool, family, addr);
+	if (found >= 0 && found != NO_ENTRY)
+		return FAKEIP_ASSIGNED;
+	if (family == AF_INET) {
+		struct in_addr a;
+
+		memcpy(&a, addr, sizeof(a));
+		if (!pool->ipv4_wrapped && ntohl(a.s_addr) - FAKEIP_IPV4_NETWORK >= pool->next_ipv4)
+			return FAKEIP_NEVER_ISSUED;
+	} else {
+		const uint8_t *a = addr;
+		uint64_t iid = 0;
+		int i;
+
+		for (i = 8; i < 16; i++)
+			iid = iid << 8 | a[i];
+		/* The IPv6 counter never wraps in practice (2^64 names). */
+		if (iid >= pool->next_ipv6)
+			return FAKEIP_NEVER_ISSUED;
+	}
+	return FAKEIP_EXPIRED;
 }
 
 size_t fakeip_count(const struct fakeip_pool *pool)

@@ -21,7 +21,9 @@
  *     host.  Answer with a short TTL so stub caches do not outlive that;
  *   - 198.18.0.0/24, 198.19.255.255 and the IPv6 interface identifiers 0-255 are never
  *     handed out: they are left for sluice's own addresses (gateway, resolver), and
- *     fakeip_contains() says false for them.
+ *     fakeip_contains() says false for them; fakeip_address_state() calls them never
+ *     issued, and the relay refuses every address of the ranges that stands for no name
+ *     (target_policy.h), so none reaches a proxy as a literal.
  *
  * Complexity: lookups in both directions are O(1) expected: three open-addressing hash tables
  * (name, IPv4, IPv6) over the preallocated entry array, load factor at most 1/2; names are
@@ -149,6 +151,39 @@ int fakeip_name_for_addr(struct fakeip_pool *pool, int family, const void *addr,
  * another family.
  */
 bool fakeip_contains(const struct fakeip_pool *pool, int family, const void *addr);
+
+/**
+ * fakeip_in_ranges() - is an address anywhere in the fake ranges (198.18.0.0/15, the pool's
+ * IPv6 /64), the reserved parts included?
+ * @pool:	the pool
+ * @family:	AF_INET or AF_INET6
+ * @addr:	a struct in_addr or struct in6_addr (network byte order), by @family
+ *
+ * Return: true if so; false otherwise or for another family.
+ */
+bool fakeip_in_ranges(const struct fakeip_pool *pool, int family, const void *addr);
+
+enum fakeip_state {
+	FAKEIP_OUTSIDE,	     /* not in the fake ranges at all */
+	FAKEIP_ASSIGNED,     /* stands for a name now */
+	FAKEIP_EXPIRED,	     /* was (or may have been) handed out, and is forgotten */
+	FAKEIP_NEVER_ISSUED, /* reserved, or beyond what the counters have handed out so far */
+};
+
+/**
+ * fakeip_address_state() - what an address is to the pool, without touching its LRU order
+ * @pool:	the pool
+ * @family:	AF_INET or AF_INET6
+ * @addr:	a struct in_addr or struct in6_addr (network byte order), by @family
+ *
+ * An address the counters have not reached yet (and, for IPv4, before the counter first came
+ * round) was never handed out; once the IPv4 counter has wrapped, any forgotten assignable
+ * IPv4 address counts as expired.
+ *
+ * Return: the address's state; FAKEIP_OUTSIDE for another family.
+ */
+enum fakeip_state fakeip_address_state(const struct fakeip_pool *pool, int family,
+				       const void *addr);
 
 /**
  * fakeip_count() - how many names the pool remembers now

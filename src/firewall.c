@@ -25,8 +25,23 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 				       "\t\tmeta l4proto udp th dport 53 "
 				       "reject with icmpx admin-prohibited\n"
 				     : "";
-	char udp_chains[1024] = "", udp_accept[64] = "";
+	char udp_chains[1024] = "", udp_accept[64] = "", tcp_alias[256] = "", udp_alias[256] = "";
 	int n;
+
+	if (run->allow_host_loopback) {
+		/* --allow-host-loopback: the gateway address stands for the host's loopback; the
+		 * relay dials 127.0.0.1 / ::1 for it (target_policy.c). */
+		snprintf(tcp_alias, sizeof(tcp_alias),
+			 "\t\tip daddr %s meta l4proto tcp redirect to :%d\n"
+			 "\t\tip6 daddr %s meta l4proto tcp redirect to :%d\n",
+			 SANDBOX_IPV4_GATEWAY, RELAY_TCP_PORT, SANDBOX_IPV6_GATEWAY,
+			 RELAY_TCP_PORT);
+		snprintf(udp_alias, sizeof(udp_alias),
+			 "\t\tip daddr %s meta l4proto udp meta mark set 0x%x return\n"
+			 "\t\tip6 daddr %s meta l4proto udp meta mark set 0x%x return\n",
+			 SANDBOX_IPV4_GATEWAY, UDP_RELAY_MARK, SANDBOX_IPV6_GATEWAY,
+			 UDP_RELAY_MARK);
+	}
 
 	if (run->udp != UDP_BLOCK) {
 		/* Mark UDP to the world (DNS is redirected above): the rule of table
@@ -35,6 +50,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 			     "\tchain mark_udp {\n"
 			     "\t\ttype route hook output priority -150; policy accept;\n"
 			     "\t\tudp dport 53 return\n"
+			     "%s"
 			     "\t\tip daddr { 127.0.0.0/8, %s/%d } return\n"
 			     "\t\tip6 daddr { ::1, %s/%d } return\n"
 			     "\t\tmeta l4proto udp meta mark set 0x%x\n"
@@ -46,9 +62,9 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 			     "\t\tmeta mark 0x%x meta nfproto ipv6 meta l4proto udp "
 			     "tproxy ip6 to [::1]:%d\n"
 			     "\t}\n",
-			     SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_NETWORK,
-			     SANDBOX_IPV6_PREFIX, UDP_RELAY_MARK, UDP_RELAY_MARK, RELAY_UDP_PORT,
-			     UDP_RELAY_MARK, RELAY_UDP_PORT);
+			     udp_alias, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX,
+			     SANDBOX_IPV6_NETWORK, SANDBOX_IPV6_PREFIX, UDP_RELAY_MARK,
+			     UDP_RELAY_MARK, RELAY_UDP_PORT, UDP_RELAY_MARK, RELAY_UDP_PORT);
 		if (n < 0 || (size_t)n >= sizeof(udp_chains))
 			return -1;
 		snprintf(udp_accept, sizeof(udp_accept), "\t\tmeta mark 0x%x accept\n",
@@ -58,7 +74,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 		     "table inet sluice {\n"
 		     "\tchain redirect_to_relay {\n"
 		     "\t\ttype nat hook output priority -100; policy accept;\n"
-		     "%s"
+		     "%s%s"
 		     "\t\tip daddr { 127.0.0.0/8, %s/%d } return\n"
 		     "\t\tip6 daddr { ::1, %s/%d } return\n"
 		     "\t\tmeta l4proto tcp redirect to :%d\n"
@@ -74,8 +90,9 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 		     "\t\treject with icmpx admin-prohibited\n"
 		     "\t}\n"
 		     "}\n",
-		     dns_rule, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_NETWORK,
-		     SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT, udp_chains, dns_refuse, udp_accept);
+		     dns_rule, tcp_alias, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX,
+		     SANDBOX_IPV6_NETWORK, SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT, udp_chains,
+		     dns_refuse, udp_accept);
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 

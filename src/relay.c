@@ -49,6 +49,7 @@
 #include "log.h"
 #include "monotonic.h"
 #include "relay.h"
+#include "target_policy.h"
 
 #define HANDSHAKE_TIMEOUT_MS  15000
 #define HANDSHAKE_INPUT_START 1024
@@ -101,6 +102,7 @@ struct relay {
 	const struct run_options *run;
 	int epoll_fd;
 	struct fakeip_pool *fakeip;
+	struct target_policy policy;	   /* which targets may be dialed (target_policy.h) */
 	struct sockaddr_storage first_hop; /* where upstream sockets connect, with proxies */
 	socklen_t first_hop_len;
 	char first_hop_label[TARGET_NAME_MAX + 64];
@@ -202,6 +204,8 @@ struct relay *relay_create(const struct run_options *run, int epoll_fd, struct f
 	relay->run = run;
 	relay->epoll_fd = epoll_fd;
 	relay->fakeip = fakeip;
+	relay->policy.fakeip = fakeip;
+	relay->policy.allow_host_loopback = run->allow_host_loopback;
 	if (run->n_hops && resolve_first_hop(relay, err)) {
 		free(relay);
 		return NULL;
@@ -326,16 +330,47 @@ static void flow_fail(struct relay *relay, struct flow *flow, const char *fmt, .
 	flow_close(relay, flow, true);
 }
 
-/* The program's original destination, and the name behind it when it is a fake address. */
+/* A target the policy refuses: the program gets a reset, the log says why. */
+static void flow_refuse(struct relay *relay, struct flow *flow, enum target_verdict verdict)
+{
+	char where[TARGET_NAME_MAX + 16];
+
+	target_format(&flow->target, where, sizeof(where));
+	report(relay, "tcp: refused: %s %s", where, target_policy_reason(verdict));
+	flow_close(relay, flow, true);
+}
+
+/*
+ * The program's original destination, judged by the policy (before anything is dialed), and
+ * the name behind it when it is a fake address.
+ * Return: 0 with @t filled, -errno when the destination is unknown, or a positive
+ * enum target_verdict when the policy refuses it (@t then holds the address as given).
+ */
 static int original_target(struct relay *relay, int fd, int family, struct target *t)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
+	enum target_verdict verdict;
+	struct target named;
+	int ret;
 
 	if (family == AF_INET ? getsockopt(fd, SOL_IP, SO_ORIGINAL_DST, &ss, &len)
 			      : getsockopt(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, &ss, &len))
 		return -errno;
-	return target_from_sockaddr(&ss, relay->fakeip, t);
+	ret = target_from_sockaddr(&ss, NULL, t); /* the address as the program gave it */
+	if (ret)
+		return ret;
+	verdict = target_policy_check(&relay->policy, TARGET_USE_TCP, t);
+	if (verdict != TARGET_ALLOWED)
+		return (int)verdict;
+	if (!relay->fakeip || t->kind == TARGET_NAME)
+		return 0;
+	/* The policy let through only fake addresses that stand for a name now. */
+	if (target_from_sockaddr(&ss, relay->fakeip, &named))
+		return (int)TARGET_REFUSED_FAKE_EXPIRED;
+	if (named.kind == TARGET_NAME)
+		*t = named;
+	return 0;
 }
 
 static int watch_fd(struct relay *relay, enum epoll_type type, int fd, uint32_t index,
@@ -431,10 +466,8 @@ static void flow_open(struct relay *relay, int inside, int family)
 	if (!flow)
 		return;
 	ret = original_target(relay, inside, family, &flow->target);
-	if (ret == -ENOENT) {
-		flow_fail(relay, flow,
-			  "relay: a fake address that no longer maps to a name (the "
-			  "program kept a DNS answer too long)");
+	if (ret > 0) {
+		flow_refuse(relay, flow, (enum target_verdict)ret);
 		return;
 	}
 	if (ret) {
@@ -449,10 +482,17 @@ static void flow_open(struct relay *relay, int inside, int family)
 int relay_open(struct relay *relay, int inside, const struct target *target)
 {
 	struct flow *flow = flow_alloc(relay, inside);
+	enum target_verdict verdict;
 
 	if (!flow)
 		return -EMFILE;
 	flow->target = *target;
+	/* The user chose this target, not the program; still never the sandbox's own. */
+	verdict = target_policy_check(&relay->policy, TARGET_USE_CONFIGURED, &flow->target);
+	if (verdict != TARGET_ALLOWED) {
+		flow_refuse(relay, flow, verdict);
+		return 0;
+	}
 	flow_start(relay, flow);
 	return 0;
 }
@@ -694,6 +734,24 @@ static void flow_connected(struct relay *relay, struct flow *flow)
 	}
 }
 
+/*
+ * A socket whose reading direction already ended (EOF) is not read again, so the pumps would
+ * not notice its reset: a reset must reach the other side as a reset, not wait for a write.
+ * A socket still being read is left to the pumps, which pass on the bytes that came before
+ * the reset and then meet the error.  (Reading SO_ERROR clears it: only when we reset.)
+ */
+static bool flow_failed_after_eof(const struct flow *flow, enum epoll_type type)
+{
+	int fd = type == EPOLL_TYPE_FLOW_INSIDE ? flow->inside : flow->upstream;
+	const struct direction *reading = type == EPOLL_TYPE_FLOW_INSIDE ? &flow->up : &flow->down;
+	int error = 0;
+	socklen_t len = sizeof(error);
+
+	if (!reading->eof)
+		return false;
+	return getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error != 0;
+}
+
 void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events)
 {
 	struct flow *flow;
@@ -727,6 +785,11 @@ void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events)
 		flow_flush(relay, flow);
 		break;
 	case FLOW_SPLICING:
+		if ((events & EPOLLERR) && flow_failed_after_eof(flow, ref.type)) {
+			log_verbose("relay: connection ended by a reset after end of file");
+			flow_close(relay, flow, true);
+			break;
+		}
 		flow_splice(relay, flow);
 		break;
 	case FLOW_FREE:

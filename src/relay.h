@@ -38,7 +38,9 @@ int relay_add_listener(struct relay *relay, int fd);
 /**
  * relay_open() - carry @inside (a connected stream socket of sluice's own, e.g. one end of a
  * socketpair) to @target through the hops, like a connection of the program
- * The relay owns @inside from now on, also on failure.  Return: 0, or -EMFILE when full.
+ * The relay owns @inside from now on, also on failure; a target the policy refuses
+ * (target_policy.h, TARGET_USE_CONFIGURED) resets @inside at once.
+ * Return: 0, or -EMFILE when full.
  */
 int relay_open(struct relay *relay, int inside, const struct target *target);
 

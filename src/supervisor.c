@@ -470,7 +470,10 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 	if (sv->resolver)
 		resolver_set_relay(sv->resolver, sv->relay);
 	if (run->udp == UDP_DIRECT) {
-		sv->udp = udp_relay_create(sv->epoll_fd, NULL, 0, NULL, 0, NULL, err);
+		/* The pool too: a fake address has no meaning on the host side, refuse it. */
+		sv->udp =
+		    udp_relay_create(sv->epoll_fd, NULL, 0, NULL, 0, resolver_fakeip(sv->resolver),
+				     run->allow_host_loopback, err);
 		if (!sv->udp)
 			return -1;
 	} else if (run->udp == UDP_PROXY) {
@@ -478,8 +481,9 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 		socklen_t len;
 
 		relay_first_hop(sv->relay, &first_hop, &len);
-		sv->udp = udp_relay_create(sv->epoll_fd, run->hops, run->n_hops, &first_hop, len,
-					   resolver_fakeip(sv->resolver), err);
+		sv->udp =
+		    udp_relay_create(sv->epoll_fd, run->hops, run->n_hops, &first_hop, len,
+				     resolver_fakeip(sv->resolver), run->allow_host_loopback, err);
 		if (!sv->udp)
 			return -1;
 	}

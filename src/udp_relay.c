@@ -28,6 +28,7 @@
 #include "log.h"
 #include "monotonic.h"
 #include "socks5.h"
+#include "target_policy.h"
 #include "udp_relay.h"
 
 #define ASSOCIATIONS_MAX    1024
@@ -41,6 +42,8 @@ struct association {
 	int32_t generation;
 	struct sockaddr_storage program; /* the program's socket, inside */
 	struct sockaddr_storage target;	 /* where it sent to */
+	struct sockaddr_storage dial;	 /* --udp direct: where the host side sends (the
+					  * target, or the host's loopback for its alias) */
 	int upstream;			 /* host side, connected to target (or the UDP relay) */
 	int reply; /* inside, bound to target, connected to program; -1 pending */
 	uint64_t created_ms, last_ms;
@@ -64,6 +67,9 @@ struct udp_relay {
 	struct sockaddr_storage socks_server;
 	socklen_t socks_server_len;
 	struct fakeip_pool *fakeip;
+	struct target_policy policy;
+	enum target_use use;
+	uint32_t reported; /* refusal reasons already logged at normal level, a bit each */
 	uint8_t wrapped[DATAGRAM_MAX + SOCKS5_UDP_HEADER_MAX_SIZE];
 	int32_t next_generation;
 	struct association table[ASSOCIATIONS_MAX];
@@ -103,7 +109,7 @@ static void format_address(const struct sockaddr_storage *ss, char *buf, size_t 
 struct udp_relay *udp_relay_create(int epoll_fd, const struct hop_spec *hops, size_t n_hops,
 				   const struct sockaddr_storage *socks_server,
 				   socklen_t socks_server_len, struct fakeip_pool *fakeip,
-				   struct sl_err *err)
+				   bool allow_host_loopback, struct sl_err *err)
 {
 	struct udp_relay *relay = calloc(1, sizeof(*relay));
 
@@ -113,12 +119,16 @@ struct udp_relay *udp_relay_create(int epoll_fd, const struct hop_spec *hops, si
 	}
 	relay->epoll_fd = epoll_fd;
 	relay->channel = -1;
+	relay->fakeip = fakeip;
+	relay->policy.fakeip = fakeip;
+	relay->policy.allow_host_loopback = allow_host_loopback;
+	relay->use = TARGET_USE_UDP_DIRECT;
 	if (socks_server) {
 		relay->hops = hops;
 		relay->n_hops = n_hops;
 		relay->socks_server = *socks_server;
 		relay->socks_server_len = socks_server_len;
-		relay->fakeip = fakeip;
+		relay->use = TARGET_USE_UDP_PROXY;
 	}
 	return relay;
 }
@@ -243,7 +253,8 @@ static int associate_through_hops(struct udp_relay *relay, struct association *a
 
 static struct association *association_open(struct udp_relay *relay,
 					    const struct sockaddr_storage *program,
-					    const struct sockaddr_storage *target)
+					    const struct sockaddr_storage *target,
+					    const struct sockaddr_storage *dial)
 {
 	struct association *a = take_slot(relay);
 	struct channel_msg request = {.type = CHANNEL_UDP_SOCKET_REQUEST};
@@ -251,6 +262,7 @@ static struct association *association_open(struct udp_relay *relay,
 	memset(a, 0, sizeof(*a));
 	a->program = *program;
 	a->target = *target;
+	a->dial = *dial;
 	a->reply = -1;
 	a->control = -1;
 	a->upstream = -1;
@@ -279,7 +291,7 @@ static struct association *association_open(struct udp_relay *relay,
 /* --udp direct: a host-side socket connected to the target. */
 static int open_direct(struct association *a)
 {
-	const struct sockaddr_storage *target = &a->target;
+	const struct sockaddr_storage *target = &a->dial;
 
 	a->upstream = socket(target->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (a->upstream < 0)
@@ -315,6 +327,38 @@ static bool original_destination(struct msghdr *mh, struct sockaddr_storage *tar
 	return false;
 }
 
+/*
+ * May a new association go to @target?  The policy (target_policy.h) decides before anything
+ * is sent; a refused datagram is dropped, its reason logged once at normal level, then at -v.
+ * @dial receives where the host side sends (the host's loopback for its alias).
+ */
+static bool target_allowed(struct udp_relay *relay, const struct sockaddr_storage *target,
+			   struct sockaddr_storage *dial)
+{
+	enum target_verdict verdict;
+	char where[INET6_ADDRSTRLEN + 16];
+	socklen_t len;
+	struct target t;
+
+	if (target_from_sockaddr(target, NULL, &t))
+		return false;
+	verdict = target_policy_check(&relay->policy, relay->use, &t);
+	if (verdict == TARGET_ALLOWED) {
+		target_to_sockaddr(&t, dial, &len);
+		return true;
+	}
+	target_format(&t, where, sizeof(where));
+	if (!(relay->reported & (1u << verdict))) {
+		relay->reported |= 1u << verdict;
+		log_info("udp: refused: %s %s (datagram dropped)", where,
+			 target_policy_reason(verdict));
+	} else {
+		log_verbose("udp: refused: %s %s (datagram dropped)", where,
+			    target_policy_reason(verdict));
+	}
+	return false;
+}
+
 /* To the target: as is (direct), or in a SOCKS5 UDP header (proxy). */
 static void send_up(struct udp_relay *relay, struct association *a, const uint8_t *data, size_t len)
 {
@@ -340,7 +384,7 @@ static void on_listener(struct udp_relay *relay, int fd)
 			char buf[CMSG_SPACE(sizeof(struct sockaddr_in6))];
 			struct cmsghdr align;
 		} control;
-		struct sockaddr_storage program, target;
+		struct sockaddr_storage program, target, dial;
 		struct iovec iov = {relay->datagram, sizeof(relay->datagram)};
 		struct msghdr mh = {
 		    .msg_name = &program,
@@ -358,8 +402,8 @@ static void on_listener(struct udp_relay *relay, int fd)
 		if (!original_destination(&mh, &target))
 			continue;
 		a = find(relay, &program, &target);
-		if (!a)
-			a = association_open(relay, &program, &target);
+		if (!a && target_allowed(relay, &target, &dial))
+			a = association_open(relay, &program, &target, &dial);
 		if (!a)
 			continue; /* the datagram is lost, as UDP allows; the log says why (-v) */
 		a->last_ms = monotonic_ms();

@@ -15,6 +15,7 @@
 #ifndef SLUICE_UDP_RELAY_H
 #define SLUICE_UDP_RELAY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "channel.h"
@@ -30,11 +31,14 @@ struct fakeip_pool;
  * udp_relay_create() - for --udp direct, or --udp proxy when @socks_server is given: then each
  * association is a SOCKS5 UDP ASSOCIATE through @hops (the last one SOCKS5), its control
  * connection to @socks_server, and @fakeip turns fake addresses back into names.
+ * Every new destination is first judged by target_policy.h (with @fakeip, the fake-IP pool
+ * or NULL, and @allow_host_loopback); refused datagrams are dropped.
+ * Return: the relay, or NULL with @err filled (no memory).
  */
 struct udp_relay *udp_relay_create(int epoll_fd, const struct hop_spec *hops, size_t n_hops,
 				   const struct sockaddr_storage *socks_server,
 				   socklen_t socks_server_len, struct fakeip_pool *fakeip,
-				   struct sl_err *err);
+				   bool allow_host_loopback, struct sl_err *err);
 void udp_relay_destroy(struct udp_relay *relay);
 
 /* udp_relay_set_channel() - where to ask the sandbox init for reply sockets. */

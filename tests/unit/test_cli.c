@@ -206,6 +206,24 @@ static void no_via_is_direct(void **state)
 	assert_int_equal(cli.run.net, NET_NONE);
 }
 
+static void allow_host_loopback_only_direct(void **state)
+{
+	char *direct[] = {"sluice", "run", "--allow-host-loopback", "x", NULL};
+	char *proxy[] = {"sluice", "run", "--allow-host-loopback", "--via", "socks5://h:1080",
+			 "x",	   NULL};
+	char *none[] = {"sluice", "run", "--net", "none", "--allow-host-loopback", "x", NULL};
+	struct sl_err err = {0};
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(direct), direct, &cli, &err), 0);
+	assert_true(cli.run.allow_host_loopback);
+	assert_true(cli_parse(ARGC(proxy), proxy, &cli, &err) < 0);
+	assert_non_null(strstr(err.msg, "--allow-host-loopback works only with --via direct"));
+	assert_true(cli_parse(ARGC(none), none, &cli, &err) < 0);
+	assert_non_null(strstr(err.msg, "--allow-host-loopback"));
+}
+
 static void password_from_environment(void **state)
 {
 	char *argv[] = {"sluice",	    "run", "--via", "socks5://bob@h:1", "--via",
@@ -244,6 +262,7 @@ int main(void)
 	    cmocka_unit_test(via_chain_and_defaults),
 	    cmocka_unit_test(no_via_is_direct),
 	    cmocka_unit_test(udp_proxy_through_one_socks5_hop),
+	    cmocka_unit_test(allow_host_loopback_only_direct),
 	    cmocka_unit_test(password_from_environment),
 	};
 

@@ -429,6 +429,47 @@ static void test_model_random(void **state __attribute__((unused)))
 	fakeip_destroy(pool);
 }
 
+/* Never issued (reserved, or beyond the counters) is told apart from expired; once the IPv4
+ * counter came round, every forgotten assignable address counts as expired. */
+static void test_address_state(void **state)
+{
+	struct fakeip_pool *pool = make_pool(1);
+	struct in_addr first, a, next = v4("198.18.1.1");
+	struct in6_addr first6, beyond6 = v6("fd00:5c:1ce::1:0");
+	char name[32];
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &next), FAKEIP_NEVER_ISSUED);
+	assert_int_equal(fakeip_lookup_or_assign(pool, "a.example", AF_INET, &first), 1);
+	assert_int_equal(fakeip_lookup_or_assign(pool, "a.example", AF_INET6, &first6), 0);
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &first), FAKEIP_ASSIGNED);
+	assert_int_equal(fakeip_address_state(pool, AF_INET6, &first6), FAKEIP_ASSIGNED);
+	a = v4("198.19.255.255");
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &a), FAKEIP_NEVER_ISSUED);
+	a = v4("198.18.0.7");
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &a), FAKEIP_NEVER_ISSUED);
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &next), FAKEIP_NEVER_ISSUED);
+	assert_int_equal(fakeip_address_state(pool, AF_INET6, &beyond6), FAKEIP_NEVER_ISSUED);
+	a = v4("10.0.0.1");
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &a), FAKEIP_OUTSIDE);
+	assert_false(fakeip_in_ranges(pool, AF_INET, &a));
+	a = v4("198.19.255.255");
+	assert_true(fakeip_in_ranges(pool, AF_INET, &a));
+	assert_int_equal(fakeip_lookup_or_assign(pool, "b.example", AF_INET, &a), 1);
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &first), FAKEIP_EXPIRED);
+	assert_int_equal(fakeip_address_state(pool, AF_INET6, &first6), FAKEIP_EXPIRED);
+	/* Round the whole IPv4 range once: nothing assignable is "never issued" any more. */
+	for (i = 0; i < 131072; i++) {
+		snprintf(name, sizeof(name), "n%u.example", i);
+		assert_true(fakeip_lookup_or_assign(pool, name, AF_INET, &a) >= 0);
+	}
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &next), FAKEIP_EXPIRED);
+	a = v4("198.18.0.7");
+	assert_int_equal(fakeip_address_state(pool, AF_INET, &a), FAKEIP_NEVER_ISSUED);
+	fakeip_destroy(pool);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +485,7 @@ int main(void)
 	    cmocka_unit_test(test_assign_errors),
 	    cmocka_unit_test(test_custom_prefix),
 	    cmocka_unit_test(test_model_random),
+	    cmocka_unit_test(test_address_state),
 	};
 
 	return cmocka_run_group_tests_name("fakeip", tests, NULL, NULL);
