@@ -9,12 +9,12 @@
  *   1. Tie our life to the supervisor: PDEATHSIG=SIGKILL, then check the supervisor is still
  *      there (its end of the channel not hung up).  When pid 1 dies, the kernel kills every
  *      process of the pid namespace, and the namespaces go with the last of them: a SIGKILL
- *      of sluice leaves nothing behind.
+ *      of sluice leaves nothing behind.  Then close every fd the init does not need.
  *   2. Rootless: write our own uid/gid maps.
  *   3. Mounts (slave propagation, fresh /proc, sluice's resolv.conf and hosts), host name,
  *      the network (sandbox_net.c: loopback, the internal link, routes, the firewall).
  *   4. The relay's listeners, made here in the sandbox's netns, go to the supervisor with
- *      CHANNEL_READY; then fork the program (program.c).
+ *      CHANNEL_READY; the init makes itself non-dumpable, then forks the program (program.c).
  *   5. Loop on a signalfd: forwarded signals go to the program's process group; SIGCHLD reaps
  *      every child (orphans included).  A stop of the program is reported (the supervisor
  *      mirrors it for the user's shell); its exit is reported and ends the sandbox.
@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "fds.h"
 #include "log.h"
 #include "mounts.h"
 #include "program.h"
@@ -45,6 +46,21 @@ static int supervisor_still_there(const struct sandbox_config *config, struct sl
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)))
 		return sl_err_set(err, 0, "sluice's supervisor is gone");
 	return 0;
+}
+
+/*
+ * The init is a copy of the supervisor: it holds the caller's fds (host-netns sockets among
+ * them) and the supervisor's.  Keep only 0-2, the channel, the terminal and the --pass-fd fds
+ * the program inherits; the listeners are made later.
+ */
+static int keep_only_init_fds(const struct sandbox_config *config, struct sl_err *err)
+{
+	int keep[5 + CLI_MAX_PASS_FDS] = {0, 1, 2, config->channel, config->tty_fd};
+	size_t n = 5, i;
+
+	for (i = 0; i < config->run->n_pass_fds; i++)
+		keep[n++] = config->run->pass_fds[i];
+	return fds_close_all_except(keep, n, err);
 }
 
 static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
@@ -79,6 +95,9 @@ static int setup(const struct sandbox_config *config, struct sl_err *err)
 		return sl_err_set(err, errno, "cannot tie the sandbox to sluice's life");
 	close(config->supervisor_channel);
 	ret = supervisor_still_there(config, err);
+	if (ret)
+		return ret;
+	ret = keep_only_init_fds(config, err);
 	if (ret)
 		return ret;
 
@@ -218,6 +237,15 @@ void sandbox_init_main(const struct sandbox_config *config)
 	}
 	if (hand_over_listeners(config, &err))
 		goto fail;
+	/*
+	 * Not dumpable: the program may not ptrace us or open /proc/1/fd, mem, environ.  Only now:
+	 * it also makes our /proc/self files root's (the id maps are written by then), and the
+	 * program's child inherits it only until its execve().
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0)) {
+		sl_err_set(&err, errno, "cannot make the sandbox init non-dumpable");
+		goto fail;
+	}
 
 	program = fork();
 	if (program < 0) {
