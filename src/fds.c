@@ -44,7 +44,7 @@ static int close_span(unsigned int first, unsigned int last)
 
 int fds_close_all_except(const int *keep, size_t n, struct sl_err *err)
 {
-	int sorted[FDS_KEEP_MAX];
+	int sorted[FDS_KEEP_MAX] = {0};
 	unsigned int next = 0;
 	size_t i, m = 0;
 	int ret;
