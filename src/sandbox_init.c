@@ -11,7 +11,8 @@
  *      process of the pid namespace, and the namespaces go with the last of them: a SIGKILL
  *      of sluice leaves nothing behind.  Then close every fd the init does not need.
  *   2. Rootless: write our own uid/gid maps.
- *   3. Mounts (slave propagation, fresh /proc, sluice's resolv.conf and hosts), host name,
+ *   3. Mounts (slave propagation, fresh /proc, the host's name-service sockets hidden,
+ *      sluice's resolv.conf, hosts and nsswitch.conf), host name,
  *      the network (sandbox_net.c: loopback, the internal link, routes, the firewall).
  *   4. The relay's listeners, made here in the sandbox's netns, go to the supervisor with
  *      CHANNEL_READY; the init makes itself non-dumpable, then forks the program (program.c).
@@ -32,8 +33,10 @@
 
 #include "channel.h"
 #include "fds.h"
+#include "host_sockets.h"
 #include "log.h"
 #include "mounts.h"
+#include "nsswitch.h"
 #include "program.h"
 #include "sandbox.h"
 #include "sandbox_net.h"
@@ -63,13 +66,35 @@ static int keep_only_init_fds(const struct sandbox_config *config, struct sl_err
 	return fds_close_all_except(keep, n, err);
 }
 
+/*
+ * Name lookups answered only by /etc/hosts and DNS (sluice's resolver): the host's name-service
+ * sockets hidden, its nsswitch.conf with "hosts: files dns" in @nsswitch.  Must come before
+ * the /etc files are bound (a hidden directory may hold resolv.conf's symlink target).
+ * Return: the length of @nsswitch, 0 if the host has none, or negative with @err filled.
+ */
+static int setup_name_service(char *nsswitch, size_t cap, struct sl_err *err)
+{
+	int ret = host_sockets_hide(err);
+
+	if (ret)
+		return ret;
+	ret = nsswitch_for_sandbox(nsswitch, cap);
+	if (ret < 0)
+		return sl_err_set(err, -ret, "cannot read the host's /etc/nsswitch.conf%s",
+				  ret == -EFBIG ? " (too long)" : "");
+	return ret;
+}
+
 static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 {
+	static char nsswitch[NSSWITCH_TEXT_MAX];
 	char hosts[512];
 	struct etc_file files[] = {
 	    {"/etc/resolv.conf", sandbox_net_resolv_conf(config->run), 0},
 	    {"/etc/hosts", hosts, 0},
+	    {"/etc/nsswitch.conf", nsswitch, 0},
 	};
+	size_t n_files = sizeof(files) / sizeof(files[0]);
 	int ret;
 
 	log_verbose("making mounts private to the sandbox");
@@ -80,10 +105,15 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 	ret = mounts_fresh_proc(err);
 	if (ret)
 		return ret;
+	ret = setup_name_service(nsswitch, sizeof(nsswitch), err);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		n_files--; /* the host has no nsswitch.conf: glibc's default asks files and DNS */
 	if (mounts_hosts_file(hosts, sizeof(hosts), config->run->hostname) < 0)
 		return sl_err_set(err, 0, "host name too long for /etc/hosts");
-	log_verbose("binding sluice's /etc/resolv.conf and /etc/hosts");
-	return mounts_replace_etc_files(files, sizeof(files) / sizeof(files[0]), err);
+	log_verbose("binding sluice's /etc/resolv.conf, /etc/hosts and /etc/nsswitch.conf");
+	return mounts_replace_etc_files(files, n_files, err);
 }
 
 static int setup(const struct sandbox_config *config, struct sl_err *err)
