@@ -23,7 +23,8 @@ mkdir -p /run/nscd /run/systemd/resolve /run/avahi-daemon
 echo "nameserver 10.99.99.99" >/run/systemd/resolve/stub-resolv.conf
 
 # The stubs: unix stream listeners that log "PATH COMM" per connection (COMM: the connecting
-# process's name, from its credentials) and close it.  Wrappers such as setpriv may look names
+# process's name, from its credentials; the probes wait for the close, so it is still there)
+# and close it.  Wrappers such as setpriv may look names
 # up too; the checks count the probes' own connections (getent, socat).
 cat >"$TMP/stub.py" <<'PY'
 import os, select, socket, sys
@@ -54,14 +55,26 @@ log=$TMP/stub.log
 chmod 0666 "$log"
 /usr/bin/python3 "$TMP/stub.py" "$log" $stub_paths &
 stub=$!
-cleanup_push "kill $stub"
+# kill_if PID NAME: stop PID if it is still that process (a recycled PID is left alone).
+kill_if() { grep -qF "$2" "/proc/$1/cmdline" 2>/dev/null && kill "$1"; }
+cleanup_push "kill_if $stub stub.py"
 if ! wait_until 10 grep -q ready "$log"; then
 	not_ok "the stub listeners start"
 	done_testing
 fi
 ok "the stub listeners start"
-# connections PATH COMM: how many connections COMM made to PATH so far.
+# connections PATH COMM: how many connections COMM made to PATH so far.  The stub logs after
+# the client is gone: more_than waits (bounded) for a new one; settled lets a late one arrive.
 connections() { grep -c "^$1 $2\$" "$log"; }
+more_than() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ "$(connections "$2" "$3")" -gt "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+settled() { sleep 0.5; connections "$@"; }
 
 name=slc-probe-$$.test
 # nscd: glibc asks it for every lookup, whatever nsswitch.conf says.
@@ -69,31 +82,31 @@ name=slc-probe-$$.test
 before=$(connections /run/nscd/socket getent)
 as_user timeout 10 getent hosts "$name" >/dev/null
 check "anti-test: getent outside sluice connects to the nscd stub" \
-	test "$(connections /run/nscd/socket getent)" -gt "$before"
+	more_than "$before" /run/nscd/socket getent
 before=$(connections /run/nscd/socket getent)
 sl run --dns none -- timeout 10 getent hosts "$name" >/dev/null 2>&1
 rc=$?
 check "getent inside sluice ran (exit $rc: 2 is 'not found')" test $rc = 2
 check_eq "getent inside sluice does not connect to the nscd stub" "$before" \
-	"$(connections /run/nscd/socket getent)"
+	"$(settled /run/nscd/socket getent)"
 
 # Each socket directly (what nss-resolve, nss-mdns or any program asking the daemon does).
 for path in $stub_paths; do
 	before=$(connections "$path" socat)
-	as_user socat -u /dev/null "UNIX-CONNECT:$path" 2>/dev/null
+	as_user socat -u "UNIX-CONNECT:$path" /dev/null 2>/dev/null
 	check "anti-test: a connect to $path outside reaches the stub" \
-		test "$(connections "$path" socat)" -gt "$before"
+		more_than "$before" "$path" socat
 	before=$(connections "$path" socat)
-	out=$(sl run -- socat -u /dev/null "UNIX-CONNECT:$path" 2>&1)
+	out=$(sl run -- socat -u "UNIX-CONNECT:$path" /dev/null 2>&1)
 	check_match "a connect to $path inside fails: no such file" 'No such file' "$out"
-	check_eq "... and the stub saw nothing" "$before" "$(connections "$path" socat)"
+	check_eq "... and the stub saw nothing" "$before" "$(settled "$path" socat)"
 done
 check_eq "the hidden directories are empty inside but for stand-ins of regular files" \
 	"/run/systemd/resolve/stub-resolv.conf" \
 	"$(sl run -- sh -c 'ls -d /run/nscd/* /run/avahi-daemon/* /run/systemd/resolve/* 2>/dev/null')"
 check "the stub's sockets are still there outside (hidden, not deleted)" \
 	eval 'for p in $stub_paths; do [ -S "$p" ] || exit 1; done'
-kill "$stub"
+kill_if "$stub" stub.py
 wait "$stub" 2>/dev/null
 
 # /etc/resolv.conf as a symlink into a hidden directory (systemd-resolved's stub resolver) still
@@ -132,7 +145,7 @@ mount --bind "$TMP/hosts" /etc/hosts
 mkdir -p /run/nscd
 nscd -d >"$TMP/nscd.log" 2>&1 &
 nscd=$!
-cleanup_push "[ \"\$(cat /proc/$nscd/comm 2>/dev/null)\" = nscd ] && kill $nscd"
+cleanup_push "kill_if $nscd nscd"
 if wait_until 10 test -S /run/nscd/socket; then
 	ok "nscd starts in the test's namespace"
 	out=$(as_user timeout 10 getent hosts "$name")
@@ -154,7 +167,7 @@ else
 	not_ok "nscd starts in the test's namespace"
 	diag "$(tail -5 "$TMP/nscd.log")"
 fi
-[ "$(cat "/proc/$nscd/comm" 2>/dev/null)" = nscd ] && kill "$nscd"
+kill_if "$nscd" nscd
 wait "$nscd" 2>/dev/null
 umount /etc/hosts
 umount /var/cache/nscd
