@@ -22,10 +22,10 @@ mkdir -p /run/nscd /run/systemd/resolve /run/avahi-daemon
 # A symlink target in a hidden directory, as on hosts with systemd-resolved's stub resolver.
 echo "nameserver 10.99.99.99" >/run/systemd/resolve/stub-resolv.conf
 
-# The stubs: unix stream listeners that log "PATH COMM" per connection (COMM: the connecting
-# process's name, from its credentials; the probes wait for the close, so it is still there)
-# and close it.  Wrappers such as setpriv may look names
-# up too; the checks count the probes' own connections (getent, socat).
+# The stubs: unix stream listeners that log "PATH COMM" per connection and close it (COMM: the
+# connecting process's name, from its credentials; the probes wait for the close, so it is
+# still there).  Wrappers such as setpriv may look names up too; the checks count the probes'
+# own connections (getent, socat).
 cat >"$TMP/stub.py" <<'PY'
 import os, select, socket, sys
 log = open(sys.argv[1], "a", buffering=1)
