@@ -16,6 +16,7 @@ int fuzz_http_response(const uint8_t *data, size_t size);
 int fuzz_hop_url(const uint8_t *data, size_t size);
 int fuzz_dns_message(const uint8_t *data, size_t size);
 int fuzz_chain(const uint8_t *data, size_t size);
+int fuzz_nsswitch(const uint8_t *data, size_t size);
 
 /* One FUZZ_ENTRY(name) line per target, each at the start of its own line. */
 #define FUZZ_TARGET_TABLE \
@@ -24,6 +25,7 @@ int fuzz_chain(const uint8_t *data, size_t size);
 	FUZZ_ENTRY(hop_url) \
 	FUZZ_ENTRY(dns_message) \
 	FUZZ_ENTRY(chain) \
+	FUZZ_ENTRY(nsswitch) \
 	/* end of FUZZ_TARGET_TABLE */
 
 #endif

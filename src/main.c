@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "err.h"
 #include "log.h"
+#include "secret_env.h"
 #include "supervisor.h"
 
 int main(int argc, char *argv[])
@@ -17,7 +18,12 @@ int main(int argc, char *argv[])
 	int ret;
 
 	sl_err_clear(&err);
-	if (cli_parse(argc, argv, &cli, &err) || cli_apply_environment(&cli, &err)) {
+	ret = cli_parse(argc, argv, &cli, &err);
+	if (!ret)
+		ret = cli_apply_environment(&cli, &err);
+	/* The passwords are copied into cli now: no process sluice starts may inherit them. */
+	secret_env_scrub();
+	if (ret) {
 		log_error("%s", err.msg);
 		return SL_EXIT_FAILURE;
 	}

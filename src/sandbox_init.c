@@ -9,12 +9,13 @@
  *   1. Tie our life to the supervisor: PDEATHSIG=SIGKILL, then check the supervisor is still
  *      there (its end of the channel not hung up).  When pid 1 dies, the kernel kills every
  *      process of the pid namespace, and the namespaces go with the last of them: a SIGKILL
- *      of sluice leaves nothing behind.
+ *      of sluice leaves nothing behind.  Then close every fd the init does not need.
  *   2. Rootless: write our own uid/gid maps.
- *   3. Mounts (slave propagation, fresh /proc, sluice's resolv.conf and hosts), host name,
+ *   3. Mounts (slave propagation, fresh /proc, the host's name-service sockets hidden,
+ *      sluice's resolv.conf, hosts and nsswitch.conf), host name,
  *      the network (sandbox_net.c: loopback, the internal link, routes, the firewall).
  *   4. The relay's listeners, made here in the sandbox's netns, go to the supervisor with
- *      CHANNEL_READY; then fork the program (program.c).
+ *      CHANNEL_READY; the init makes itself non-dumpable, then forks the program (program.c).
  *   5. Loop on a signalfd: forwarded signals go to the program's process group; SIGCHLD reaps
  *      every child (orphans included).  A stop of the program is reported (the supervisor
  *      mirrors it for the user's shell); its exit is reported and ends the sandbox.
@@ -31,8 +32,11 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "fds.h"
+#include "host_sockets.h"
 #include "log.h"
 #include "mounts.h"
+#include "nsswitch.h"
 #include "program.h"
 #include "sandbox.h"
 #include "sandbox_net.h"
@@ -47,13 +51,50 @@ static int supervisor_still_there(const struct sandbox_config *config, struct sl
 	return 0;
 }
 
+/*
+ * The init is a copy of the supervisor: it holds the caller's fds (host-netns sockets among
+ * them) and the supervisor's.  Keep only 0-2, the channel, the terminal and the --pass-fd fds
+ * the program inherits; the listeners are made later.
+ */
+static int keep_only_init_fds(const struct sandbox_config *config, struct sl_err *err)
+{
+	int keep[5 + CLI_MAX_PASS_FDS] = {0, 1, 2, config->channel, config->tty_fd};
+	size_t n = 5, i;
+
+	for (i = 0; i < config->run->n_pass_fds; i++)
+		keep[n++] = config->run->pass_fds[i];
+	return fds_close_all_except(keep, n, err);
+}
+
+/*
+ * Name lookups answered only by /etc/hosts and DNS (sluice's resolver): the host's name-service
+ * sockets hidden, its nsswitch.conf with "hosts: files dns" in @nsswitch.  Must come before
+ * the /etc files are bound (a hidden directory may hold resolv.conf's symlink target).
+ * Return: the length of @nsswitch, 0 if the host has none, or negative with @err filled.
+ */
+static int setup_name_service(char *nsswitch, size_t cap, struct sl_err *err)
+{
+	int ret = host_sockets_hide(err);
+
+	if (ret)
+		return ret;
+	ret = nsswitch_for_sandbox(nsswitch, cap);
+	if (ret < 0)
+		return sl_err_set(err, -ret, "cannot read the host's /etc/nsswitch.conf%s",
+				  ret == -EFBIG ? " (too long)" : "");
+	return ret;
+}
+
 static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 {
+	static char nsswitch[NSSWITCH_TEXT_MAX];
 	char hosts[512];
 	struct etc_file files[] = {
 	    {"/etc/resolv.conf", sandbox_net_resolv_conf(config->run), 0},
 	    {"/etc/hosts", hosts, 0},
+	    {"/etc/nsswitch.conf", nsswitch, 0},
 	};
+	size_t n_files = sizeof(files) / sizeof(files[0]);
 	int ret;
 
 	log_verbose("making mounts private to the sandbox");
@@ -64,10 +105,15 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 	ret = mounts_fresh_proc(err);
 	if (ret)
 		return ret;
+	ret = setup_name_service(nsswitch, sizeof(nsswitch), err);
+	if (ret < 0)
+		return ret;
+	if (ret == 0)
+		n_files--; /* the host has no nsswitch.conf: glibc's default asks files and DNS */
 	if (mounts_hosts_file(hosts, sizeof(hosts), config->run->hostname) < 0)
 		return sl_err_set(err, 0, "host name too long for /etc/hosts");
-	log_verbose("binding sluice's /etc/resolv.conf and /etc/hosts");
-	ret = mounts_replace_etc_files(files, sizeof(files) / sizeof(files[0]), err);
+	log_verbose("binding sluice's /etc/resolv.conf, /etc/hosts and /etc/nsswitch.conf");
+	ret = mounts_replace_etc_files(files, n_files, err);
 	if (ret)
 		return ret;
 	log_verbose("making /proc/sys and /sys read-only, masking kernel files");
@@ -83,6 +129,9 @@ static int setup(const struct sandbox_config *config, struct sl_err *err)
 		return sl_err_set(err, errno, "cannot tie the sandbox to sluice's life");
 	close(config->supervisor_channel);
 	ret = supervisor_still_there(config, err);
+	if (ret)
+		return ret;
+	ret = keep_only_init_fds(config, err);
 	if (ret)
 		return ret;
 
@@ -222,6 +271,15 @@ void sandbox_init_main(const struct sandbox_config *config)
 	}
 	if (hand_over_listeners(config, &err))
 		goto fail;
+	/*
+	 * Not dumpable: the program may not ptrace us or open /proc/1/fd, mem, environ.  Only now:
+	 * it also makes our /proc/self files root's (the id maps are written by then), and the
+	 * program's child inherits it only until its execve().
+	 */
+	if (prctl(PR_SET_DUMPABLE, 0)) {
+		sl_err_set(&err, errno, "cannot make the sandbox init non-dumpable");
+		goto fail;
+	}
 
 	program = fork();
 	if (program < 0) {

@@ -1,14 +1,57 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * syscall_filter.c - builds and loads the program's seccomp filter with libseccomp.  Owns the list
- * of refused calls; does not drop capabilities.
+ * of refused calls (see syscall_filter.h for what each gets); does not drop capabilities.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 #include "syscall_filter.h"
+
+/* The address families a network namespace confines, or that stay local; all are <= 16. */
+static const int allowed_families[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK};
+#define FAMILY_ALLOWED_MAX AF_NETLINK
+
+_Static_assert(AF_UNIX <= FAMILY_ALLOWED_MAX && AF_INET <= FAMILY_ALLOWED_MAX &&
+		   AF_INET6 <= FAMILY_ALLOWED_MAX,
+	       "every allowed family is at most FAMILY_ALLOWED_MAX");
+
+static int family_allowed(int family)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(allowed_families) / sizeof(allowed_families[0]); i++)
+		if (allowed_families[i] == family)
+			return 1;
+	return 0;
+}
+
+/*
+ * socket() and socketpair() with any other family fail with EAFNOSUPPORT, as if the kernel
+ * lacked it.  libseccomp can only compare, so: one rule for "above the largest allowed" (a
+ * 64-bit compare, so a family with stray upper bits is refused too) and one per refused
+ * number below it.  On 32-bit x86 libseccomp also applies these rules to socketcall(2), which
+ * carries its arguments in memory where no filter can see them: there socketcall(SYS_SOCKET)
+ * and socketcall(SYS_SOCKETPAIR) fail with EAFNOSUPPORT whatever the family, and only the
+ * direct socket(2) (Linux 4.3) is judged by family.
+ */
+static int refuse_families(scmp_filter_ctx ctx, int syscall_nr)
+{
+	int family, ret;
+
+	ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), syscall_nr, 1,
+			       SCMP_A0(SCMP_CMP_GT, FAMILY_ALLOWED_MAX));
+	for (family = 0; family < FAMILY_ALLOWED_MAX && !ret; family++) {
+		if (family_allowed(family))
+			continue;
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EAFNOSUPPORT), syscall_nr, 1,
+				       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)family));
+	}
+	return ret;
+}
 
 int syscall_filter_install(struct sl_err *err)
 {
@@ -22,7 +65,7 @@ int syscall_filter_install(struct sl_err *err)
 	if (!ctx)
 		return sl_err_set(err, ENOMEM, "cannot create the seccomp filter");
 #if defined(__x86_64__)
-	/* Also filter the 32-bit and x32 entry points, which reach the same ioctl. */
+	/* Also filter the 32-bit and x32 entry points, which reach the same calls. */
 	ret = seccomp_arch_add(ctx, SCMP_ARCH_X86);
 	if (ret && ret != -EEXIST)
 		goto fail;
@@ -36,6 +79,18 @@ int syscall_filter_install(struct sl_err *err)
 		if (ret)
 			goto fail;
 	}
+	ret = refuse_families(ctx, SCMP_SYS(socket));
+	if (!ret)
+		ret = refuse_families(ctx, SCMP_SYS(socketpair));
+	/* io_uring can make sockets (IORING_OP_SOCKET) where no socket() rule sees it. */
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_setup), 0);
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_enter), 0);
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(io_uring_register), 0);
+	if (ret)
+		goto fail;
 	ret = seccomp_load(ctx);
 	if (ret)
 		goto fail;

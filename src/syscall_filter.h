@@ -2,9 +2,20 @@
  *
  * syscall_filter.h - the system-call filter the program runs under.
  *
- * For now it closes one hole: a program that shares the user's terminal could push characters
- * into that terminal's input queue (TIOCSTI) or use TIOCLINUX, and so type commands into the
- * user's shell after the sandbox ends.  Both ioctls fail with EPERM.
+ * What it refuses, and the errno each gets:
+ *   - ioctl TIOCSTI and TIOCLINUX: EPERM.  A program that shares the user's terminal could
+ *     otherwise push characters into its input queue and so type commands into the user's
+ *     shell after the sandbox ends.
+ *   - socket() and socketpair() with an address family other than AF_UNIX, AF_INET,
+ *     AF_INET6 and AF_NETLINK: EAFNOSUPPORT.  Those four are confined by the network
+ *     namespace or stay local; others are not (AF_VSOCK reaches the host and a hypervisor
+ *     whatever the netns) or are not needed (AF_PACKET: the program has no CAP_NET_RAW).
+ *     On 32-bit x86, socketcall(SYS_SOCKET) and socketcall(SYS_SOCKETPAIR) get EAFNOSUPPORT
+ *     for every family: their arguments are out of the filter's sight.
+ *   - io_uring_setup(), io_uring_enter(), io_uring_register(): EPERM, as in docker's default
+ *     profile and under kernel.io_uring_disabled=2; io_uring makes sockets past the socket()
+ *     rule.  Programs fall back to ordinary system calls.
+ * The same rules apply to the x86_64, 32-bit x86 and x32 entry points.
  * Context: the program's child, after privileges_drop_all() (no_new_privs is set).
  */
 #ifndef SLUICE_SYSCALL_FILTER_H

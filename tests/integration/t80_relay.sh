@@ -131,24 +131,33 @@ slrun -vv run --via "socks5://alice:s3cr3t-pw@$LAB_PX2:1081" -- "${CURL[@]}" htt
 check "the right password never appears in sluice's stderr (-vv)" \
 	eval '[ "$SL_OUT" = "$LAB_PX2" ] && ! grep -q s3cr3t-pw "$TMP/sl.err"'
 
+# A password from SLUICE_PASSWORD is used for the hop, and the program does not get it.
+SLUICE_PASSWORD=s3cr3t-pw slrun run --via "socks5://alice@$LAB_PX2:1081" -- \
+	sh -c "${CURL[*]} http://$T/; echo; env"
+check_match "SLUICE_PASSWORD: the hop authenticates with it (the target sees px2)" "^$LAB_PX2" "$SL_OUT"
+check_ran "SLUICE_PASSWORD: the program's environment holds neither it nor its value" \
+	eval '[[ $SL_OUT == *PATH=* ]] && ! grep -q -e SLUICE_PASSWORD -e s3cr3t-pw <<<"$SL_OUT"'
+
 # The password is not in ps while sluice runs.  Anti-test: the wrapper (timeout) that started
-# sluice shows it, so the search would find it.
-marker="sleep 4.$RANDOM"
+# sluice shows it, so the search would find it.  ps -ww: never cut at the terminal width (ps
+# otherwise takes it from COLUMNS or the terminal, and a cut line hides the password).
+# The program sleeps long enough for a slow machine's scans (it is killed when they are done).
+marker="sleep 25.$RANDOM"
 sl run --via "socks5://alice:s3cr3t-pw@$LAB_PX2:1081" -- $marker >/dev/null 2>&1 &
 bg=$!
 cleanup_push "kill_tree $bg"
-if wait_until 10 has_cmdline "$marker"; then
-	sluices=$(for p in /proc/[0-9]*; do
-		[ "$(readlink "$p/exe" 2>/dev/null)" = "$(readlink -f "$SLUICE")" ] && echo "${p#/proc/}"
+if wait_until 20 pgrep -xf "$marker" >/dev/null; then
+	sluices=$(for p in $(pgrep -x sluice); do
+		[ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$SLUICE")" ] && echo "$p"
 	done)
 	check_match "anti-test: ps shows the password in the wrapper's command line" 's3cr3t-pw' \
-		"$(ps -eo args | grep "^timeout.*$SLUICE")"
+		"$(COLUMNS=80 ps -ww -eo args | grep "^timeout.*$SLUICE")"
 	check "ps finds the running sluice processes (by their executable)" test -n "$sluices"
 	if [ -n "$sluices" ]; then
 		leaks=$(for p in $sluices; do tr '\0' ' ' <"/proc/$p/cmdline"; echo; done | grep -c s3cr3t-pw)
 		check_eq "no sluice process shows the password in its command line" 0 "$leaks"
 		check_eq "ps -o args of sluice does not show it" 0 \
-			"$(ps -o args= -p "$(echo $sluices | tr ' ' ,)" | grep -c s3cr3t-pw)"
+			"$(COLUMNS=80 ps -ww -o args= -p "$(echo $sluices | tr ' ' ,)" | grep -c s3cr3t-pw)"
 	else
 		not_ok "no sluice process shows the password in its command line (none found)"
 		not_ok "ps -o args of sluice does not show it (none found)"

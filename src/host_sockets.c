@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * host_sockets.c - hides the host's name-service sockets in the sandbox (see host_sockets.h).
+ * Owns the list of hidden paths and why each is there; does not write /etc files (mounts.c)
+ * and does not decide what nsswitch.conf says (nsswitch.c).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <linux/mount.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "host_sockets.h"
+#include "log.h"
+
+/* glibc names /var/run/nscd; /var/run is a symlink to /run on most hosts (then one cover). */
+static const struct {
+	const char *path;
+	const char *why;
+} hidden[] = {
+    {"/run/nscd", "nscd's socket: glibc asks nscd before any nsswitch.conf service, hosts too"},
+    {"/var/run/nscd", "nscd's socket, by the path glibc uses"},
+    {"/run/systemd/resolve",
+     "systemd-resolved's varlink sockets (io.systemd.Resolve): nss-resolve and direct clients"},
+    {"/run/avahi-daemon", "avahi's socket: nss-mdns resolves through it"},
+    {"/var/run/avahi-daemon", "avahi's socket, by its older path"},
+};
+
+#define HIDDEN_COUNT (sizeof(hidden) / sizeof(hidden[0]))
+
+static int cover_tmpfs(void)
+{
+	int fs, mnt;
+
+	fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "16k", 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
+		int e = errno;
+
+		close(fs);
+		return -e;
+	}
+	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	close(fs);
+	return mnt < 0 ? -errno : mnt;
+}
+
+/* An empty stand-in in @cover for each regular file of @dir (best effort: they are only names). */
+static void add_stand_ins(int cover, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *entry;
+
+	if (!d)
+		return;
+	while ((entry = readdir(d))) {
+		struct stat st;
+		int fd;
+
+		if (entry->d_type != DT_REG &&
+		    (entry->d_type != DT_UNKNOWN ||
+		     fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		     !S_ISREG(st.st_mode)))
+			continue;
+		fd = openat(cover, entry->d_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/* Cover @path (a directory, or a file: then with an empty file) by a read-only tmpfs. */
+static int cover(const char *path, bool is_dir)
+{
+	struct mount_attr read_only = {.attr_set = MOUNT_ATTR_RDONLY};
+	int mnt, tree, ret = 0;
+
+	mnt = cover_tmpfs();
+	if (mnt < 0)
+		return mnt;
+	if (is_dir) {
+		add_stand_ins(mnt, path);
+		tree = mnt;
+	} else {
+		int fd = openat(mnt, "empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+
+		if (fd < 0) {
+			ret = -errno;
+			close(mnt);
+			return ret;
+		}
+		close(fd);
+		tree =
+		    (int)syscall(SYS_open_tree, mnt, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (tree < 0) {
+			ret = -errno;
+			close(mnt);
+			return ret;
+		}
+	}
+	/* Read-only (Linux 5.12); the cover is private to the sandbox, so a writable one is
+	 * harmless. */
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &read_only, sizeof(read_only)) &&
+	    errno != ENOSYS)
+		ret = -errno;
+	if (!ret && syscall(SYS_move_mount, tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
+		ret = -errno;
+	if (tree != mnt)
+		close(tree);
+	close(mnt);
+	return ret;
+}
+
+int host_sockets_hide(struct sl_err *err)
+{
+	char covered[HIDDEN_COUNT][PATH_MAX];
+	size_t n_covered = 0, i, j;
+
+	for (i = 0; i < HIDDEN_COUNT; i++) {
+		char *real = realpath(hidden[i].path, NULL);
+		struct stat st;
+		bool seen = false;
+		int ret;
+
+		if (!real) {
+			if (errno == ENOENT || errno == ENOTDIR)
+				continue; /* not on this host: nothing to reach */
+			return sl_err_set(err, errno, "cannot look up %s to hide it",
+					  hidden[i].path);
+		}
+		for (j = 0; j < n_covered && !seen; j++)
+			seen = !strcmp(covered[j], real);
+		if (seen || strlen(real) >= PATH_MAX || stat(real, &st)) {
+			free(real);
+			continue;
+		}
+		log_verbose("hiding the host's %s (%s)", real, hidden[i].why);
+		ret = cover(real, S_ISDIR(st.st_mode));
+		if (ret) {
+			sl_err_set(err, -ret, "cannot hide the host's %s (%s)", real,
+				   hidden[i].why);
+			free(real);
+			return ret;
+		}
+		strcpy(covered[n_covered++], real);
+		free(real);
+	}
+	return 0;
+}
