@@ -19,6 +19,7 @@
 
 #include "host_sockets.h"
 #include "log.h"
+#include "mounts.h"
 
 /* glibc names /var/run/nscd; /var/run is a symlink to /run on most hosts (then one cover). */
 static const struct {
@@ -34,27 +35,6 @@ static const struct {
 };
 
 #define HIDDEN_COUNT (sizeof(hidden) / sizeof(hidden[0]))
-
-static int cover_tmpfs(void)
-{
-	int fs, mnt;
-
-	fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return -errno;
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "16k", 0) ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
-		int e = errno;
-
-		close(fs);
-		return -e;
-	}
-	mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	close(fs);
-	return mnt < 0 ? -errno : mnt;
-}
 
 /* An empty stand-in in @cover for each regular file of @dir (best effort: they are only names). */
 static void add_stand_ins(int cover, const char *dir)
@@ -84,9 +64,10 @@ static void add_stand_ins(int cover, const char *dir)
 static int cover(const char *path, bool is_dir)
 {
 	struct mount_attr read_only = {.attr_set = MOUNT_ATTR_RDONLY};
+	struct sl_err ignored; /* the caller names the path in its own message */
 	int mnt, tree, ret = 0;
 
-	mnt = cover_tmpfs();
+	mnt = mounts_detached_tmpfs("16k", &ignored);
 	if (mnt < 0)
 		return mnt;
 	if (is_dir) {

@@ -53,7 +53,7 @@ int mounts_hosts_file(char *buf, size_t cap, const char *hostname)
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
-static int detached_tmpfs(struct sl_err *err)
+int mounts_detached_tmpfs(const char *size, struct sl_err *err)
 {
 	int fs, mnt;
 
@@ -63,7 +63,7 @@ static int detached_tmpfs(struct sl_err *err)
 				  "cannot create a private tmpfs (fsopen; Linux 5.2 or newer is "
 				  "needed)");
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0755", 0) ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "64k", 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0) ||
 	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0)) {
 		int e = errno;
 
@@ -129,7 +129,7 @@ int mounts_replace_etc_files(const struct etc_file *files, size_t n, struct sl_e
 	size_t i;
 	int tmpfs, ret = 0;
 
-	tmpfs = detached_tmpfs(err);
+	tmpfs = mounts_detached_tmpfs("64k", err);
 	if (tmpfs < 0)
 		return tmpfs;
 	for (i = 0; i < n && ret == 0; i++)
@@ -205,7 +205,7 @@ int mounts_protect_kernel(struct sl_err *err)
 	size_t i;
 	int tmpfs, fd, ret = 0;
 
-	tmpfs = detached_tmpfs(err);
+	tmpfs = mounts_detached_tmpfs("64k", err);
 	if (tmpfs < 0)
 		return tmpfs;
 	fd = openat(tmpfs, "empty-file", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);

@@ -41,6 +41,17 @@ int mounts_replace_etc_files(const struct etc_file *files, size_t n, struct sl_e
  */
 int mounts_protect_kernel(struct sl_err *err);
 
+/**
+ * mounts_detached_tmpfs() - a tmpfs (mode 0755, nosuid, nodev, noexec) attached to no path
+ * @size:	its size, as tmpfs takes it ("64k")
+ * @err:	filled on failure
+ *
+ * Files made in it can be cloned out with open_tree() and moved over a path; it dies with the
+ * last mount or fd that holds it, so nothing is left on the host.
+ * Return: the mount's fd, or negative errno with @err filled.
+ */
+int mounts_detached_tmpfs(const char *size, struct sl_err *err);
+
 int mounts_hosts_file(char *buf, size_t cap, const char *hostname);
 
 #endif
