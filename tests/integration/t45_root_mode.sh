@@ -96,4 +96,9 @@ check_eq "anti-test: ... reaches root's control socket" private-key \
 uid0_nocaps sh -c "echo changed >$rootfile"
 check_eq "anti-test: ... writes a root-owned file" changed "$(cat "$rootfile")"
 
+# sluice inside sluice as uid 0 (--map-root): the real cause is named, not a seccomp filter.
+out=$(sl run -r -- "$SLUICE" run -- true 2>&1)
+check_match "sluice inside sluice as uid 0: names CAP_SETFCAP" 'cannot map uid 0.*CAP_SETFCAP' "$out"
+check_eq "... and does not blame a seccomp filter" "" "$(grep -i seccomp <<<"$out")"
+
 done_testing
