@@ -45,7 +45,7 @@ out=$(sl run -- sh -c 'cat /proc/1/comm; cut -d" " -f4 /proc/self/stat')
 check_match "pid 1 is sluice's init" '^sluice' "$out"
 
 # When the program exits, what it left running in the sandbox is killed with it.
-sl run -- sh -c 'sleep 300 & exit 0'
-check_eq "background processes die with the program" "" "$(pids_with_cmdline 'sleep 300')"
+sl run -- sh -c "sleep 300.$$ & exit 0"
+check_eq "background processes die with the program" "" "$(pids_with_cmdline "sleep 300.$$")"
 
 done_testing
