@@ -125,25 +125,21 @@ int identity_choose(const struct run_options *run, const char *(*env_get)(const 
 	return 0;
 }
 
-/* Keep the permitted capabilities across setresuid(), and make them effective again after. */
+/* After setresuid() with PR_SET_KEEPCAPS: the permitted set survived, the effective one did
+ * not; make every permitted capability effective again. */
 static int raise_effective(void)
 {
 	cap_t caps = cap_get_proc();
-	cap_value_t all[CAP_LAST_CAP + 1];
-	int i, ret;
+	cap_value_t cap;
+	int ret;
 
 	if (!caps)
 		return -1;
-	for (i = 0; i <= CAP_LAST_CAP; i++)
-		all[i] = (cap_value_t)i;
-	/* Only those still permitted are raised; cap_set_proc refuses the others. */
-	cap_clear_flag(caps, CAP_EFFECTIVE);
-	for (i = 0; i <= CAP_LAST_CAP; i++) {
+	for (cap = 0; cap <= CAP_LAST_CAP; cap++) {
 		cap_flag_value_t permitted = CAP_CLEAR;
 
-		cap_get_flag(caps, all[i], CAP_PERMITTED, &permitted);
-		if (permitted == CAP_SET)
-			cap_set_flag(caps, CAP_EFFECTIVE, 1, &all[i], CAP_SET);
+		cap_get_flag(caps, cap, CAP_PERMITTED, &permitted);
+		cap_set_flag(caps, CAP_EFFECTIVE, 1, &cap, permitted);
 	}
 	ret = cap_set_proc(caps);
 	cap_free(caps);
