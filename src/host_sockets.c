@@ -10,11 +10,9 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
-#include <linux/mount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "host_sockets.h"
@@ -61,44 +59,22 @@ static void add_stand_ins(int cover, const char *dir)
 }
 
 /* Cover @path (a directory, or a file: then with an empty file) by a read-only tmpfs. */
-static int cover(const char *path, bool is_dir)
+static int cover(const char *path, bool is_dir, struct sl_err *err)
 {
-	struct mount_attr read_only = {.attr_set = MOUNT_ATTR_RDONLY};
-	struct sl_err ignored; /* the caller names the path in its own message */
-	int mnt, tree, ret = 0;
+	int mnt, fd, ret;
 
-	mnt = mounts_detached_tmpfs("16k", &ignored);
+	mnt = mounts_detached_tmpfs("16k", err);
 	if (mnt < 0)
 		return mnt;
 	if (is_dir) {
 		add_stand_ins(mnt, path);
-		tree = mnt;
+		ret = mounts_cover_read_only(mnt, "", path, err);
+	} else if ((fd = openat(mnt, "empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+		ret = sl_err_set(err, errno, "cannot make an empty file to cover it");
 	} else {
-		int fd = openat(mnt, "empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-
-		if (fd < 0) {
-			ret = -errno;
-			close(mnt);
-			return ret;
-		}
 		close(fd);
-		tree =
-		    (int)syscall(SYS_open_tree, mnt, "empty", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-		if (tree < 0) {
-			ret = -errno;
-			close(mnt);
-			return ret;
-		}
+		ret = mounts_cover_read_only(mnt, "empty", path, err);
 	}
-	/* Read-only (Linux 5.12); the cover is private to the sandbox, so a writable one is
-	 * harmless. */
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &read_only, sizeof(read_only)) &&
-	    errno != ENOSYS)
-		ret = -errno;
-	if (!ret && syscall(SYS_move_mount, tree, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH))
-		ret = -errno;
-	if (tree != mnt)
-		close(tree);
 	close(mnt);
 	return ret;
 }
@@ -127,10 +103,9 @@ int host_sockets_hide(struct sl_err *err)
 			continue;
 		}
 		log_verbose("hiding the host's %s (%s)", real, hidden[i].why);
-		ret = cover(real, S_ISDIR(st.st_mode));
+		ret = cover(real, S_ISDIR(st.st_mode), err);
 		if (ret) {
-			sl_err_set(err, -ret, "cannot hide the host's %s (%s)", real,
-				   hidden[i].why);
+			sl_err_wrap(err, "cannot hide the host's %s (%s)", real, hidden[i].why);
 			free(real);
 			return ret;
 		}

@@ -167,9 +167,7 @@ static int set_read_only(int tree)
 			    sizeof(attr));
 }
 
-/* Put a read-only clone of @from_dir/@from_name (a whole tree) over @path; a missing @path is
- * fine (not every kernel has every file). */
-static int cover_read_only(int from_dir, const char *from_name, const char *path,
+int mounts_cover_read_only(int from_dir, const char *from_name, const char *path,
 			   struct sl_err *err)
 {
 	int tree, e;
@@ -218,12 +216,12 @@ int mounts_protect_kernel(struct sl_err *err)
 	}
 	close(fd);
 	for (i = 0; i < sizeof(masked_files) / sizeof(masked_files[0]) && !ret; i++)
-		ret = cover_read_only(tmpfs, "empty-file", masked_files[i], err);
+		ret = mounts_cover_read_only(tmpfs, "empty-file", masked_files[i], err);
 	for (i = 0; i < sizeof(masked_directories) / sizeof(masked_directories[0]) && !ret; i++)
-		ret = cover_read_only(tmpfs, "empty-dir", masked_directories[i], err);
+		ret = mounts_cover_read_only(tmpfs, "empty-dir", masked_directories[i], err);
 	close(tmpfs);
 	/* Last, so the read-only clones hold the masks too. */
 	for (i = 0; i < sizeof(read_only_paths) / sizeof(read_only_paths[0]) && !ret; i++)
-		ret = cover_read_only(AT_FDCWD, read_only_paths[i], read_only_paths[i], err);
+		ret = mounts_cover_read_only(AT_FDCWD, read_only_paths[i], read_only_paths[i], err);
 	return ret;
 }

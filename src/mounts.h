@@ -52,6 +52,19 @@ int mounts_protect_kernel(struct sl_err *err);
  */
 int mounts_detached_tmpfs(const char *size, struct sl_err *err);
 
+/**
+ * mounts_cover_read_only() - put a read-only (nosuid, nodev, noexec) clone of a whole tree over
+ * a path
+ * @from_dir, @from_name:	the tree, as for open_tree(); "" names @from_dir itself (a mount fd)
+ * @path:			what it covers
+ * @err:			filled on failure
+ *
+ * Return: 0, also when @from_name or @path does not exist (not every kernel has every file);
+ * negative errno with @err filled otherwise.
+ */
+int mounts_cover_read_only(int from_dir, const char *from_name, const char *path,
+			   struct sl_err *err);
+
 int mounts_hosts_file(char *buf, size_t cap, const char *hostname);
 
 #endif
