@@ -93,6 +93,17 @@ pids_with_cmdline() {
 	return 0
 }
 
+# sluice_pids: the pids of running processes of the sluice binary under test (by executable, so
+# another build's or another suite's sluice does not count).
+sluice_pids() {
+	local p exe
+	exe=$(readlink -f "$SLUICE")
+	for p in $(pgrep -x sluice); do
+		[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$exe" ] && echo "$p"
+	done
+	return 0
+}
+
 # has_cmdline "CMD ARGS": is a process with exactly that command line running?
 has_cmdline() { [ -n "$(pids_with_cmdline "$1")" ]; }
 

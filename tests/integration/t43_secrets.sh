@@ -27,9 +27,7 @@ sl run -- $marker >/dev/null 2>&1 &
 bg=$!
 cleanup_push "kill_tree $bg"
 if wait_until 20 pgrep -xf "$marker" >/dev/null; then
-	sluices=$(for p in $(pgrep -x sluice); do
-		[ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$SLUICE")" ] && echo "$p"
-	done)
+	sluices=$(sluice_pids)
 	n=$(wc -w <<<"$sluices")
 	check "sluice's supervisor and init are found (by their executable): $n" test "$n" -ge 2
 	envs=$(for p in $sluices; do tr '\0' '\n' <"/proc/$p/environ"; done)

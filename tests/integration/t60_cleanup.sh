@@ -58,9 +58,8 @@ for i in 1 2 3 4 5; do sl run -- true; done
 # Only this binary's processes: another checkout's sluice (a benchmark, say) is not ours.
 live_sluice() {
 	local pid
-	for pid in $(pgrep -x sluice); do
-		[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$SLUICE")" ] &&
-			ps -o pid=,stat=,args= -p "$pid" | awk '$2 !~ /^Z/'
+	for pid in $(sluice_pids); do
+		ps -o pid=,stat=,args= -p "$pid" | awk '$2 !~ /^Z/'
 	done
 	return 0
 }

@@ -147,9 +147,7 @@ sl run --via "socks5://alice:s3cr3t-pw@$LAB_PX2:1081" -- $marker >/dev/null 2>&1
 bg=$!
 cleanup_push "kill_tree $bg"
 if wait_until 20 pgrep -xf "$marker" >/dev/null; then
-	sluices=$(for p in $(pgrep -x sluice); do
-		[ "$(readlink "/proc/$p/exe")" = "$(readlink -f "$SLUICE")" ] && echo "$p"
-	done)
+	sluices=$(sluice_pids)
 	check_match "anti-test: ps shows the password in the wrapper's command line" 's3cr3t-pw' \
 		"$(COLUMNS=80 ps -ww -eo args | grep "^timeout.*$SLUICE")"
 	check "ps finds the running sluice processes (by their executable)" test -n "$sluices"
