@@ -10,14 +10,25 @@
 #include <string.h>
 
 #include "chain.h"
+#include "hop.h"
 #include "http_connect.h"
 #include "socks5.h"
 
+void chain_hop_where(const struct hop_spec *hop, char *buf, size_t cap)
+{
+	if (hop->kind == HOP_TOR && hop->spawn)
+		snprintf(buf, cap, "sluice's tor");
+	else if (hop->unix_path[0])
+		snprintf(buf, cap, "unix:%s", hop->unix_path);
+	else
+		target_format(&hop->server, buf, cap);
+}
+
 void chain_hop_label(const struct hop_spec *hop, size_t index, char *buf, size_t cap)
 {
-	char where[TARGET_NAME_MAX + 16];
+	char where[HOP_UNIX_PATH_MAX + 16];
 
-	target_format(&hop->server, where, sizeof(where));
+	chain_hop_where(hop, where, sizeof(where));
 	snprintf(buf, cap, "%s hop %zu (%s)", hop_kind_name(hop->kind), index + 1, where);
 }
 
@@ -32,7 +43,8 @@ static enum chain_status fail(struct chain *chain, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	chain_hop_label(&chain->hops[chain->hop], chain->hop, label, sizeof(label));
+	chain_hop_label(&chain->hops[chain->hop], chain->index_base + chain->hop, label,
+			sizeof(label));
 	if (snprintf(chain->error, sizeof(chain->error), "%s: %s", label, what) < 0)
 		chain->error[0] = '\0'; /* a long message is cut, which is fine */
 	explicit_bzero(chain->output, sizeof(chain->output));
@@ -63,20 +75,20 @@ static enum chain_status begin_hop(struct chain *chain)
 	const struct hop_spec *hop = &chain->hops[chain->hop];
 
 	explicit_bzero(chain->output, sizeof(chain->output));
-	switch (hop->kind) {
-	case HOP_SOCKS5:
+	switch (hop_ops_of(hop->kind)->protocol) {
+	case HOP_PROTOCOL_SOCKS5:
 		return set_output(
 		    chain,
 		    socks5_build_greeting(chain->output, sizeof(chain->output), hop->has_auth),
 		    STEP_SOCKS5_METHOD);
-	case HOP_HTTP:
+	case HOP_PROTOCOL_HTTP:
 		return set_output(
 		    chain,
 		    http_connect_build_request((char *)chain->output, sizeof(chain->output),
 					       next_target(chain), hop->has_auth ? hop->user : NULL,
 					       hop->has_auth ? hop->password : NULL),
 		    STEP_HTTP_RESPONSE);
-	case HOP_DIRECT:
+	case HOP_PROTOCOL_NONE:
 		break;
 	}
 	return fail(chain, "not a proxy hop");
@@ -96,7 +108,14 @@ static enum chain_status hop_agreed(struct chain *chain)
 enum chain_status chain_start(struct chain *chain, const struct hop_spec *hops, size_t n_hops,
 			      const struct target *final)
 {
+	return chain_start_from(chain, hops, n_hops, final, 0);
+}
+
+enum chain_status chain_start_from(struct chain *chain, const struct hop_spec *hops, size_t n_hops,
+				   const struct target *final, size_t index_base)
+{
 	memset(chain, 0, sizeof(*chain));
+	chain->index_base = index_base;
 	chain->hops = hops;
 	chain->n_hops = n_hops;
 	chain->final = final;
@@ -137,6 +156,24 @@ enum chain_status chain_start_udp_associate(struct chain *chain, const struct ho
 	return status;
 }
 
+/*
+ * Tor keeps streams whose SOCKS credentials differ on different circuits: with
+ * isolate_by_destination, the password is the final destination's host, so each host gets
+ * circuits of its own.  Otherwise the hop's own password.
+ */
+static const char *isolation_password(struct chain *chain, const struct hop_spec *hop)
+{
+	char *at;
+
+	if (!hop->isolate_by_destination)
+		return hop->password;
+	target_format(chain->final, chain->isolation, sizeof(chain->isolation));
+	at = strrchr(chain->isolation, ':'); /* the host alone, not the port */
+	if (at && at != chain->isolation)
+		*at = '\0';
+	return chain->isolation;
+}
+
 static enum chain_status socks5_input(struct chain *chain, const uint8_t *data, size_t len,
 				      size_t *consumed)
 {
@@ -167,7 +204,7 @@ static enum chain_status socks5_input(struct chain *chain, const uint8_t *data, 
 			return set_output(chain,
 					  socks5_build_userpass(chain->output,
 								sizeof(chain->output), hop->user,
-								hop->password),
+								isolation_password(chain, hop)),
 					  STEP_SOCKS5_AUTH);
 		}
 		return socks5_request(chain);

@@ -50,6 +50,8 @@ struct chain {
 	uint8_t output[CHAIN_OUTPUT_MAX];
 	size_t output_len;
 	char error[CHAIN_ERROR_MAX];
+	size_t index_base; /* hops[0] is hop index_base + 1 of the whole chain, for messages */
+	char isolation[TARGET_NAME_MAX + 16]; /* a per-destination isolation password */
 	bool udp_associate;  /* the last hop is asked for UDP ASSOCIATE instead of CONNECT */
 	struct target bound; /* the last SOCKS5 reply's BND.ADDR/BND.PORT */
 };
@@ -60,6 +62,14 @@ struct chain {
  */
 enum chain_status chain_start(struct chain *chain, const struct hop_spec *hops, size_t n_hops,
 			      const struct target *final);
+
+/**
+ * chain_start_from() - chain_start() for a part of a longer chain: @hops[0] is hop
+ * @index_base + 1 of it, as messages name it
+ * Return: CHAIN_SEND or CHAIN_FAILED.
+ */
+enum chain_status chain_start_from(struct chain *chain, const struct hop_spec *hops, size_t n_hops,
+				   const struct target *final, size_t index_base);
 
 /**
  * chain_start_udp_associate() - like chain_start(), but the last hop (a SOCKS5 one) is asked
@@ -77,6 +87,9 @@ enum chain_status chain_start_udp_associate(struct chain *chain, const struct ho
  */
 enum chain_status chain_input(struct chain *chain, const uint8_t *data, size_t len,
 			      size_t *consumed);
+
+/* chain_hop_where() - "10.0.0.3:1080", "unix:/run/tor/socks", "sluice's tor"; for messages. */
+void chain_hop_where(const struct hop_spec *hop, char *buf, size_t cap);
 
 /* chain_hop_label() - "socks5 hop 2 (10.0.0.3:1080)", no credentials; for messages. */
 void chain_hop_label(const struct hop_spec *hop, size_t index, char *buf, size_t cap);

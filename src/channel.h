@@ -19,13 +19,16 @@
 #define CHANNEL_MAX_FDS 16
 
 enum channel_msg_type {
-	CHANNEL_READY = 1,	    /* sandbox set up; fds: the listeners, if any */
-	CHANNEL_SETUP_FAILED,	    /* text, errnum, exit_code: a struct sl_err */
-	CHANNEL_EXEC_FAILED,	    /* errnum: why execvp() failed; text: the program name */
-	CHANNEL_PROGRAM_STOPPED,    /* value: the signal that stopped the program */
-	CHANNEL_PROGRAM_EXITED,	    /* value: the program's wait status */
-	CHANNEL_UDP_SOCKET_REQUEST, /* supervisor -> init: a reply socket for local <-> peer */
-	CHANNEL_UDP_SOCKET,	    /* init -> supervisor: fds: it (or errnum); cookie echoed */
+	CHANNEL_READY = 1,	 /* sandbox set up; fds: the listeners, if any */
+	CHANNEL_SETUP_FAILED,	 /* text, errnum, exit_code: a struct sl_err */
+	CHANNEL_EXEC_FAILED,	 /* errnum: why execvp() failed; text: the program name */
+	CHANNEL_PROGRAM_STOPPED, /* value: the signal that stopped the program */
+	CHANNEL_PROGRAM_EXITED,	 /* value: the program's wait status */
+	CHANNEL_SOCKET_REQUEST,	 /* supervisor -> init: make a socket in there (ns.h) */
+	CHANNEL_SOCKET,		 /* init -> supervisor: fds: it (or errnum); cookie, value echoed */
+	CHANNEL_HELPER_START,	 /* supervisor -> stage: start the helper; fds: its log's pipe */
+	CHANNEL_HELPER_STARTED,	 /* stage -> supervisor: fds: the helper's pidfd; value: its pid */
+	CHANNEL_HELPER_EXITED,	 /* stage -> supervisor: value: the helper's wait status */
 };
 
 struct channel_msg {
@@ -33,8 +36,9 @@ struct channel_msg {
 	int32_t value;
 	int32_t errnum;
 	int32_t exit_code;
-	uint32_t cookie;	       /* CHANNEL_UDP_SOCKET*: which request */
-	struct sockaddr_storage local; /* CHANNEL_UDP_SOCKET_REQUEST */
+	uint32_t cookie;	       /* CHANNEL_SOCKET*: which request */
+	uint32_t socket_kind;	       /* CHANNEL_SOCKET_REQUEST: enum ns_socket_kind */
+	struct sockaddr_storage local; /* CHANNEL_SOCKET_REQUEST */
 	struct sockaddr_storage peer;
 	char text[SL_ERR_MSG_MAX];
 };

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hop.h"
+#include "route.h"
 
 static const char main_help[] =
     "Usage: sluice [-v|-q] COMMAND [OPTIONS] [-- PROGRAM [ARGS...]]\n"
@@ -41,9 +43,11 @@ static const char run_help[] =
     "Options:\n"
     "  --via HOP           send all traffic through HOP; repeat to chain hops, the first\n"
     "                      nearest the host.  HOP is socks5://[USER[:PASS]@]HOST[:PORT],\n"
-    "                      http://[USER[:PASS]@]HOST[:PORT] (HTTP CONNECT) or direct.\n"
-    "                      Without --via: direct.  USER@HOST takes the password from\n"
-    "                      SLUICE_PASSWORD_N (hop N) or SLUICE_PASSWORD\n"
+    "                      http://[USER[:PASS]@]HOST[:PORT] (HTTP CONNECT), tor (a\n"
+    "                      tor sluice starts), tor://HOST[:PORT] or tor://unix:PATH (a\n"
+    "                      tor that runs already), ssh://[USER@]HOST[:PORT] (sluice runs\n"
+    "                      ssh -N -D) or direct.  Without --via: direct.  USER@HOST\n"
+    "                      takes the password from SLUICE_PASSWORD_N or SLUICE_PASSWORD\n"
     "  --dns MODE          fakeip (default with a proxy hop): names resolved by the last\n"
     "                      proxy; forward[=ADDR] (default direct): queries relayed to a\n"
     "                      resolver (through proxies: over TCP, default 1.1.1.1);\n"
@@ -51,6 +55,13 @@ static const char run_help[] =
     "  --udp MODE          block (default with a proxy hop): UDP other than DNS is\n"
     "                      refused at once; direct (default without): relayed from the\n"
     "                      host side; proxy: SOCKS5 UDP ASSOCIATE (one socks5 hop)\n"
+    "  --tor-option LINE   a torrc line for sluice's tor (repeatable), e.g.\n"
+    "                      'ExitNodes {de}'\n"
+    "  --tor-config FILE   torrc lines from FILE for sluice's tor (bridges, obfs4)\n"
+    "  --tor-timeout SECS  how long tor may bootstrap (default 120)\n"
+    "  --tor-isolate MODE  sandbox (default): circuits of this sandbox's own;\n"
+    "                      destination: and per destination host; none: shared\n"
+    "  --ssh-option K=V    an ssh -o option for the ssh hop (repeatable)\n"
     "  --ipv6 on|off       IPv6 inside the sandbox (default on)\n"
     "  --allow-host-loopback\n"
     "                      direct only: let PROGRAM reach the host's loopback at\n"
@@ -71,6 +82,8 @@ static const char run_help[] =
     "Examples:\n"
     "  sluice run --via socks5://127.0.0.1:1080 -- curl https://example.org/\n"
     "  sluice run --via socks5://a:1080 --via http://b:3128 -- bash\n"
+    "  sluice run --via tor -- curl https://check.torproject.org/api/ip\n"
+    "  sluice run --via ssh://me@example.org --via tor -- firefox\n"
     "  sluice run --net none -- bash\n"
     "  echo hi | sluice run -- cat\n";
 
@@ -181,6 +194,46 @@ static int parse_via(struct run_options *run, char *text, bool *saw_direct, stru
 	return 0;
 }
 
+/* One line of torrc or one ssh -o option: no line breaks, which would smuggle in more. */
+static int add_helper_option(const char **list, size_t *n, const char *option, const char *value,
+			     struct sl_err *err)
+{
+	const char *p;
+
+	for (p = value; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return sl_err_set(err, 0,
+					  "%s: control characters (such as a line break) "
+					  "are not allowed; give one option per %s",
+					  option, option);
+	if (!value[0])
+		return sl_err_set(err, 0, "%s: expected a value", option);
+	if (*n == CLI_MAX_HELPER_OPTIONS)
+		return sl_err_set(err, 0, "%s: at most %d", option, CLI_MAX_HELPER_OPTIONS);
+	list[(*n)++] = value;
+	return 0;
+}
+
+static int parse_seconds(const char *value, unsigned int *out)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	if (!*value)
+		return -1;
+	for (p = value; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		n = n * 10 + (unsigned long)(*p - '0');
+		if (n > 86400)
+			return -1;
+	}
+	if (!n)
+		return -1;
+	*out = (unsigned int)n;
+	return 0;
+}
+
 static int parse_dns(struct run_options *run, const char *value, struct sl_err *err)
 {
 	if (!strcmp(value, "fakeip")) {
@@ -203,6 +256,17 @@ static int parse_dns(struct run_options *run, const char *value, struct sl_err *
 		    err, 0, "--dns %s: expected fakeip, forward, forward=ADDR or none", value);
 	}
 	return 0;
+}
+
+/* Does sluice start a program of @kind for some hop? */
+static bool chain_runs(const struct run_options *run, enum hop_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < run->n_hops; i++)
+		if (run->hops[i].kind == kind && hop_runs_helper(&run->hops[i]))
+			return true;
+	return false;
 }
 
 bool cli_has_proxy(const struct run_options *run)
@@ -243,6 +307,14 @@ static int finish_run(struct run_options *run, bool net_none, bool saw_direct, b
 		return sl_err_set(err, 0,
 				  "--dns fakeip needs a proxy hop to resolve the names; with a "
 				  "direct uplink use --dns forward");
+	if (route_check_chain(run, err))
+		return -1;
+	if ((run->n_tor_options || run->tor_config) && !chain_runs(run, HOP_TOR))
+		return sl_err_set(err, 0,
+				  "--tor-option and --tor-config are for sluice's own tor: add "
+				  "--via tor");
+	if (run->n_ssh_options && !chain_runs(run, HOP_SSH))
+		return sl_err_set(err, 0, "--ssh-option needs an ssh hop: add --via ssh://HOST");
 	if (run->udp == UDP_PROXY) {
 		if (!cli_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
 			return sl_err_set(err, 0,
@@ -325,6 +397,42 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 				run->ipv6 = false;
 			else
 				return sl_err_set(err, 0, "--ipv6 %s: expected on or off", value);
+		} else if (option_is(arg, "--tor-option", &inline_value) ||
+			   option_is(arg, "--ssh-option", &inline_value)) {
+			bool tor = !strncmp(arg, "--tor", 5);
+
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (add_helper_option(tor ? run->tor_options : run->ssh_options,
+					      tor ? &run->n_tor_options : &run->n_ssh_options,
+					      tor ? "--tor-option" : "--ssh-option", value, err))
+				return -1;
+		} else if (option_is(arg, "--tor-config", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (!value[0])
+				return sl_err_set(err, 0, "--tor-config: expected a file name");
+			run->tor_config = value;
+		} else if (option_is(arg, "--tor-timeout", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (parse_seconds(value, &run->tor_timeout))
+				return sl_err_set(
+				    err, 0, "--tor-timeout '%s': expected seconds, 1-86400", value);
+		} else if (option_is(arg, "--tor-isolate", &inline_value)) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+			if (!strcmp(value, "sandbox"))
+				run->tor_isolate = TOR_ISOLATE_SANDBOX;
+			else if (!strcmp(value, "destination"))
+				run->tor_isolate = TOR_ISOLATE_DESTINATION;
+			else if (!strcmp(value, "none"))
+				run->tor_isolate = TOR_ISOLATE_NONE;
+			else
+				return sl_err_set(
+				    err, 0,
+				    "--tor-isolate %s: expected sandbox, destination or none",
+				    value);
 		} else if (option_is(arg, "--user", &inline_value)) {
 			if (option_value(argc, argv, &i, inline_value, &value, err))
 				return -1;
@@ -426,6 +534,7 @@ int cli_parse(int argc, char *argv[], struct cli *cli, struct sl_err *err)
 	cli->run.ipv6 = true;
 	cli->run.id_map = ID_MAP_SELF;
 	strcpy(cli->run.hostname, "sluice");
+	cli->run.tor_timeout = CLI_TOR_TIMEOUT_DEFAULT;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];

@@ -16,10 +16,12 @@
 #include "hop_url.h"
 #include "log.h"
 
-#define CLI_MAX_PASS_FDS 64
-#define CLI_HOSTNAME_MAX 64
-#define CLI_MAX_HOPS	 8
-#define CLI_USER_MAX	 63
+#define CLI_MAX_PASS_FDS	64
+#define CLI_HOSTNAME_MAX	64
+#define CLI_MAX_HOPS		8
+#define CLI_USER_MAX		63
+#define CLI_MAX_HELPER_OPTIONS	64
+#define CLI_TOR_TIMEOUT_DEFAULT 120
 
 enum cli_command {
 	CLI_NONE,
@@ -44,6 +46,13 @@ enum cli_udp_mode {
 	UDP_BLOCK,  /* every UDP datagram but DNS is refused at once */
 	UDP_DIRECT, /* relayed from the host side */
 	UDP_PROXY,  /* SOCKS5 UDP ASSOCIATE through the last hop */
+};
+
+/* --tor-isolate: which streams share Tor circuits (SOCKS5 credentials as isolation keys). */
+enum cli_tor_isolation {
+	TOR_ISOLATE_SANDBOX,	 /* one set of circuits per sandbox (default) */
+	TOR_ISOLATE_DESTINATION, /* and per destination host */
+	TOR_ISOLATE_NONE,	 /* whatever tor does with no credentials */
 };
 
 /* How the caller's ids appear inside a rootless sandbox. */
@@ -71,6 +80,15 @@ struct run_options {
 	enum cli_udp_mode udp;
 	bool ipv6;
 	bool allow_host_loopback; /* the gateway address reaches the host's loopback (direct) */
+
+	/* Helper hops: torrc lines, a torrc file, seconds to bootstrap, ssh -o options. */
+	const char *tor_options[CLI_MAX_HELPER_OPTIONS];
+	size_t n_tor_options;
+	const char *tor_config; /* --tor-config FILE, or NULL */
+	unsigned int tor_timeout;
+	enum cli_tor_isolation tor_isolate;
+	const char *ssh_options[CLI_MAX_HELPER_OPTIONS];
+	size_t n_ssh_options;
 };
 
 struct cli {

@@ -24,10 +24,14 @@ enum epoll_type {
 	EPOLL_TYPE_DNS_TCP_LISTENER, /* resolver: a TCP listener inside the sandbox */
 	EPOLL_TYPE_DNS_TCP_CLIENT,   /* resolver: a program's DNS-over-TCP connection */
 	EPOLL_TYPE_DNS_UPSTREAM,     /* resolver: a forwarded query's socket to a real resolver */
-	EPOLL_TYPE_UDP_LISTENER, /* udp relay: the transparent UDP listener inside the sandbox */
-	EPOLL_TYPE_UDP_UPSTREAM, /* udp relay: an association's socket to the target (host side) */
-	EPOLL_TYPE_UDP_REPLY,	 /* udp relay: an association's reply socket inside the sandbox */
-	EPOLL_TYPE_UDP_CONTROL,	 /* udp relay: an association's UDP ASSOCIATE connection */
+	EPOLL_TYPE_UDP_LISTENER,  /* udp relay: the transparent UDP listener inside the sandbox */
+	EPOLL_TYPE_UDP_UPSTREAM,  /* udp relay: an association's socket to the target (host side) */
+	EPOLL_TYPE_UDP_REPLY,	  /* udp relay: an association's reply socket inside the sandbox */
+	EPOLL_TYPE_UDP_CONTROL,	  /* udp relay: an association's UDP ASSOCIATE connection */
+	EPOLL_TYPE_STAGE_CHANNEL, /* helpers: messages from a stage's init (index: the hop) */
+	EPOLL_TYPE_HELPER_EXIT,	  /* helpers: pidfd of a helper program (index: the hop) */
+	EPOLL_TYPE_HELPER_LOG,	  /* helpers: a helper program's output (index: the hop) */
+	EPOLL_TYPE_HELPER_POLL,	  /* helpers: the readiness timer while one starts */
 	EPOLL_TYPE_COUNT
 };
 

@@ -10,17 +10,17 @@
 #include "firewall.h"
 #include "sandbox_net.h"
 
-int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
+int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 {
 	/*
 	 * Port 53 of every address, loopback included, is sluice's: the resolver's, or with
 	 * --dns none nobody's.  Then it is kept out of the TCP redirect to the relay (else DNS
 	 * over TCP would ride it like any connection) and refused at once, UDP and TCP alike.
 	 */
-	const char *dns_rule = run->dns == DNS_NONE
+	const char *dns_rule = plan->dns == DNS_NONE
 				   ? "\t\tmeta l4proto { tcp, udp } th dport 53 return\n"
 				   : "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n";
-	const char *dns_refuse = run->dns == DNS_NONE
+	const char *dns_refuse = plan->dns == DNS_NONE
 				     ? "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
 				       "\t\tmeta l4proto udp th dport 53 "
 				       "reject with icmpx admin-prohibited\n"
@@ -28,7 +28,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 	char udp_chains[1024] = "", udp_accept[64] = "", tcp_alias[256] = "", udp_alias[256] = "";
 	int n;
 
-	if (run->allow_host_loopback) {
+	if (plan->allow_host_loopback) {
 		/* --allow-host-loopback: the gateway address stands for the host's loopback; the
 		 * relay dials 127.0.0.1 / ::1 for it (target_policy.c). */
 		snprintf(tcp_alias, sizeof(tcp_alias),
@@ -43,7 +43,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 			 UDP_RELAY_MARK);
 	}
 
-	if (run->udp != UDP_BLOCK) {
+	if (plan->udp != UDP_BLOCK) {
 		/* Mark UDP to the world (DNS is redirected above): the rule of table
 		 * UDP_RELAY_TABLE makes it local, and tproxy hands it to the UDP listener. */
 		n = snprintf(udp_chains, sizeof(udp_chains),
@@ -96,13 +96,13 @@ int firewall_ruleset(char *buf, size_t cap, const struct run_options *run)
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
-int firewall_apply(const struct run_options *run, struct sl_err *err)
+int firewall_apply(const struct netplan *plan, struct sl_err *err)
 {
 	struct nft_ctx *nft;
 	char ruleset[4096];
 	int ret;
 
-	if (firewall_ruleset(ruleset, sizeof(ruleset), run) < 0)
+	if (firewall_ruleset(ruleset, sizeof(ruleset), plan) < 0)
 		return sl_err_set(err, 0, "the firewall rules do not fit their buffer");
 	nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft)

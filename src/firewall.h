@@ -14,17 +14,18 @@
 
 #include <stddef.h>
 
-#include "cli.h"
+#include "netplan.h"
 #include "err.h"
 
-/* firewall_ruleset() - the nft script for @run; pure.  Return: length, or -1 if it does not fit. */
-int firewall_ruleset(char *buf, size_t cap, const struct run_options *run);
+/* firewall_ruleset() - the nft script for @plan; pure.  Return: length, or -1 if it does not fit.
+ */
+int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan);
 
 /**
  * firewall_apply() - load the table with libnftables
  * Context: the sandbox init, in the sandbox's netns.
  * Return: 0, or negative with @err carrying nft's own message.
  */
-int firewall_apply(const struct run_options *run, struct sl_err *err);
+int firewall_apply(const struct netplan *plan, struct sl_err *err);
 
 #endif

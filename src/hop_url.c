@@ -29,6 +29,8 @@ static const struct hop_scheme {
     {"socks5://", HOP_SOCKS5, HOP_SOCKS5_DEFAULT_PORT},
     {"socks5h://", HOP_SOCKS5, HOP_SOCKS5_DEFAULT_PORT},
     {"http://", HOP_HTTP, HOP_HTTP_DEFAULT_PORT},
+    {"tor://", HOP_TOR, HOP_TOR_DEFAULT_PORT},
+    {"ssh://", HOP_SSH, HOP_SSH_DEFAULT_PORT},
 };
 
 /*
@@ -327,6 +329,21 @@ static int parse_userinfo(const char *text, const char *userinfo, size_t len, st
 	return 0;
 }
 
+/* "tor://unix:PATH": an absolute path that fits a sockaddr_un. */
+static int parse_unix_path(const char *text, const char *path, struct hop_spec *out,
+			   struct sl_err *err)
+{
+	size_t len = strlen(path);
+
+	if (path[0] != '/')
+		return hop_error(err, text, "the unix socket path must be absolute");
+	if (len > HOP_UNIX_PATH_MAX)
+		return hop_error(err, text, "the unix socket path is longer than %d bytes",
+				 HOP_UNIX_PATH_MAX);
+	memcpy(out->unix_path, path, len + 1);
+	return 0;
+}
+
 static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl_err *err)
 {
 	const struct hop_scheme *scheme = NULL;
@@ -343,6 +360,11 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 		out->kind = HOP_DIRECT;
 		return 0;
 	}
+	if (!strcasecmp(text, "tor")) {
+		out->kind = HOP_TOR;
+		out->spawn = true;
+		return 0;
+	}
 	for (i = 0; i < sizeof(hop_schemes) / sizeof(hop_schemes[0]); i++) {
 		if (!strncasecmp(text, hop_schemes[i].prefix, strlen(hop_schemes[i].prefix))) {
 			scheme = &hop_schemes[i];
@@ -352,17 +374,34 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 	if (!scheme)
 		return hop_error(err, text,
 				 "unknown hop kind; use socks5://HOST[:PORT], socks5h://, "
-				 "http://HOST[:PORT] or direct");
+				 "http://HOST[:PORT], tor, tor://HOST[:PORT], tor://unix:PATH, "
+				 "ssh://[USER@]HOST[:PORT] or direct");
 	out->kind = scheme->kind;
 	rest = text + strlen(scheme->prefix);
+	if (out->kind == HOP_TOR && !strncmp(rest, "unix:", 5))
+		return parse_unix_path(text, rest + 5, out, err);
 
 	/* The last '@' ends the userinfo: '@' cannot appear in HOST or PORT. */
 	at = strrchr(rest, '@');
 	hostport = at ? at + 1 : rest;
+	if (at && out->kind == HOP_TOR)
+		return hop_error(err, text,
+				 "a tor hop takes no user or password: sluice sets them itself, "
+				 "to keep each sandbox on circuits of its own");
 	if (at) {
 		int ret = parse_userinfo(text, rest, (size_t)(at - rest), out, err);
 		if (ret < 0)
 			return ret;
+	}
+	if (out->kind == HOP_SSH) {
+		if (at && !out->password_from_env_needed)
+			return hop_error(
+			    err, text,
+			    "an ssh hop takes no password in the URL; ssh asks for it, "
+			    "or use your keys or agent");
+		out->password_from_env_needed = false;
+		out->has_auth = false; /* the user is ssh's login name, not a SOCKS5 one */
+		out->spawn = true;
 	}
 
 	end = hostport + strlen(hostport);
@@ -373,6 +412,9 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 				 "a path, query or fragment is not allowed (only a final \"/\")");
 	if (end == hostport)
 		return hop_error(err, text, "empty host");
+	out->port_given = memchr(hostport, ':', (size_t)(end - hostport)) &&
+			  (hostport[0] != '[' || memchr(hostport, ']', (size_t)(end - hostport)) <
+						     (const void *)(end - 1));
 	return parse_host_port(text, hostport, (size_t)(end - hostport), scheme->default_port,
 			       &out->server, err);
 }
@@ -401,6 +443,10 @@ const char *hop_kind_name(enum hop_kind kind)
 		return "socks5";
 	case HOP_HTTP:
 		return "http";
+	case HOP_TOR:
+		return "tor";
+	case HOP_SSH:
+		return "ssh";
 	default:
 		return "unknown";
 	}
@@ -443,14 +489,29 @@ int hop_url_format_redacted(const struct hop_spec *hop, char *buf, size_t cap)
 		n = snprintf(buf, cap, "direct");
 		return n >= 0 && (size_t)n < cap ? n : -ENOSPC;
 	}
-	if (hop->kind != HOP_SOCKS5 && hop->kind != HOP_HTTP)
+	if (hop->kind != HOP_SOCKS5 && hop->kind != HOP_HTTP && hop->kind != HOP_TOR &&
+	    hop->kind != HOP_SSH)
 		return -EINVAL;
+	if (hop->kind == HOP_TOR && (hop->spawn || hop->unix_path[0])) {
+		n = hop->spawn ? snprintf(buf, cap, "tor")
+			       : snprintf(buf, cap, "tor://unix:%s", hop->unix_path);
+		if (n < 0 || (size_t)n >= cap)
+			goto no_space;
+		return n;
+	}
 
 	n = snprintf(buf, cap, "%s://", hop_kind_name(hop->kind));
 	if (n < 0 || (size_t)n >= cap)
 		goto no_space;
 	o = (size_t)n;
-	if (hop->has_auth) {
+	if (hop->kind == HOP_SSH && hop->user[0]) {
+		o = percent_encode(buf, o, cap, hop->user, strnlen(hop->user, sizeof(hop->user)),
+				   "-._~");
+		if (o + 1 >= cap)
+			goto no_space;
+		buf[o++] = '@';
+		buf[o] = '\0';
+	} else if (hop->has_auth) {
 		/* Unreserved characters only, so ':' and '@' in a user cannot mislead. */
 		o = percent_encode(buf, o, cap, hop->user, strnlen(hop->user, sizeof(hop->user)),
 				   "-._~");
@@ -479,6 +540,8 @@ int hop_url_format_redacted(const struct hop_spec *hop, char *buf, size_t cap)
 	if (o >= cap || n < 0 || (size_t)n >= cap - o)
 		goto no_space;
 	o += (size_t)n;
+	if (hop->kind == HOP_SSH && !hop->port_given)
+		return (int)o;
 	n = snprintf(buf + o, cap - o, ":%u", (unsigned)hop->server.port);
 	if (n < 0 || (size_t)n >= cap - o)
 		goto no_space;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * hop_url.h - one `--via` hop spec, parsed: "socks5://[USER[:PASS]@]HOST[:PORT]",
- * "socks5h://..." (the same for sluice: names always go to the proxy), "http://..." or the
- * bare word "direct".
+ * "socks5h://..." (the same for sluice: names always go to the proxy), "http://...", the bare
+ * word "direct", "tor" (a private tor sluice starts), "tor://HOST[:PORT]" or
+ * "tor://unix:PATH" (a tor that runs already), or "ssh://[USER@]HOST[:PORT]" (sluice runs
+ * `ssh -N -D`; USER is the login name, never with a password).
  *
  * Contract:
  * - Pure: no I/O, no allocation, no global state, no name resolution.  HOST stays a name
@@ -30,15 +32,22 @@
 
 #define HOP_SOCKS5_DEFAULT_PORT 1080
 #define HOP_HTTP_DEFAULT_PORT	8080
+#define HOP_TOR_DEFAULT_PORT	9050
+#define HOP_SSH_DEFAULT_PORT	22
+/* sun_path holds 108 bytes with its NUL. */
+#define HOP_UNIX_PATH_MAX 107
 
 /* Longest hop_url_format_redacted() output: scheme, a fully percent-encoded user, "***",
  * a bracketed IPv6 address or a 255-byte name, and the port. */
-#define HOP_URL_REDACTED_MAX (sizeof("socks5://") + 3 * HOP_CREDENTIAL_MAX + 5 + 2 + 255 + 7)
+#define HOP_URL_REDACTED_MAX                                                                       \
+	(sizeof("socks5://") + 3 * HOP_CREDENTIAL_MAX + 5 + 2 + 3 * HOP_UNIX_PATH_MAX + 7)
 
 enum hop_kind {
 	HOP_DIRECT,
 	HOP_SOCKS5,
 	HOP_HTTP,
+	HOP_TOR,
+	HOP_SSH,
 };
 
 struct hop_spec {
@@ -48,6 +57,10 @@ struct hop_spec {
 	char password[HOP_CREDENTIAL_MAX + 1]; /* decoded; wipe with explicit_bzero when done */
 	bool has_auth;
 	bool password_from_env_needed; /* "USER@HOST": call hop_url_apply_env_password() */
+	bool spawn;		       /* "tor", "ssh://": sluice starts the program (helper.h) */
+	bool isolate_by_destination;   /* tor: a SOCKS password per destination host */
+	bool port_given;	       /* ssh: else the user's ssh config picks the port */
+	char unix_path[HOP_UNIX_PATH_MAX + 1]; /* "tor://unix:PATH"; "" otherwise */
 };
 
 /**
@@ -79,7 +92,7 @@ int hop_url_parse(const char *text, struct hop_spec *out, struct sl_err *err);
 int hop_url_format_redacted(const struct hop_spec *hop, char *buf, size_t cap);
 
 /**
- * hop_kind_name() - "direct", "socks5" or "http"
+ * hop_kind_name() - "direct", "socks5", "http", "tor" or "ssh"
  * @kind:	a hop kind
  *
  * Return: a static string, "unknown" for values outside enum hop_kind.

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "chain.h"
+#include "hop.h"
 #include "log.h"
 #include "monotonic.h"
 #include "relay.h"
@@ -91,6 +92,7 @@ struct flow {
 	struct direction down; /* upstream -> program */
 	uint64_t started_ms;
 	struct target target;
+	uint8_t route; /* whose connection: a position (route.h) */
 	uint32_t next_free;
 	/* Changes each time the slot is reused.  Events carry it instead of the fd: a flow can
 	 * close and a new one take the same slot and the same fd numbers within one batch of
@@ -100,13 +102,17 @@ struct flow {
 
 struct relay {
 	const struct run_options *run;
+	const struct hop_spec *hops;	      /* the chain, with the credentials in use */
+	const struct hop_endpoint *endpoints; /* where each local hop is reached now */
+	struct route routes[ROUTE_MAX];	      /* by position: stages, then the program */
 	int epoll_fd;
 	struct fakeip_pool *fakeip;
 	struct target_policy policy;	   /* which targets may be dialed (target_policy.h) */
 	struct sockaddr_storage first_hop; /* where upstream sockets connect, with proxies */
 	socklen_t first_hop_len;
 	char first_hop_label[TARGET_NAME_MAX + 64];
-	char route[512]; /* "via socks5 10.0.0.1:1080 > http proxy:3128", or "direct": for -v */
+	/* By position: "via socks5 10.0.0.1:1080 > http proxy:3128", or "direct": for -v. */
+	char route_text[ROUTE_MAX][384];
 
 	struct flow *flows;
 	uint32_t capacity, active;
@@ -118,10 +124,14 @@ struct relay {
 	char last_error[CHAIN_ERROR_MAX + 128];
 };
 
-/* A per-connection failure: the first of a kind at normal level, repeats only with -v. */
-static void report(struct relay *relay, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * A per-connection failure: the first of a kind at normal level, repeats only with -v.  A
+ * helper's own connections (tor trying relays) only with -v: the helper reports for itself.
+ */
+static void report(struct relay *relay, const struct flow *flow, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void report(struct relay *relay, const char *fmt, ...)
+static void report(struct relay *relay, const struct flow *flow, const char *fmt, ...)
 {
 	char text[sizeof(relay->last_error)];
 	va_list ap;
@@ -129,7 +139,9 @@ static void report(struct relay *relay, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (strcmp(text, relay->last_error)) {
+	if (flow && flow->route != relay->run->n_hops) {
+		log_verbose("%s", text);
+	} else if (strcmp(text, relay->last_error)) {
 		log_info("%s", text);
 		memcpy(relay->last_error, text, sizeof(text));
 	} else {
@@ -140,7 +152,7 @@ static void report(struct relay *relay, const char *fmt, ...)
 /* The first hop's address, resolved once from the host side. */
 static int resolve_first_hop(struct relay *relay, struct sl_err *err)
 {
-	const struct hop_spec *hop = &relay->run->hops[0];
+	const struct hop_spec *hop = &relay->hops[0];
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res;
 	char port[8];
 	int ret;
@@ -159,19 +171,20 @@ static int resolve_first_hop(struct relay *relay, struct sl_err *err)
 	return 0;
 }
 
-static void describe_route(struct relay *relay)
+static void describe_route(struct relay *relay, size_t position)
 {
-	size_t i, used;
+	const struct route *route = &relay->routes[position];
+	char *text = relay->route_text[position];
+	size_t cap = sizeof(relay->route_text[position]), i, used;
 
-	used = (size_t)snprintf(relay->route, sizeof(relay->route), "%s",
-				relay->run->n_hops ? "via" : "direct");
-	for (i = 0; i < relay->run->n_hops && used < sizeof(relay->route); i++) {
-		char where[TARGET_NAME_MAX + 16];
+	used = (size_t)snprintf(text, cap, "%s", route->n_hops ? "via" : "direct");
+	for (i = route->first; i < route->first + route->n_hops && used < cap; i++) {
+		char where[HOP_UNIX_PATH_MAX + 64];
 
-		target_format(&relay->run->hops[i].server, where, sizeof(where));
-		used +=
-		    (size_t)snprintf(relay->route + used, sizeof(relay->route) - used, "%s %s %s",
-				     i ? " >" : "", hop_kind_name(relay->run->hops[i].kind), where);
+		chain_hop_where(&relay->hops[i], where, sizeof(where));
+		used += (size_t)snprintf(text + used, cap - used, "%s %s %s",
+					 i > route->first ? " >" : "",
+					 hop_kind_name(relay->hops[i].kind), where);
 	}
 }
 
@@ -192,25 +205,32 @@ static uint32_t flow_capacity(void)
 	return (uint32_t)(rl.rlim_cur / 3 > (1 << 22) ? (1 << 22) : rl.rlim_cur / 3);
 }
 
-struct relay *relay_create(const struct run_options *run, int epoll_fd, struct fakeip_pool *fakeip,
-			   struct sl_err *err)
+struct relay *relay_create(const struct run_options *run, const struct hop_spec *hops,
+			   const struct hop_endpoint *endpoints, int epoll_fd,
+			   struct fakeip_pool *fakeip, struct sl_err *err)
 {
 	struct relay *relay = calloc(1, sizeof(*relay));
+	size_t position;
 
 	if (!relay) {
 		sl_err_set(err, ENOMEM, "cannot allocate the relay");
 		return NULL;
 	}
 	relay->run = run;
+	relay->hops = hops;
+	relay->endpoints = endpoints;
 	relay->epoll_fd = epoll_fd;
 	relay->fakeip = fakeip;
 	relay->policy.fakeip = fakeip;
 	relay->policy.allow_host_loopback = run->allow_host_loopback;
-	if (run->n_hops && resolve_first_hop(relay, err)) {
+	if (run->n_hops && !hop_is_local(&hops[0]) && resolve_first_hop(relay, err)) {
 		free(relay);
 		return NULL;
 	}
-	describe_route(relay);
+	for (position = 0; position <= run->n_hops; position++) {
+		route_plan(run, position, &relay->routes[position]);
+		describe_route(relay, position);
+	}
 	relay->capacity = flow_capacity();
 	/* Pages of the table that no flow has used yet stay untouched, so they cost nothing. */
 	relay->flows = calloc(relay->capacity, sizeof(*relay->flows));
@@ -291,10 +311,11 @@ static void flow_close(struct relay *relay, struct flow *flow, bool reset)
 		char where[TARGET_NAME_MAX + 16];
 
 		target_format(&flow->target, where, sizeof(where));
-		log_verbose(
-		    "tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where, relay->route,
-		    (unsigned long long)flow->up.bytes, (unsigned long long)flow->down.bytes,
-		    (double)(monotonic_ms() - flow->started_ms) / 1000.0, reset ? ", reset" : "");
+		log_verbose("tcp %s %s: %llu bytes up, %llu down, %.3f s%s", where,
+			    relay->route_text[flow->route], (unsigned long long)flow->up.bytes,
+			    (unsigned long long)flow->down.bytes,
+			    (double)(monotonic_ms() - flow->started_ms) / 1000.0,
+			    reset ? ", reset" : "");
 	}
 	if (reset) {
 		reset_socket(flow->inside);
@@ -326,7 +347,7 @@ static void flow_fail(struct relay *relay, struct flow *flow, const char *fmt, .
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	target_format(&flow->target, where, sizeof(where));
-	report(relay, "%s (connection to %s refused to the program)", text, where);
+	report(relay, flow, "%s (connection to %s refused to the program)", text, where);
 	flow_close(relay, flow, true);
 }
 
@@ -336,7 +357,7 @@ static void flow_refuse(struct relay *relay, struct flow *flow, enum target_verd
 	char where[TARGET_NAME_MAX + 16];
 
 	target_format(&flow->target, where, sizeof(where));
-	report(relay, "tcp: refused: %s %s", where, target_policy_reason(verdict));
+	report(relay, flow, "tcp: refused: %s %s", where, target_policy_reason(verdict));
 	flow_close(relay, flow, true);
 }
 
@@ -390,7 +411,7 @@ static struct flow *flow_alloc(struct relay *relay, int inside)
 	struct flow *flow;
 
 	if (relay->active == relay->capacity) {
-		report(relay,
+		report(relay, NULL,
 		       "relay: %u connections open, the most this RLIMIT_NOFILE allows; "
 		       "refusing a new one",
 		       relay->capacity);
@@ -416,7 +437,53 @@ static struct flow *flow_alloc(struct relay *relay, int inside)
 	return flow;
 }
 
-/* Connect upstream: to the first hop, or (direct) to the target itself. */
+/*
+ * Where a flow's upstream socket connects: the route's local entry (a helper's socket, which
+ * may be down), the first hop over the network, or (direct) the target itself.
+ * Return: 0, or -1 after failing the flow.
+ */
+static int upstream_address(struct relay *relay, struct flow *flow, struct sockaddr_storage *addr,
+			    socklen_t *len)
+{
+	const struct route *route = &relay->routes[flow->route];
+	const struct hop_endpoint *entry;
+
+	if (!route->n_hops) {
+		if (!target_to_sockaddr(&flow->target, addr, len))
+			return 0;
+		flow_fail(relay, flow, "relay: a direct connection needs an address, not a name");
+		return -1;
+	}
+	if (!route->local_entry) {
+		*addr = relay->first_hop;
+		*len = relay->first_hop_len;
+		return 0;
+	}
+	entry = &relay->endpoints[route->first];
+	if (!entry->up) {
+		char label[HOP_UNIX_PATH_MAX + 64];
+
+		chain_hop_label(&relay->hops[route->first], route->first, label, sizeof(label));
+		flow_fail(relay, flow, "%s: %s", label, entry->down_reason);
+		return -1;
+	}
+	*addr = entry->address;
+	*len = entry->address_len;
+	return 0;
+}
+
+/* The label of the hop a flow's upstream socket connects to, for messages. */
+static void entry_label(const struct relay *relay, const struct flow *flow, char *buf, size_t cap)
+{
+	const struct route *route = &relay->routes[flow->route];
+
+	if (route->n_hops)
+		chain_hop_label(&relay->hops[route->first], route->first, buf, cap);
+	else
+		snprintf(buf, cap, "direct");
+}
+
+/* Connect upstream: to the route's first hop, or (direct) to the target itself. */
 static void flow_start(struct relay *relay, struct flow *flow)
 {
 	uint32_t index = (uint32_t)(flow - relay->flows);
@@ -424,13 +491,8 @@ static void flow_start(struct relay *relay, struct flow *flow)
 	socklen_t upstream_len;
 	int one = 1;
 
-	if (relay->run->n_hops) {
-		upstream_addr = relay->first_hop;
-		upstream_len = relay->first_hop_len;
-	} else if (target_to_sockaddr(&flow->target, &upstream_addr, &upstream_len)) {
-		flow_fail(relay, flow, "relay: a direct connection needs an address, not a name");
+	if (upstream_address(relay, flow, &upstream_addr, &upstream_len))
 		return;
-	}
 	flow->handshake = calloc(1, sizeof(*flow->handshake));
 	if (!flow->handshake) {
 		flow_fail(relay, flow, "relay: out of memory");
@@ -442,12 +504,15 @@ static void flow_start(struct relay *relay, struct flow *flow)
 		flow_fail(relay, flow, "relay: cannot create a socket: %s", strerror(errno));
 		return;
 	}
-	setsockopt(flow->upstream, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (upstream_addr.ss_family != AF_UNIX)
+		setsockopt(flow->upstream, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(flow->inside, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(flow->upstream, (struct sockaddr *)&upstream_addr, upstream_len) &&
 	    errno != EINPROGRESS) {
-		flow_fail(relay, flow, "%s: cannot connect: %s",
-			  relay->run->n_hops ? relay->first_hop_label : "direct", strerror(errno));
+		char label[HOP_UNIX_PATH_MAX + 64];
+
+		entry_label(relay, flow, label, sizeof(label));
+		flow_fail(relay, flow, "%s: cannot connect: %s", label, strerror(errno));
 		return;
 	}
 	if (watch_fd(relay, EPOLL_TYPE_FLOW_INSIDE, flow->inside, index, flow->generation) ||
@@ -458,20 +523,21 @@ static void flow_start(struct relay *relay, struct flow *flow)
 }
 
 /* A connection the program made: where it goes comes from the firewall's redirect. */
-static void flow_open(struct relay *relay, int inside, int family)
+static void flow_open(struct relay *relay, int inside, int family, uint8_t route)
 {
 	struct flow *flow = flow_alloc(relay, inside);
 	int ret;
 
 	if (!flow)
 		return;
+	flow->route = route;
 	ret = original_target(relay, inside, family, &flow->target);
 	if (ret > 0) {
 		flow_refuse(relay, flow, (enum target_verdict)ret);
 		return;
 	}
 	if (ret) {
-		report(relay, "relay: cannot find a connection's original destination: %s",
+		report(relay, NULL, "relay: cannot find a connection's original destination: %s",
 		       strerror(-ret));
 		flow_close(relay, flow, true);
 		return;
@@ -479,13 +545,14 @@ static void flow_open(struct relay *relay, int inside, int family)
 	flow_start(relay, flow);
 }
 
-int relay_open(struct relay *relay, int inside, const struct target *target)
+int relay_open(struct relay *relay, size_t route, int inside, const struct target *target)
 {
 	struct flow *flow = flow_alloc(relay, inside);
 	enum target_verdict verdict;
 
 	if (!flow)
 		return -EMFILE;
+	flow->route = (uint8_t)route;
 	flow->target = *target;
 	/* The user chose this target, not the program; still never the sandbox's own. */
 	verdict = target_policy_check(&relay->policy, TARGET_USE_CONFIGURED, &flow->target);
@@ -497,7 +564,7 @@ int relay_open(struct relay *relay, int inside, const struct target *target)
 	return 0;
 }
 
-static void on_listener(struct relay *relay, int fd)
+static void on_listener(struct relay *relay, int fd, uint8_t route)
 {
 	int i;
 
@@ -509,10 +576,10 @@ static void on_listener(struct relay *relay, int fd)
 
 		if (inside < 0) {
 			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-				report(relay, "relay: accept failed: %s", strerror(errno));
+				report(relay, NULL, "relay: accept failed: %s", strerror(errno));
 			return;
 		}
-		flow_open(relay, inside, ss.ss_family);
+		flow_open(relay, inside, ss.ss_family, route);
 	}
 }
 
@@ -656,7 +723,8 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 			if (n < 0 && errno == EAGAIN)
 				return;
 			if (n < 0) {
-				chain_hop_label(&relay->run->hops[chain->hop], chain->hop, label,
+				chain_hop_label(&chain->hops[chain->hop],
+						chain->index_base + chain->hop, label,
 						sizeof(label));
 				flow_fail(relay, flow, "%s: connection lost: %s", label,
 					  strerror(errno));
@@ -677,7 +745,8 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 			uint8_t *bigger;
 
 			if (cap > HANDSHAKE_INPUT_MAX) {
-				chain_hop_label(&relay->run->hops[chain->hop], chain->hop, label,
+				chain_hop_label(&chain->hops[chain->hop],
+						chain->index_base + chain->hop, label,
 						sizeof(label));
 				flow_fail(relay, flow, "%s: handshake answer too long", label);
 				return;
@@ -695,8 +764,8 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 		if (n < 0 && errno == EAGAIN)
 			return;
 		if (n <= 0) {
-			chain_hop_label(&relay->run->hops[chain->hop], chain->hop, label,
-					sizeof(label));
+			chain_hop_label(&chain->hops[chain->hop], chain->index_base + chain->hop,
+					label, sizeof(label));
 			flow_fail(relay, flow, "%s: %s during the handshake", label,
 				  n == 0 ? "the proxy closed the connection" : strerror(errno));
 			return;
@@ -709,6 +778,7 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 
 static void flow_connected(struct relay *relay, struct flow *flow)
 {
+	const struct route *route;
 	struct handshake *hs = flow->handshake;
 	int error = 0;
 	socklen_t len = sizeof(error);
@@ -717,11 +787,15 @@ static void flow_connected(struct relay *relay, struct flow *flow)
 	    error == EINPROGRESS)
 		return;
 	if (error) {
-		flow_fail(relay, flow, "%s: cannot connect: %s",
-			  relay->run->n_hops ? relay->first_hop_label : "direct", strerror(error));
+		char label[HOP_UNIX_PATH_MAX + 64];
+
+		entry_label(relay, flow, label, sizeof(label));
+		flow_fail(relay, flow, "%s: cannot connect: %s", label, strerror(error));
 		return;
 	}
-	switch (chain_start(&hs->chain, relay->run->hops, relay->run->n_hops, &flow->target)) {
+	route = &relay->routes[flow->route];
+	switch (chain_start_from(&hs->chain, relay->hops + route->first, route->n_hops,
+				 &flow->target, route->first)) {
 	case CHAIN_DONE:
 		flow_negotiated(relay, flow);
 		return;
@@ -757,7 +831,7 @@ void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events)
 	struct flow *flow;
 
 	if (ref.type == EPOLL_TYPE_TCP_LISTENER) {
-		on_listener(relay, ref.fd);
+		on_listener(relay, ref.fd, (uint8_t)ref.index);
 		return;
 	}
 	if (ref.index >= relay->never_used)
@@ -809,24 +883,26 @@ void relay_tick(struct relay *relay)
 
 		if ((flow->state == FLOW_CONNECTING || flow->state == FLOW_NEGOTIATING) &&
 		    now - flow->started_ms > HANDSHAKE_TIMEOUT_MS) {
-			char label[TARGET_NAME_MAX + 64];
+			const struct chain *chain = &flow->handshake->chain;
+			char label[HOP_UNIX_PATH_MAX + 64];
 
-			if (relay->run->n_hops)
-				chain_hop_label(&relay->run->hops[flow->handshake->chain.hop],
-						flow->handshake->chain.hop, label, sizeof(label));
+			if (flow->state == FLOW_NEGOTIATING)
+				chain_hop_label(&chain->hops[chain->hop],
+						chain->index_base + chain->hop, label,
+						sizeof(label));
 			else
-				snprintf(label, sizeof(label), "direct");
+				entry_label(relay, flow, label, sizeof(label));
 			flow_fail(relay, flow, "%s: timed out: no answer within %d s", label,
 				  HANDSHAKE_TIMEOUT_MS / 1000);
 		}
 	}
 }
 
-int relay_add_listener(struct relay *relay, int fd)
+int relay_add_listener(struct relay *relay, int fd, size_t route)
 {
 	struct epoll_event ev = {
 	    .events = EPOLLIN,
-	    .data.u64 = epoll_ref_make(EPOLL_TYPE_TCP_LISTENER, fd, 0),
+	    .data.u64 = epoll_ref_make(EPOLL_TYPE_TCP_LISTENER, fd, (uint32_t)route),
 	};
 
 	return epoll_ctl(relay->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;

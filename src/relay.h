@@ -18,31 +18,42 @@
 #include "epoll_ref.h"
 #include "err.h"
 #include "fakeip.h"
+#include "hop.h"
+#include "route.h"
 
 struct relay;
 
 /**
  * relay_create() - prepare the relay for @run's hops
+ * @hops:	@run's hops as the relay uses them (with isolation credentials); kept
+ * @endpoints:	per hop, where a local hop (hop_is_local()) is reached now; kept, read at each
+ *		connect, so a helper that restarts is found again
  * @fakeip:	the resolver's pool, to turn fake addresses back into names (may be NULL)
  *
- * Resolves the first hop's address (from the host, once).  Return: the relay, or NULL with
- * @err filled (an unresolvable first hop, no memory).
+ * Each namespace's connections take that namespace's route (route.h).  Resolves the first
+ * hop's address (from the host, once) when it is reached over the network.  Return: the
+ * relay, or NULL with @err filled (an unresolvable first hop, no memory).
  */
-struct relay *relay_create(const struct run_options *run, int epoll_fd, struct fakeip_pool *fakeip,
-			   struct sl_err *err);
+struct relay *relay_create(const struct run_options *run, const struct hop_spec *hops,
+			   const struct hop_endpoint *endpoints, int epoll_fd,
+			   struct fakeip_pool *fakeip, struct sl_err *err);
 void relay_destroy(struct relay *relay);
 
-/* relay_add_listener() - serve a TCP listener passed from the sandbox. Return: 0 or -errno. */
-int relay_add_listener(struct relay *relay, int fd);
+/**
+ * relay_add_listener() - serve a TCP listener passed from a namespace
+ * @route:	the namespace's position (route.h): its connections take that route
+ * Return: 0 or -errno.
+ */
+int relay_add_listener(struct relay *relay, int fd, size_t route);
 
 /**
  * relay_open() - carry @inside (a connected stream socket of sluice's own, e.g. one end of a
- * socketpair) to @target through the hops, like a connection of the program
+ * socketpair) to @target through the hops of @route, like a connection of that namespace
  * The relay owns @inside from now on, also on failure; a target the policy refuses
  * (target_policy.h, TARGET_USE_CONFIGURED) resets @inside at once.
  * Return: 0, or -EMFILE when full.
  */
-int relay_open(struct relay *relay, int inside, const struct target *target);
+int relay_open(struct relay *relay, size_t route, int inside, const struct target *target);
 
 /* relay_event() - an epoll event whose type belongs to the relay. */
 void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events);

@@ -22,6 +22,7 @@
 #include "monotonic.h"
 #include "relay.h"
 #include "resolver.h"
+#include "route.h"
 
 #define FAKEIP_NAMES	   65536
 #define TCP_QUERY_MAX	   4096
@@ -56,6 +57,7 @@ struct tcp_client {
 	uint64_t waiting_ms; /* since when the next query is awaited: accept or last answer */
 	uint64_t partial_ms; /* when the first byte of the incomplete query came (len > 0) */
 	bool answered;	     /* it has had an answer: the idle timeout applies, not the first */
+	uint8_t route;	     /* the namespace it came from (route.h) */
 };
 
 /* A forwarded query waiting for the real resolver's answer. */
@@ -79,12 +81,13 @@ struct pending {
 
 struct resolver {
 	const struct run_options *run;
+	struct route routes[ROUTE_MAX]; /* by position: how each namespace's DNS is answered */
 	int epoll_fd;
 	struct fakeip_pool *fakeip;
-	struct sockaddr_storage upstream; /* forward mode */
+	struct sockaddr_storage upstream; /* forward mode, direct: from the host side */
 	socklen_t upstream_len;
-	struct relay *relay; /* forward mode through the hops: DNS over TCP */
-	struct target upstream_target;
+	struct relay *relay;	       /* forward mode through the hops: DNS over TCP */
+	struct target upstream_target; /* forward mode through the hops */
 	struct tcp_client tcp[TCP_CLIENTS_MAX];
 	struct pending pending[PENDING_MAX];
 	uint8_t message[MESSAGE_MAX + 2];
@@ -101,12 +104,15 @@ static bool name_is_under(const char *qname, size_t qname_len, const char *zone)
 	       !memcmp(qname + qname_len - zone_len, zone, zone_len);
 }
 
-int resolver_answer_local(const struct dns_query *q, const uint8_t *query, bool ipv6, uint8_t *out,
-			  size_t cap, size_t limit)
+int resolver_answer_local(const struct dns_query *q, const uint8_t *query, unsigned int reach,
+			  uint8_t *out, size_t cap, size_t limit)
 {
 	struct dns_rr_data answer = {0};
+	bool ipv6 = reach & RESOLVER_IPV6;
 
-	if (name_is_under(q->qname, q->qname_len, "invalid"))
+	/* RFC 7686: .onion names mean nothing outside Tor and must not leak to any resolver. */
+	if (name_is_under(q->qname, q->qname_len, "invalid") ||
+	    (!(reach & RESOLVER_ONION) && name_is_under(q->qname, q->qname_len, "onion")))
 		return dns_build_error(out, cap, query, q->question_offset + q->question_len, q,
 				       DNS_RCODE_NXDOMAIN);
 	if (name_is_under(q->qname, q->qname_len, "localhost")) {
@@ -130,9 +136,10 @@ int resolver_answer_local(const struct dns_query *q, const uint8_t *query, bool 
 	return 0;
 }
 
-int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *query, size_t len,
-			   uint8_t *out, size_t cap, bool udp)
+int resolver_answer_fakeip(struct fakeip_pool *pool, unsigned int reach, const uint8_t *query,
+			   size_t len, uint8_t *out, size_t cap, bool udp)
 {
+	bool ipv6 = reach & RESOLVER_IPV6;
 	struct dns_rr_data answer;
 	struct dns_query q;
 	size_t n_answers = 0;
@@ -148,7 +155,7 @@ int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *q
 		return dns_build_error(out, cap, query, len, q.question_len ? &q : NULL, rcode);
 	}
 	limit = udp ? dns_udp_limit(&q, DNS_EDNS_UDP_SIZE) : MESSAGE_MAX;
-	ret = resolver_answer_local(&q, query, ipv6, out, cap, limit);
+	ret = resolver_answer_local(&q, query, reach, out, cap, limit);
 	if (ret)
 		return ret;
 	if (q.qclass != DNS_CLASS_IN)
@@ -170,16 +177,18 @@ int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *q
  * The forward mode's resolver: --dns forward=ADDR; else, direct, the host's first nameserver;
  * through proxies (where the host's resolver means nothing), RESOLVER_FORWARD_DEFAULT.
  */
-static int pick_upstream(struct resolver *resolver, struct sl_err *err)
+static int pick_upstream(struct resolver *resolver, bool through_hops, struct sl_err *err)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&resolver->upstream;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&resolver->upstream;
+	struct sockaddr_storage ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	char line[256], address[64] = "";
+	socklen_t len;
 	FILE *conf;
 
 	if (resolver->run->dns_forward_to[0]) {
 		snprintf(address, sizeof(address), "%s", resolver->run->dns_forward_to);
-	} else if (resolver->run->n_hops) {
+	} else if (through_hops) {
 		snprintf(address, sizeof(address), "%s", RESOLVER_FORWARD_DEFAULT);
 	} else if ((conf = fopen("/etc/resolv.conf", "re"))) {
 		while (fgets(line, sizeof(line), conf))
@@ -189,32 +198,36 @@ static int pick_upstream(struct resolver *resolver, struct sl_err *err)
 	}
 	if (!address[0])
 		snprintf(address, sizeof(address), "127.0.0.1");
-	memset(&resolver->upstream, 0, sizeof(resolver->upstream));
+	memset(&ss, 0, sizeof(ss));
 	if (inet_pton(AF_INET, address, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(53);
-		resolver->upstream_len = sizeof(*sin);
+		len = sizeof(*sin);
 	} else if (inet_pton(AF_INET6, address, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(53);
-		resolver->upstream_len = sizeof(*sin6);
+		len = sizeof(*sin6);
 	} else {
 		return sl_err_set(err, 0, "--dns forward: '%s' is not an IPv4 or IPv6 address",
 				  address);
 	}
-	memset(&resolver->upstream_target, 0, sizeof(resolver->upstream_target));
-	resolver->upstream_target.port = 53;
-	if (resolver->upstream.ss_family == AF_INET) {
-		resolver->upstream_target.kind = TARGET_IPV4;
-		resolver->upstream_target.ipv4 = sin->sin_addr;
-	} else {
-		resolver->upstream_target.kind = TARGET_IPV6;
-		resolver->upstream_target.ipv6 = sin6->sin6_addr;
-	}
-	if (resolver->run->n_hops)
+	if (through_hops) {
+		memset(&resolver->upstream_target, 0, sizeof(resolver->upstream_target));
+		resolver->upstream_target.port = 53;
+		if (ss.ss_family == AF_INET) {
+			resolver->upstream_target.kind = TARGET_IPV4;
+			resolver->upstream_target.ipv4 = sin->sin_addr;
+		} else {
+			resolver->upstream_target.kind = TARGET_IPV6;
+			resolver->upstream_target.ipv6 = sin6->sin6_addr;
+		}
 		log_verbose("DNS queries go to %s over TCP through the hops", address);
-	else
-		log_verbose("DNS queries are forwarded to %s from the host side", address);
+		return 0;
+	}
+	resolver->upstream = ss;
+	resolver->upstream_len = len;
+	log_verbose("%s's DNS queries are forwarded to %s from the host side",
+		    resolver->run->n_hops ? "a helper" : "the program", address);
 	return 0;
 }
 
@@ -224,7 +237,7 @@ void resolver_set_relay(struct resolver *resolver, struct relay *relay)
 }
 
 /* Through the hops: one DNS-over-TCP connection per query, carried by the relay. */
-static int open_via_relay(struct resolver *resolver, const uint8_t *query, size_t len)
+static int open_via_relay(struct resolver *resolver, size_t route, const uint8_t *query, size_t len)
 {
 	uint8_t head[2] = {(uint8_t)(len >> 8), (uint8_t)len};
 	int pair[2];
@@ -240,7 +253,7 @@ static int open_via_relay(struct resolver *resolver, const uint8_t *query, size_
 		close(pair[1]);
 		return -EIO;
 	}
-	if (relay_open(resolver->relay, pair[0], &resolver->upstream_target)) {
+	if (relay_open(resolver->relay, route, pair[0], &resolver->upstream_target)) {
 		close(pair[1]);
 		return -EMFILE;
 	}
@@ -250,6 +263,7 @@ static int open_via_relay(struct resolver *resolver, const uint8_t *query, size_
 struct resolver *resolver_create(const struct run_options *run, int epoll_fd, struct sl_err *err)
 {
 	struct resolver *resolver = calloc(1, sizeof(*resolver));
+	bool fakeip = false, forward_direct = false, forward_hops = false;
 	size_t i;
 
 	if (!resolver) {
@@ -262,7 +276,20 @@ struct resolver *resolver_create(const struct run_options *run, int epoll_fd, st
 		resolver->tcp[i].fd = -1;
 	for (i = 0; i < PENDING_MAX; i++)
 		resolver->pending[i].upstream = -1;
-	if (run->dns == DNS_FAKEIP) {
+	for (i = 0; i <= run->n_hops; i++) {
+		struct route *route = &resolver->routes[i];
+
+		route_plan(run, i, route);
+		fakeip |= route->dns == DNS_FAKEIP;
+		forward_direct |= route->dns == DNS_FORWARD && !route->n_hops;
+		forward_hops |= route->dns == DNS_FORWARD && route->n_hops;
+	}
+	if ((forward_direct && pick_upstream(resolver, false, err)) ||
+	    (forward_hops && pick_upstream(resolver, true, err))) {
+		free(resolver);
+		return NULL;
+	}
+	if (fakeip) {
 		struct fakeip_options options;
 
 		fakeip_options_default(&options);
@@ -274,9 +301,6 @@ struct resolver *resolver_create(const struct run_options *run, int epoll_fd, st
 			free(resolver);
 			return NULL;
 		}
-	} else if (run->dns == DNS_FORWARD && pick_upstream(resolver, err)) {
-		free(resolver);
-		return NULL;
 	}
 	return resolver;
 }
@@ -299,14 +323,14 @@ static int watch(struct resolver *resolver, enum epoll_type type, int fd, uint32
 	return watch_events(resolver, type, fd, index, EPOLLIN);
 }
 
-int resolver_add_udp(struct resolver *resolver, int fd)
+int resolver_add_udp(struct resolver *resolver, int fd, size_t route)
 {
-	return watch(resolver, EPOLL_TYPE_DNS_UDP, fd, 0);
+	return watch(resolver, EPOLL_TYPE_DNS_UDP, fd, (uint32_t)route);
 }
 
-int resolver_add_tcp_listener(struct resolver *resolver, int fd)
+int resolver_add_tcp_listener(struct resolver *resolver, int fd, size_t route)
 {
-	return watch(resolver, EPOLL_TYPE_DNS_TCP_LISTENER, fd, 0);
+	return watch(resolver, EPOLL_TYPE_DNS_TCP_LISTENER, fd, (uint32_t)route);
 }
 
 static void tcp_client_close(struct tcp_client *client)
@@ -376,8 +400,9 @@ static int open_direct_tcp(struct resolver *resolver, struct pending *p, const u
 	return fd;
 }
 
-static void forward_query(struct resolver *resolver, const uint8_t *query, size_t len, int reply_fd,
-			  bool tcp, const struct sockaddr_storage *client, socklen_t client_len)
+static void forward_query(struct resolver *resolver, const struct route *route,
+			  const uint8_t *query, size_t len, int reply_fd, bool tcp,
+			  const struct sockaddr_storage *client, socklen_t client_len)
 {
 	struct pending *p = NULL;
 	uint32_t events = EPOLLIN;
@@ -397,7 +422,7 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 		return;
 	}
 	/* localhost, *.invalid, and AAAA without IPv6 never leave the sandbox. */
-	ret = resolver_answer_local(&q, query, resolver->run->ipv6, resolver->message,
+	ret = resolver_answer_local(&q, query, route->reach, resolver->message,
 				    sizeof(resolver->message),
 				    tcp ? MESSAGE_MAX : dns_udp_limit(&q, MESSAGE_MAX));
 	if (ret) {
@@ -414,9 +439,9 @@ static void forward_query(struct resolver *resolver, const uint8_t *query, size_
 	p->answer = NULL;
 	p->answer_len = 0;
 	p->connecting = false;
-	p->stream = resolver->run->n_hops || tcp;
-	if (resolver->run->n_hops) {
-		fd = open_via_relay(resolver, query, len);
+	p->stream = route->n_hops || tcp;
+	if (route->n_hops) {
+		fd = open_via_relay(resolver, (size_t)(route - resolver->routes), query, len);
 	} else if (tcp) {
 		fd = open_direct_tcp(resolver, p, query, len);
 		p->connecting = true;
@@ -601,19 +626,22 @@ static void on_upstream(struct resolver *resolver, struct pending *p)
 }
 
 /* Answer, or forward, one query that arrived on @reply_fd (UDP) or TCP client @tcp_index. */
-static void handle_query(struct resolver *resolver, const uint8_t *query, size_t len, int reply_fd,
-			 bool tcp, const struct sockaddr_storage *client, socklen_t client_len)
+static void handle_query(struct resolver *resolver, uint8_t route_index, const uint8_t *query,
+			 size_t len, int reply_fd, bool tcp, const struct sockaddr_storage *client,
+			 socklen_t client_len)
 {
-	if (resolver->run->dns == DNS_FORWARD) {
-		forward_query(resolver, query, len, reply_fd, tcp, client, client_len);
+	const struct route *route = &resolver->routes[route_index];
+
+	if (route->dns == DNS_FORWARD) {
+		forward_query(resolver, route, query, len, reply_fd, tcp, client, client_len);
 		return;
 	}
 	reply_now(resolver, reply_fd, tcp, client, client_len,
-		  resolver_answer_fakeip(resolver->fakeip, resolver->run->ipv6, query, len,
+		  resolver_answer_fakeip(resolver->fakeip, route->reach, query, len,
 					 resolver->message, sizeof(resolver->message), !tcp));
 }
 
-static void on_udp(struct resolver *resolver, int fd)
+static void on_udp(struct resolver *resolver, int fd, uint8_t route)
 {
 	uint8_t query[DNS_EDNS_UDP_SIZE * 4];
 	int i;
@@ -628,7 +656,7 @@ static void on_udp(struct resolver *resolver, int fd)
 			return;
 		if ((size_t)n > sizeof(query))
 			continue; /* oversized: no query is this long; drop it */
-		handle_query(resolver, query, (size_t)n, fd, false, &client, client_len);
+		handle_query(resolver, route, query, (size_t)n, fd, false, &client, client_len);
 	}
 }
 
@@ -653,7 +681,7 @@ static size_t tcp_client_slot(struct resolver *resolver)
 	return oldest;
 }
 
-static void on_tcp_listener(struct resolver *resolver, int fd)
+static void on_tcp_listener(struct resolver *resolver, int fd, uint8_t route)
 {
 	int client_fd;
 
@@ -666,6 +694,7 @@ static void on_tcp_listener(struct resolver *resolver, int fd)
 			continue;
 		}
 		client->fd = client_fd;
+		client->route = route;
 		client->generation++;
 		client->in_flight = 0;
 		client->len = 0;
@@ -695,7 +724,8 @@ static void on_tcp_client(struct resolver *resolver, uint32_t index)
 			client->partial_ms = client->last_ms;
 		client->len += (size_t)n;
 		while ((framed = dns_tcp_frame_length(client->buf, client->len, &msg_len)) == 1) {
-			handle_query(resolver, client->buf + 2, msg_len, (int)index, true, NULL, 0);
+			handle_query(resolver, client->route, client->buf + 2, msg_len, (int)index,
+				     true, NULL, 0);
 			if (client->fd < 0)
 				return;
 			memmove(client->buf, client->buf + 2 + msg_len, client->len - 2 - msg_len);
@@ -715,10 +745,10 @@ void resolver_event(struct resolver *resolver, union epoll_ref ref, uint32_t eve
 	(void)events;
 	switch (ref.type) {
 	case EPOLL_TYPE_DNS_UDP:
-		on_udp(resolver, ref.fd);
+		on_udp(resolver, ref.fd, (uint8_t)ref.index);
 		break;
 	case EPOLL_TYPE_DNS_TCP_LISTENER:
-		on_tcp_listener(resolver, ref.fd);
+		on_tcp_listener(resolver, ref.fd, (uint8_t)ref.index);
 		break;
 	case EPOLL_TYPE_DNS_TCP_CLIENT:
 		if (ref.index < TCP_CLIENTS_MAX && resolver->tcp[ref.index].fd == ref.fd)

@@ -31,6 +31,10 @@
 /* --dns forward through proxy hops, without =ADDR: a public resolver, over TCP. */
 #define RESOLVER_FORWARD_DEFAULT "1.1.1.1"
 
+/* What a namespace's answers may reach, for resolver_answer_local() and _fakeip(). */
+#define RESOLVER_IPV6  1u /* IPv6 is on: AAAA queries get answers */
+#define RESOLVER_ONION 2u /* a Tor hop carries its traffic: .onion names get fake addresses */
+
 struct resolver;
 struct relay;
 
@@ -43,9 +47,12 @@ struct fakeip_pool *resolver_fakeip(struct resolver *resolver);
 /* resolver_set_relay() - forward mode through the hops: queries ride the relay. */
 void resolver_set_relay(struct resolver *resolver, struct relay *relay);
 
-/* resolver_add_udp(), resolver_add_tcp_listener() - serve sockets passed from the sandbox. */
-int resolver_add_udp(struct resolver *resolver, int fd);
-int resolver_add_tcp_listener(struct resolver *resolver, int fd);
+/*
+ * resolver_add_udp(), resolver_add_tcp_listener() - serve sockets passed from a namespace;
+ * @route is its position (route.h), which says how its queries are answered.
+ */
+int resolver_add_udp(struct resolver *resolver, int fd, size_t route);
+int resolver_add_tcp_listener(struct resolver *resolver, int fd, size_t route);
 
 void resolver_event(struct resolver *resolver, union epoll_ref ref, uint32_t events);
 void resolver_tick(struct resolver *resolver);
@@ -54,28 +61,29 @@ void resolver_tick(struct resolver *resolver);
  * resolver_answer_local() - answer what never leaves the sandbox, in every DNS mode; pure
  * @q:		the query, parsed (dns_parse_query() returned 0)
  * @query:	its bytes
- * @ipv6:	IPv6 is on in the sandbox
+ * @reach:	RESOLVER_IPV6 and RESOLVER_ONION, as they apply to the asking namespace
  * @out:	where the response goes
  * @cap:	its capacity
  * @limit:	largest response (dns_udp_limit() for UDP, 65535 for TCP)
  *
- * RFC 6761: "localhost" and names under it are the loopback (A 127.0.0.1; AAAA ::1 when
- * @ipv6, else NODATA; other types NODATA); "invalid" and names under it are NXDOMAIN.  The
+ * RFC 6761: "localhost" and names under it are the loopback (A 127.0.0.1; AAAA ::1 with
+ * RESOLVER_IPV6, else NODATA; other types NODATA); "invalid" and names under it are
+ * NXDOMAIN, and so are "onion" and names under it without RESOLVER_ONION (RFC 7686).  The
  * name is compared as dns_parse_query() leaves it: lowercase, without the trailing dot.  And
  * without IPv6, an AAAA query gets NODATA rather than a real or a fake address.
  *
  * Return: the response's length; 0 when the query is not one of these (resolve it as usual);
  * negative (dns_build_answer()'s errors) when the response cannot be built.
  */
-int resolver_answer_local(const struct dns_query *q, const uint8_t *query, bool ipv6, uint8_t *out,
-			  size_t cap, size_t limit);
+int resolver_answer_local(const struct dns_query *q, const uint8_t *query, unsigned int reach,
+			  uint8_t *out, size_t cap, size_t limit);
 
 /**
  * resolver_answer_fakeip() - the fake-IP answer to one query; pure but for the pool
  * @limit:	largest response (dns_udp_limit() for UDP, 65535 for TCP)
  * Return: response length, or negative to drop the query silently.
  */
-int resolver_answer_fakeip(struct fakeip_pool *pool, bool ipv6, const uint8_t *query, size_t len,
-			   uint8_t *out, size_t cap, bool udp);
+int resolver_answer_fakeip(struct fakeip_pool *pool, unsigned int reach, const uint8_t *query,
+			   size_t len, uint8_t *out, size_t cap, bool udp);
 
 #endif

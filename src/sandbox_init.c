@@ -36,6 +36,7 @@
 #include "host_sockets.h"
 #include "log.h"
 #include "mounts.h"
+#include "ns.h"
 #include "nsswitch.h"
 #include "program.h"
 #include "sandbox.h"
@@ -88,9 +89,10 @@ static int setup_name_service(char *nsswitch, size_t cap, struct sl_err *err)
 static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 {
 	static char nsswitch[NSSWITCH_TEXT_MAX];
+	struct netplan plan = netplan_for_sandbox(config->run);
 	char hosts[512];
 	struct etc_file files[] = {
-	    {"/etc/resolv.conf", sandbox_net_resolv_conf(config->run), 0},
+	    {"/etc/resolv.conf", sandbox_net_resolv_conf(&plan), 0},
 	    {"/etc/hosts", hosts, 0},
 	    {"/etc/nsswitch.conf", nsswitch, 0},
 	};
@@ -123,6 +125,7 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 static int setup(const struct sandbox_config *config, struct sl_err *err)
 {
 	const char *hostname = config->run->hostname;
+	struct netplan plan = netplan_for_sandbox(config->run);
 	int ret;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
@@ -154,19 +157,20 @@ static int setup(const struct sandbox_config *config, struct sl_err *err)
 	log_verbose("setting host name '%s'", hostname);
 	if (sethostname(hostname, strlen(hostname)))
 		return sl_err_set(err, errno, "cannot set the host name to '%s'", hostname);
-	return sandbox_net_setup(config->run, err);
+	return sandbox_net_setup(&plan, err);
 }
 
 /* CHANNEL_READY with the listeners, in enum listener_kind order; value: bit k = kind k sent. */
 static int hand_over_listeners(const struct sandbox_config *config, struct sl_err *err)
 {
 	struct channel_msg ready = {.type = CHANNEL_READY};
+	struct netplan plan = netplan_for_sandbox(config->run);
 	struct listener_set set;
 	int fds[LISTENER_COUNT];
 	size_t n = 0;
 	int kind, ret;
 
-	ret = sandbox_net_listeners(config->run, &set, err);
+	ret = sandbox_net_listeners(&plan, &set, err);
 	if (ret)
 		return ret;
 	for (kind = 0; kind < LISTENER_COUNT; kind++) {
@@ -181,35 +185,6 @@ static int hand_over_listeners(const struct sandbox_config *config, struct sl_er
 	if (ret)
 		return sl_err_set(err, -ret, "cannot hand the listeners to the supervisor");
 	return 0;
-}
-
-/* The supervisor asks for a UDP reply socket; only here, in the sandbox's netns, can it be made. */
-static void serve_requests(const struct sandbox_config *config)
-{
-	struct channel_msg request, answer;
-	int fds[CHANNEL_MAX_FDS];
-	size_t n_fds;
-
-	while (channel_recv_nonblocking(config->channel, &request, fds, &n_fds) == 1) {
-		int fd;
-
-		while (n_fds)
-			close(fds[--n_fds]);
-		if (request.type != CHANNEL_UDP_SOCKET_REQUEST)
-			continue;
-		memset(&answer, 0, sizeof(answer));
-		answer.type = CHANNEL_UDP_SOCKET;
-		answer.cookie = request.cookie;
-		answer.value = request.value; /* the association's generation */
-		fd = sandbox_net_udp_reply_socket(&request.local, &request.peer);
-		if (fd < 0) {
-			answer.errnum = -fd;
-			channel_send(config->channel, &answer, NULL, 0);
-			continue;
-		}
-		channel_send(config->channel, &answer, &fd, 1);
-		close(fd);
-	}
 }
 
 /* The program's process group is its pid (program.c); it may have left it (setsid). */
@@ -303,7 +278,7 @@ void sandbox_init_main(const struct sandbox_config *config)
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN)
-			serve_requests(config);
+			ns_serve_requests(config->channel);
 		else if (pfd[1].revents & (POLLHUP | POLLERR))
 			_exit(
 			    SL_EXIT_FAILURE); /* the supervisor is gone; PDEATHSIG is on its way */

@@ -28,11 +28,11 @@ static const char resolv_conf_relay[] =
     "nameserver " SANDBOX_IPV4_GATEWAY "\n"
     "options edns0 trust-ad\n";
 
-const char *sandbox_net_resolv_conf(const struct run_options *run)
+const char *sandbox_net_resolv_conf(const struct netplan *plan)
 {
-	if (run->net == NET_NONE)
+	if (plan->net == NET_NONE)
 		return resolv_conf_none;
-	return run->dns == DNS_NONE ? resolv_conf_no_dns : resolv_conf_relay;
+	return plan->dns == DNS_NONE ? resolv_conf_no_dns : resolv_conf_relay;
 }
 
 const char *listener_kind_name(enum listener_kind kind)
@@ -48,7 +48,7 @@ const char *listener_kind_name(enum listener_kind kind)
 }
 
 /* Marked UDP (firewall.c) goes to table UDP_RELAY_TABLE, where every address is local. */
-static int add_udp_policy_routing(struct netlink *nl, const struct run_options *run,
+static int add_udp_policy_routing(struct netlink *nl, const struct netplan *plan,
 				  struct sl_err *err)
 {
 	int ret;
@@ -57,15 +57,14 @@ static int add_udp_policy_routing(struct netlink *nl, const struct run_options *
 	ret = netlink_fwmark_rule_add(nl, AF_INET, UDP_RELAY_MARK, UDP_RELAY_TABLE, err);
 	if (!ret)
 		ret = netlink_local_default_route_add(nl, AF_INET, UDP_RELAY_TABLE, "lo", err);
-	if (!ret && run->ipv6)
+	if (!ret && plan->ipv6)
 		ret = netlink_fwmark_rule_add(nl, AF_INET6, UDP_RELAY_MARK, UDP_RELAY_TABLE, err);
-	if (!ret && run->ipv6)
+	if (!ret && plan->ipv6)
 		ret = netlink_local_default_route_add(nl, AF_INET6, UDP_RELAY_TABLE, "lo", err);
 	return ret;
 }
 
-static int add_link_and_routes(struct netlink *nl, const struct run_options *run,
-			       struct sl_err *err)
+static int add_link_and_routes(struct netlink *nl, const struct netplan *plan, struct sl_err *err)
 {
 	struct in6_addr address6, gateway6;
 	struct in_addr address4, gateway4;
@@ -84,7 +83,7 @@ static int add_link_and_routes(struct netlink *nl, const struct run_options *run
 	if (!ret)
 		ret = netlink_addr_add(nl, SANDBOX_LINK_PEER, AF_INET, &gateway4,
 				       SANDBOX_IPV4_PREFIX, err);
-	if (!ret && run->ipv6)
+	if (!ret && plan->ipv6)
 		ret = netlink_addr_add(nl, SANDBOX_LINK, AF_INET6, &address6, SANDBOX_IPV6_PREFIX,
 				       err);
 	/* The IPv6 gateway stays unassigned: Linux refuses a local address as an IPv6 gateway.
@@ -95,14 +94,14 @@ static int add_link_and_routes(struct netlink *nl, const struct run_options *run
 		ret = netlink_link_up(nl, SANDBOX_LINK_PEER, err);
 	if (!ret)
 		ret = netlink_default_route_add(nl, AF_INET, &gateway4, SANDBOX_LINK, err);
-	if (!ret && run->ipv6)
+	if (!ret && plan->ipv6)
 		ret = netlink_default_route_add(nl, AF_INET6, &gateway6, SANDBOX_LINK, err);
-	if (!ret && run->udp != UDP_BLOCK)
-		ret = add_udp_policy_routing(nl, run, err);
+	if (!ret && plan->udp != UDP_BLOCK)
+		ret = add_udp_policy_routing(nl, plan, err);
 	return ret;
 }
 
-int sandbox_net_setup(const struct run_options *run, struct sl_err *err)
+int sandbox_net_setup(const struct netplan *plan, struct sl_err *err)
 {
 	struct netlink nl;
 	int ret;
@@ -112,12 +111,12 @@ int sandbox_net_setup(const struct run_options *run, struct sl_err *err)
 	if (ret)
 		return ret;
 	ret = netlink_link_up(&nl, "lo", err);
-	if (!ret && run->net == NET_RELAY)
-		ret = add_link_and_routes(&nl, run, err);
+	if (!ret && plan->net == NET_RELAY)
+		ret = add_link_and_routes(&nl, plan, err);
 	netlink_close(&nl);
-	if (!ret && run->net == NET_RELAY) {
+	if (!ret && plan->net == NET_RELAY) {
 		log_verbose("loading the nftables table that sends all traffic to sluice");
-		ret = firewall_apply(run, err);
+		ret = firewall_apply(plan, err);
 	}
 	return ret;
 }
@@ -178,14 +177,13 @@ static int open_listener(int family, int type, uint16_t port, struct sl_err *err
 	return fd;
 }
 
-int sandbox_net_listeners(const struct run_options *run, struct listener_set *set,
-			  struct sl_err *err)
+int sandbox_net_listeners(const struct netplan *plan, struct listener_set *set, struct sl_err *err)
 {
 	static const struct {
 		int family, type;
 		uint16_t port;
 		bool dns, ipv6, udp;
-	} plan[LISTENER_COUNT] = {
+	} wanted[LISTENER_COUNT] = {
 	    [LISTENER_TCP4] = {AF_INET, SOCK_STREAM, RELAY_TCP_PORT, false, false},
 	    [LISTENER_TCP6] = {AF_INET6, SOCK_STREAM, RELAY_TCP_PORT, false, true},
 	    [LISTENER_DNS_UDP4] = {AF_INET, SOCK_DGRAM, RELAY_DNS_PORT, true, false},
@@ -199,15 +197,16 @@ int sandbox_net_listeners(const struct run_options *run, struct listener_set *se
 
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
 		set->fd[kind] = -1;
-	if (run->net != NET_RELAY)
+	if (plan->net != NET_RELAY)
 		return 0;
 	for (kind = 0; kind < LISTENER_COUNT; kind++) {
 		int fd;
 
-		if ((plan[kind].dns && run->dns == DNS_NONE) || (plan[kind].ipv6 && !run->ipv6) ||
-		    (plan[kind].udp && run->udp == UDP_BLOCK))
+		if ((wanted[kind].dns && plan->dns == DNS_NONE) ||
+		    (wanted[kind].ipv6 && !plan->ipv6) ||
+		    (wanted[kind].udp && plan->udp == UDP_BLOCK))
 			continue;
-		fd = open_listener(plan[kind].family, plan[kind].type, plan[kind].port, err);
+		fd = open_listener(wanted[kind].family, wanted[kind].type, wanted[kind].port, err);
 		if (fd < 0) {
 			while (--kind >= 0)
 				if (set->fd[kind] >= 0)
@@ -217,33 +216,4 @@ int sandbox_net_listeners(const struct run_options *run, struct listener_set *se
 		set->fd[kind] = fd;
 	}
 	return 0;
-}
-
-int sandbox_net_udp_reply_socket(const struct sockaddr_storage *local,
-				 const struct sockaddr_storage *peer)
-{
-	socklen_t len =
-	    local->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-	int fd, one = 1, ret;
-
-	fd = socket(local->ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (local->ss_family == AF_INET)
-		ret = setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one));
-	else
-		ret = setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ||
-		      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	/* Several programs may talk to the same address and port: each has its own socket. */
-	if (!ret)
-		ret = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (!ret)
-		ret = bind(fd, (const struct sockaddr *)local, len) ||
-		      connect(fd, (const struct sockaddr *)peer, len);
-	if (ret) {
-		ret = -errno;
-		close(fd);
-		return ret;
-	}
-	return fd;
 }

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "cli.h"
+#include "netplan.h"
 #include "err.h"
 
 #define SANDBOX_LINK	  "sluice0"
@@ -64,26 +64,16 @@ struct listener_set {
  * routes and the firewall
  * Return: 0, or negative errno with @err filled.
  */
-int sandbox_net_setup(const struct run_options *run, struct sl_err *err);
+int sandbox_net_setup(const struct netplan *plan, struct sl_err *err);
 
 /**
- * sandbox_net_listeners() - create the listeners @run needs (all O_CLOEXEC|O_NONBLOCK)
+ * sandbox_net_listeners() - create the listeners @plan needs (all O_CLOEXEC|O_NONBLOCK)
  * Return: 0, or negative errno with @err filled (and nothing left open).
  */
-int sandbox_net_listeners(const struct run_options *run, struct listener_set *set,
-			  struct sl_err *err);
+int sandbox_net_listeners(const struct netplan *plan, struct listener_set *set, struct sl_err *err);
 
-/**
- * sandbox_net_udp_reply_socket() - a socket that answers the program as if from @local
- * Transparent (so it may use a foreign address), bound to @local, connected to @peer (the
- * program's socket), so the program's further datagrams to @local arrive on it too.
- * Context: the sandbox init, on the supervisor's request.  Return: the fd, or -errno.
- */
-int sandbox_net_udp_reply_socket(const struct sockaddr_storage *local,
-				 const struct sockaddr_storage *peer);
-
-/* sandbox_net_resolv_conf() - the /etc/resolv.conf text for @run; pure. */
-const char *sandbox_net_resolv_conf(const struct run_options *run);
+/* sandbox_net_resolv_conf() - the /etc/resolv.conf text for @plan; pure. */
+const char *sandbox_net_resolv_conf(const struct netplan *plan);
 
 /* listener_kind_name() - for logs. */
 const char *listener_kind_name(enum listener_kind kind);

@@ -20,11 +20,14 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "channel.h"
 #include "epoll_ref.h"
+#include "helper.h"
+#include "hop.h"
 #include "log.h"
 #include "program.h"
 #include "relay.h"
@@ -48,7 +51,13 @@ struct supervisor {
 	struct relay *relay;
 	struct resolver *resolver;
 	struct udp_relay *udp;
+	struct helpers *helpers;
 	int listeners[LISTENER_COUNT];
+	/* The chain as the relay uses it (with isolation credentials), and where the local
+	 * hops are reached now. */
+	struct hop_spec hops[CLI_MAX_HOPS];
+	struct hop_endpoint endpoints[CLI_MAX_HOPS];
+	int interrupted; /* a signal that ended the start before the program ran */
 
 	bool init_gone;
 	bool program_exited;
@@ -205,7 +214,13 @@ static void on_signal(struct supervisor *sv)
 		int sig = (int)si.ssi_signo;
 
 		if (sig == SIGCHLD)
-			continue; /* the pidfd tells us about the init */
+			continue; /* the pidfds tell us about the init and the helpers */
+		if (sv->init_pidfd < 0) {
+			/* No program yet (helpers are starting): an interrupt ends the start. */
+			if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)
+				sv->interrupted = sig;
+			continue;
+		}
 		if (sig == SIGCONT && sv->stopped_with_program) {
 			sv->stopped_with_program = false;
 			terminal_program_continued(&sv->terminal);
@@ -223,7 +238,7 @@ static void on_signal(struct supervisor *sv)
 static int take_listeners(struct supervisor *sv, uint32_t mask, const int *fds, size_t n_fds,
 			  struct sl_err *err)
 {
-	size_t next = 0;
+	size_t next = 0, route = sv->config.run->n_hops; /* the program's (route.h) */
 	int kind, ret = 0;
 
 	for (kind = 0; kind < LISTENER_COUNT && next < n_fds; kind++) {
@@ -234,13 +249,14 @@ static int take_listeners(struct supervisor *sv, uint32_t mask, const int *fds, 
 		fd = fds[next++];
 		sv->listeners[kind] = fd;
 		if (kind == LISTENER_TCP4 || kind == LISTENER_TCP6)
-			ret = sv->relay ? relay_add_listener(sv->relay, fd) : -EINVAL;
+			ret = sv->relay ? relay_add_listener(sv->relay, fd, route) : -EINVAL;
 		else if (kind == LISTENER_UDP4 || kind == LISTENER_UDP6)
 			ret = sv->udp ? udp_relay_add_listener(sv->udp, fd) : -EINVAL;
 		else if (kind == LISTENER_DNS_UDP4 || kind == LISTENER_DNS_UDP6)
-			ret = sv->resolver ? resolver_add_udp(sv->resolver, fd) : -EINVAL;
+			ret = sv->resolver ? resolver_add_udp(sv->resolver, fd, route) : -EINVAL;
 		else
-			ret = sv->resolver ? resolver_add_tcp_listener(sv->resolver, fd) : -EINVAL;
+			ret = sv->resolver ? resolver_add_tcp_listener(sv->resolver, fd, route)
+					   : -EINVAL;
 		if (ret) {
 			while (next < n_fds)
 				close(fds[next++]);
@@ -284,7 +300,7 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 		sv->program_exited = true;
 		sv->program_status = msg->value;
 		break;
-	case CHANNEL_UDP_SOCKET:
+	case CHANNEL_SOCKET:
 		if (sv->udp) {
 			udp_relay_reply_socket(sv->udp, msg, n_fds ? fds[0] : -1);
 			if (n_fds)
@@ -348,11 +364,22 @@ static void on_timer(struct supervisor *sv)
 		resolver_tick(sv->resolver);
 	if (sv->udp)
 		udp_relay_tick(sv->udp);
+	if (sv->helpers)
+		helpers_tick(sv->helpers);
+}
+
+/* Until when the loop runs: the start of the helpers, or the sandbox's life. */
+static bool loop_done(const struct supervisor *sv)
+{
+	if (sv->init_pidfd >= 0)
+		return sv->init_gone;
+	return sv->interrupted || !sv->helpers || helpers_all_up(sv->helpers) ||
+	       helpers_failed(sv->helpers, NULL);
 }
 
 static int event_loop(struct supervisor *sv, struct sl_err *err)
 {
-	while (!sv->init_gone) {
+	while (!loop_done(sv)) {
 		struct epoll_event events[64];
 		int n, i;
 
@@ -399,6 +426,13 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 				if (sv->resolver)
 					resolver_event(sv->resolver, ref, events[i].events);
 				break;
+			case EPOLL_TYPE_STAGE_CHANNEL:
+			case EPOLL_TYPE_HELPER_EXIT:
+			case EPOLL_TYPE_HELPER_LOG:
+			case EPOLL_TYPE_HELPER_POLL:
+				if (sv->helpers)
+					helpers_event(sv->helpers, ref, events[i].events);
+				break;
 			default:
 				log_debug("event for unknown type %u", ref.type);
 			}
@@ -434,6 +468,7 @@ static void supervisor_close(struct supervisor *sv)
 	int kind;
 
 	terminal_restore(&sv->terminal);
+	helpers_destroy(sv->helpers); /* stops tor and ssh: nothing through them any more */
 	relay_destroy(sv->relay);
 	resolver_destroy(sv->resolver);
 	udp_relay_destroy(sv->udp);
@@ -452,21 +487,69 @@ static void supervisor_close(struct supervisor *sv)
 		close(sv->init_pidfd);
 }
 
+/*
+ * The chain as the relay uses it: the user's hops, tor's with isolation credentials, and the
+ * endpoint of each local hop (a helper's goes up once it is ready; an existing tor's unix
+ * SocksPort is up from the start).  @stages: some hop runs a program.
+ */
+static int prepare_hops(struct supervisor *sv, bool *stages, struct sl_err *err)
+{
+	const struct run_options *run = sv->config.run;
+	size_t i;
+
+	memcpy(sv->hops, run->hops, sizeof(sv->hops));
+	for (i = 0; i < run->n_hops; i++) {
+		struct hop_spec *hop = &sv->hops[i];
+		struct hop_endpoint *end = &sv->endpoints[i];
+
+		if (hop_set_isolation(hop, run->tor_isolate))
+			return sl_err_set(err, EIO, "no random bytes for tor's stream isolation");
+		*stages |= hop_runs_helper(hop);
+		if (hop->unix_path[0]) {
+			struct sockaddr_un *sun = (struct sockaddr_un *)&end->address;
+
+			sun->sun_family = AF_UNIX;
+			memcpy(sun->sun_path, hop->unix_path, strlen(hop->unix_path) + 1);
+			end->address_len = sizeof(*sun);
+			end->up = true;
+		}
+	}
+	return 0;
+}
+
 /* Resolver, relay and their timer, before the sandbox exists: a bad first hop fails early. */
 static int start_relay(struct supervisor *sv, struct sl_err *err)
 {
 	const struct run_options *run = sv->config.run;
 	struct itimerspec every_second = {{1, 0}, {1, 0}};
+	bool stages = false;
+	size_t i;
 	int ret;
 
-	if (run->dns != DNS_NONE) {
+	ret = prepare_hops(sv, &stages, err);
+	if (ret)
+		return ret;
+	/* Stages resolve through the resolver too, whatever the program's --dns. */
+	if (run->dns != DNS_NONE || stages) {
 		sv->resolver = resolver_create(run, sv->epoll_fd, err);
 		if (!sv->resolver)
 			return -1;
 	}
-	sv->relay = relay_create(run, sv->epoll_fd, resolver_fakeip(sv->resolver), err);
+	sv->relay = relay_create(run, sv->hops, sv->endpoints, sv->epoll_fd,
+				 resolver_fakeip(sv->resolver), err);
 	if (!sv->relay)
 		return -1;
+	if (stages) {
+		sv->helpers = helpers_create(run, sv->hops, sv->endpoints, sv->epoll_fd,
+					     &sv->config.original_signals, err);
+		if (!sv->helpers)
+			return -1;
+		helpers_serve(sv->helpers, sv->relay, sv->resolver);
+	}
+	for (i = 0; i < run->n_hops; i++)
+		if (run->hops[i].kind == HOP_SSH)
+			unsetenv(
+			    "SSH_AUTH_SOCK"); /* for ssh (its stage has a copy), not the program */
 	if (sv->resolver)
 		resolver_set_relay(sv->resolver, sv->relay);
 	if (run->udp == UDP_DIRECT) {
@@ -482,7 +565,7 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 
 		relay_first_hop(sv->relay, &first_hop, &len);
 		sv->udp =
-		    udp_relay_create(sv->epoll_fd, run->hops, run->n_hops, &first_hop, len,
+		    udp_relay_create(sv->epoll_fd, sv->hops, run->n_hops, &first_hop, len,
 				     resolver_fakeip(sv->resolver), run->allow_host_loopback, err);
 		if (!sv->udp)
 			return -1;
@@ -493,6 +576,24 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 	timerfd_settime(sv->timer_fd, 0, &every_second, NULL);
 	ret = watch(sv, EPOLL_TYPE_TIMER, sv->timer_fd, err);
 	return ret;
+}
+
+/* Tor and ssh, started and waited for (with progress) before the program starts. */
+static int start_helpers(struct supervisor *sv, struct sl_err *err)
+{
+	int ret = helpers_start(sv->helpers, err);
+
+	if (!ret)
+		ret = event_loop(sv, err);
+	if (ret)
+		return ret;
+	if (sv->interrupted)
+		return sl_err_set(err, EINTR, "interrupted (signal %d) while the hops started",
+				  sv->interrupted);
+	if (helpers_failed(sv->helpers, err))
+		return -1;
+	helpers_running(sv->helpers);
+	return 0;
 }
 
 int supervisor_run(const struct run_options *run, struct sl_err *err)
@@ -544,6 +645,12 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 			goto out;
 	}
 
+	ret = watch(&sv, EPOLL_TYPE_SIGNAL, sv.signal_fd, err);
+	if (!ret && sv.helpers)
+		ret = start_helpers(&sv, err);
+	if (ret)
+		goto out;
+
 	terminal_open(&sv.terminal);
 	sv.config.tty_fd = sv.terminal.fd;
 	sv.config.tty_foreground = sv.terminal.foreground;
@@ -563,9 +670,7 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 		goto out;
 	fcntl(sv.channel, F_SETFL, O_NONBLOCK);
 
-	ret = watch(&sv, EPOLL_TYPE_SIGNAL, sv.signal_fd, err);
-	if (!ret)
-		ret = watch(&sv, EPOLL_TYPE_CHANNEL, sv.channel, err);
+	ret = watch(&sv, EPOLL_TYPE_CHANNEL, sv.channel, err);
 	if (!ret)
 		ret = watch(&sv, EPOLL_TYPE_SANDBOX_EXIT, sv.init_pidfd, err);
 	if (!ret)

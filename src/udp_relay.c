@@ -26,6 +26,7 @@
 
 #include "chain.h"
 #include "log.h"
+#include "ns.h"
 #include "monotonic.h"
 #include "socks5.h"
 #include "target_policy.h"
@@ -257,7 +258,7 @@ static struct association *association_open(struct udp_relay *relay,
 					    const struct sockaddr_storage *dial)
 {
 	struct association *a = take_slot(relay);
-	struct channel_msg request = {.type = CHANNEL_UDP_SOCKET_REQUEST};
+	struct ns_socket_spec reply = {.kind = NS_SOCKET_UDP_REPLY};
 
 	memset(a, 0, sizeof(*a));
 	a->program = *program;
@@ -277,11 +278,10 @@ static struct association *association_open(struct udp_relay *relay,
 	} else if (open_direct(a)) {
 		return NULL;
 	}
-	request.cookie = (uint32_t)(a - relay->table);
-	request.value = a->generation;
-	request.local = *target;
-	request.peer = *program;
-	if (relay->channel < 0 || channel_send(relay->channel, &request, NULL, 0)) {
+	reply.local = *target;
+	reply.peer = *program;
+	if (relay->channel < 0 || ns_socket_request(relay->channel, &reply,
+						    (uint32_t)(a - relay->table), a->generation)) {
 		association_close(a);
 		return NULL;
 	}

@@ -51,7 +51,7 @@ static void a_and_aaaa_come_from_the_pool(void **state)
 
 	(void)state;
 	qlen = make_query(query, "Example.ORG", DNS_TYPE_A);
-	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	n = resolver_answer_fakeip(pool, RESOLVER_IPV6, query, qlen, answer, sizeof(answer), true);
 	assert_true(n > 0);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.id, 0x1234);
@@ -64,11 +64,11 @@ static void a_and_aaaa_come_from_the_pool(void **state)
 	assert_string_equal(name, "example.org");
 
 	qlen = make_query(query, "example.org", DNS_TYPE_AAAA);
-	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	n = resolver_answer_fakeip(pool, RESOLVER_IPV6, query, qlen, answer, sizeof(answer), true);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.ancount, 1);
 	/* IPv6 off: AAAA is NODATA, so programs fall back to A at once. */
-	n = resolver_answer_fakeip(pool, false, query, qlen, answer, sizeof(answer), true);
+	n = resolver_answer_fakeip(pool, 0, query, qlen, answer, sizeof(answer), true);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
 	assert_int_equal(info.ancount, 0);
@@ -85,7 +85,7 @@ static void other_types_get_nodata_and_nothing_leaks(void **state)
 
 	(void)state;
 	qlen = make_query(query, "example.org", DNS_TYPE_MX);
-	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	n = resolver_answer_fakeip(pool, RESOLVER_IPV6, query, qlen, answer, sizeof(answer), true);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
 	assert_int_equal(info.ancount, 0);
@@ -94,7 +94,7 @@ static void other_types_get_nodata_and_nothing_leaks(void **state)
 }
 
 /* Ask resolver_answer_local() about @name/@qtype; 0 when it leaves the query to others. */
-static int local_answer(const char *name, uint16_t qtype, bool ipv6, uint8_t *answer,
+static int local_answer(const char *name, uint16_t qtype, unsigned int reach, uint8_t *answer,
 			struct dns_response_info *info)
 {
 	uint8_t query[512];
@@ -103,7 +103,7 @@ static int local_answer(const char *name, uint16_t qtype, bool ipv6, uint8_t *an
 	int n;
 
 	assert_int_equal(dns_parse_query(query, qlen, &q), 0);
-	n = resolver_answer_local(&q, query, ipv6, answer, 512, 512);
+	n = resolver_answer_local(&q, query, reach, answer, 512, 512);
 	if (n > 0) {
 		assert_int_equal(dns_parse_response_header(answer, (size_t)n, info), 0);
 		assert_int_equal(info->id, 0x1234);
@@ -126,37 +126,39 @@ static void localhost_is_loopback_and_invalid_is_nxdomain(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(localhost) / sizeof(localhost[0]); i++) {
-		n = local_answer(localhost[i], DNS_TYPE_A, true, answer, &info);
+		n = local_answer(localhost[i], DNS_TYPE_A, RESOLVER_IPV6, answer, &info);
 		assert_true(n > 4);
 		assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
 		assert_int_equal(info.ancount, 1);
 		assert_memory_equal(answer + n - 4, "\x7f\0\0\x01", 4);
-		n = local_answer(localhost[i], DNS_TYPE_AAAA, true, answer, &info);
+		n = local_answer(localhost[i], DNS_TYPE_AAAA, RESOLVER_IPV6, answer, &info);
 		assert_int_equal(info.ancount, 1);
 		assert_memory_equal(answer + n - 16, loop6, 16);
 		/* IPv6 off, or another type: NODATA. */
-		n = local_answer(localhost[i], DNS_TYPE_AAAA, false, answer, &info);
+		n = local_answer(localhost[i], DNS_TYPE_AAAA, 0, answer, &info);
 		assert_true(n > 0);
 		assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
 		assert_int_equal(info.ancount, 0);
-		n = local_answer(localhost[i], DNS_TYPE_MX, true, answer, &info);
+		n = local_answer(localhost[i], DNS_TYPE_MX, RESOLVER_IPV6, answer, &info);
 		assert_true(n > 0);
 		assert_int_equal(info.ancount, 0);
 	}
 	for (i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
-		n = local_answer(invalid[i], DNS_TYPE_A, true, answer, &info);
+		n = local_answer(invalid[i], DNS_TYPE_A, RESOLVER_IPV6, answer, &info);
 		assert_true(n > 0);
 		assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
 		assert_int_equal(info.ancount, 0);
-		n = local_answer(invalid[i], DNS_TYPE_TXT, true, answer, &info);
+		n = local_answer(invalid[i], DNS_TYPE_TXT, RESOLVER_IPV6, answer, &info);
 		assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
 	}
 	for (i = 0; i < sizeof(ordinary) / sizeof(ordinary[0]); i++) {
-		assert_int_equal(local_answer(ordinary[i], DNS_TYPE_A, true, answer, &info), 0);
-		assert_int_equal(local_answer(ordinary[i], DNS_TYPE_AAAA, true, answer, &info), 0);
+		assert_int_equal(
+		    local_answer(ordinary[i], DNS_TYPE_A, RESOLVER_IPV6, answer, &info), 0);
+		assert_int_equal(
+		    local_answer(ordinary[i], DNS_TYPE_AAAA, RESOLVER_IPV6, answer, &info), 0);
 	}
 	/* Without IPv6 no AAAA query goes anywhere: NODATA for every name. */
-	n = local_answer("example.org", DNS_TYPE_AAAA, false, answer, &info);
+	n = local_answer("example.org", DNS_TYPE_AAAA, 0, answer, &info);
 	assert_true(n > 0);
 	assert_int_equal(info.rcode, DNS_RCODE_NOERROR);
 	assert_int_equal(info.ancount, 0);
@@ -172,19 +174,19 @@ static void fakeip_never_hands_out_localhost_or_invalid(void **state)
 
 	(void)state;
 	qlen = make_query(query, "db.LOCALHOST", DNS_TYPE_A);
-	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	n = resolver_answer_fakeip(pool, RESOLVER_IPV6, query, qlen, answer, sizeof(answer), true);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.ancount, 1);
 	assert_memory_equal(answer + n - 4, "\x7f\0\0\x01", 4);
 	qlen = make_query(query, "nothing.invalid", DNS_TYPE_AAAA);
-	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), false);
+	n = resolver_answer_fakeip(pool, RESOLVER_IPV6, query, qlen, answer, sizeof(answer), false);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
 	assert_int_equal(info.ancount, 0);
 	assert_int_equal(fakeip_count(pool), 0);
 	/* The anti-test: an ordinary name does get a fake address. */
 	qlen = make_query(query, "localhost.example", DNS_TYPE_A);
-	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	n = resolver_answer_fakeip(pool, RESOLVER_IPV6, query, qlen, answer, sizeof(answer), true);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.ancount, 1);
 	assert_int_equal(fakeip_count(pool), 1);
@@ -201,11 +203,12 @@ static void malformed_queries(void **state)
 
 	(void)state;
 	/* Too short to carry an id: dropped. */
-	assert_true(resolver_answer_fakeip(pool, true, query, 5, answer, sizeof(answer), true) < 0);
+	assert_true(resolver_answer_fakeip(pool, RESOLVER_IPV6, query, 5, answer, sizeof(answer),
+					   true) < 0);
 	/* A header with a broken question: FORMERR with the same id. */
 	qlen = make_query(query, "example.org", DNS_TYPE_A);
 	query[12] = 60; /* a label longer than the message */
-	n = resolver_answer_fakeip(pool, true, query, qlen, answer, sizeof(answer), true);
+	n = resolver_answer_fakeip(pool, RESOLVER_IPV6, query, qlen, answer, sizeof(answer), true);
 	assert_true(n > 0);
 	assert_int_equal(dns_parse_response_header(answer, (size_t)n, &info), 0);
 	assert_int_equal(info.id, 0x1234);
@@ -213,9 +216,36 @@ static void malformed_queries(void **state)
 	fakeip_destroy(pool);
 }
 
+/* RFC 7686: .onion is NXDOMAIN unless a Tor hop carries the namespace's traffic. */
+static void onion_only_through_tor(void **state)
+{
+	const char *onion[] = {"onion", "abc.onion", "X.Y.ONION"};
+	const char *ordinary[] = {"onion.example", "xonion", "onionx"};
+	struct dns_response_info info;
+	uint8_t answer[512];
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(onion) / sizeof(onion[0]); i++) {
+		n = local_answer(onion[i], DNS_TYPE_A, RESOLVER_IPV6, answer, &info);
+		assert_true(n > 0);
+		assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
+		n = local_answer(onion[i], DNS_TYPE_AAAA, 0, answer, &info);
+		assert_int_equal(info.rcode, DNS_RCODE_NXDOMAIN);
+		/* Through Tor: left to the fake-IP pool. */
+		assert_int_equal(local_answer(onion[i], DNS_TYPE_A, RESOLVER_IPV6 | RESOLVER_ONION,
+					      answer, &info),
+				 0);
+	}
+	for (i = 0; i < sizeof(ordinary) / sizeof(ordinary[0]); i++)
+		assert_int_equal(
+		    local_answer(ordinary[i], DNS_TYPE_A, RESOLVER_IPV6, answer, &info), 0);
+}
+
 static void firewall_rules(void **state)
 {
-	struct run_options run = {.net = NET_RELAY, .dns = DNS_FAKEIP, .ipv6 = true};
+	struct netplan run = {.net = NET_RELAY, .dns = DNS_FAKEIP, .ipv6 = true};
 	char rules[2048];
 
 	(void)state;
@@ -257,6 +287,7 @@ int main(void)
 	    cmocka_unit_test(localhost_is_loopback_and_invalid_is_nxdomain),
 	    cmocka_unit_test(fakeip_never_hands_out_localhost_or_invalid),
 	    cmocka_unit_test(malformed_queries),
+	    cmocka_unit_test(onion_only_through_tor),
 	    cmocka_unit_test(firewall_rules),
 	};
 

@@ -1,0 +1,759 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * helper.c - the life cycle of the programs hops run (see helper.h).  Owns their stages,
+ * start order, readiness polling, logs, progress display, restarts and the runtime
+ * directory; the kinds (hop_tor.c, hop_ssh.c) own what each program is told.
+ *
+ * Theory of operation
+ *
+ * helpers_start() creates the first helper's stage.  Its CHANNEL_READY brings the stage's
+ * listeners, which the relay and resolver serve with the helper's position as the route, so
+ * everything the helper connects to goes through the hops before it.  Then the helper is
+ * started (CHANNEL_HELPER_START with a fresh pipe for its output) and its pidfd comes back
+ * (CHANNEL_HELPER_STARTED).  A 100 ms timer polls the kind until it says ready; then the
+ * endpoint goes up and the next helper starts.  A helper that exits or times out before the
+ * program runs fails the run with its own last words.  Once the program runs
+ * (helpers_running()), an exit takes the endpoint down and schedules a restart with backoff.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "chain.h"
+#include "channel.h"
+#include "helper.h"
+#include "log.h"
+#include "monotonic.h"
+#include "relay.h"
+#include "resolver.h"
+#include "route.h"
+#include "runtime_dir.h"
+
+struct helpers {
+	struct helper_context ctx;
+	struct helper *list[CLI_MAX_HOPS];
+	size_t n;
+	int epoll_fd;
+	int poll_timer; /* HELPER_POLL_MS while one is starting */
+	bool running;	/* the program runs: restart instead of failing */
+	bool failed;
+	struct sl_err failure;
+	struct relay *relay;
+	struct resolver *resolver;
+};
+
+int helper_arg(struct helper *h, const char *fmt, ...)
+{
+	size_t room = sizeof(h->strings) - h->strings_used;
+	va_list ap;
+	int n;
+
+	char **argv = h->argv[h->building];
+	size_t *argc = &h->argc[h->building];
+
+	if (*argc + 1 >= HELPER_ARGV_MAX)
+		return -E2BIG;
+	va_start(ap, fmt);
+	n = vsnprintf(h->strings + h->strings_used, room, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= room)
+		return -E2BIG;
+	argv[(*argc)++] = h->strings + h->strings_used;
+	argv[*argc] = NULL;
+	h->strings_used += (size_t)n + 1;
+	return 0;
+}
+
+int helper_path(const struct helper *h, char *buf, size_t cap, const char *name)
+{
+	int n = snprintf(buf, cap, "%s/%s", h->ctx->runtime_dir, name);
+
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+static void clear_progress_line(struct helper *h)
+{
+	if (h->progress_shown) {
+		fputs("\r\033[K", stderr);
+		h->progress_shown = false;
+	}
+}
+
+void helper_progress(struct helper *h, int percent, const char *text)
+{
+	bool terminal = isatty(STDERR_FILENO);
+
+	if (percent == h->progress && !strcmp(text, h->progress_text))
+		return;
+	h->progress = percent;
+	snprintf(h->progress_text, sizeof(h->progress_text), "%s", text);
+	if (log_get_level() < LOG_NORMAL || h->state != HELPER_STARTING)
+		return;
+	if (terminal && log_get_level() == LOG_NORMAL) {
+		fprintf(stderr, "\r\033[Ksluice: %s: %3d%% %s", h->name, percent, text);
+		fflush(stderr);
+		h->progress_shown = true;
+	} else {
+		log_info("%s: %d%% %s", h->name, percent, text);
+	}
+}
+
+static bool program_in_path(const char *program)
+{
+	const char *path = getenv("PATH");
+	char candidate[PATH_MAX];
+
+	if (strchr(program, '/'))
+		return access(program, X_OK) == 0;
+	if (!path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+
+		if (len &&
+		    snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, path, program) <
+			(int)sizeof(candidate) &&
+		    access(candidate, X_OK) == 0)
+			return true;
+		path += len + (path[len] == ':');
+	}
+	return false;
+}
+
+static int watch(struct helpers *set, enum epoll_type type, int fd, size_t index)
+{
+	struct epoll_event ev = {.events = EPOLLIN,
+				 .data.u64 = epoll_ref_make(type, fd, (uint32_t)index)};
+
+	return epoll_ctl(set->epoll_fd, EPOLL_CTL_ADD, fd, &ev) ? -errno : 0;
+}
+
+static void unwatch_close(struct helpers *set, int *fd)
+{
+	if (*fd < 0)
+		return;
+	epoll_ctl(set->epoll_fd, EPOLL_CTL_DEL, *fd, NULL);
+	close(*fd);
+	*fd = -1;
+}
+
+static void set_down(struct helper *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_down(struct helper *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	h->endpoint->up = false;
+	va_start(ap, fmt);
+	vsnprintf(h->endpoint->down_reason, sizeof(h->endpoint->down_reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Why it failed, in its own words: its last warning, else its last line of output. */
+static const char *last_words(const struct helper *h)
+{
+	if (h->last_warning[0])
+		return h->last_warning;
+	if (h->last_line[0])
+		return h->last_line;
+	return "it printed nothing";
+}
+
+static void fail(struct helpers *set, struct helper *h, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void fail(struct helpers *set, struct helper *h, const char *fmt, ...)
+{
+	char what[SL_ERR_MSG_MAX];
+	va_list ap;
+
+	clear_progress_line(h);
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	h->state = HELPER_FAILED;
+	set->failed = true;
+	sl_err_set(&set->failure, 0, "%s: %s", h->label, what);
+	set->failure.exit_code = SL_EXIT_FAILURE;
+}
+
+static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
+				 struct hop_endpoint *endpoint, size_t index, struct sl_err *err)
+{
+	const struct hop_ops *ops = hop_ops_of(hop->kind);
+	struct helper *h = calloc(1, sizeof(*h));
+	char name[64];
+	int kind;
+
+	if (!h) {
+		sl_err_set(err, ENOMEM, "cannot allocate a helper");
+		return NULL;
+	}
+	h->ops = ops->helper;
+	h->ctx = &set->ctx;
+	h->index = index;
+	h->hop = hop;
+	h->endpoint = endpoint;
+	h->pidfd = h->log_pipe = h->log_file = -1;
+	h->stage.pidfd = h->stage.channel = -1;
+	h->progress = -1;
+	h->backoff_s = 1;
+	for (kind = 0; kind < LISTENER_COUNT; kind++)
+		h->listeners[kind] = -1;
+	snprintf(h->name, sizeof(h->name), "%s", ops->name);
+	chain_hop_label(hop, index, h->label, sizeof(h->label));
+	set_down(h, "%s is not running yet", h->name);
+	if (!program_in_path(h->ops->program)) {
+		sl_err_set(err, 0,
+			   "%s: the program '%s' is not installed (Debian package '%s'), or not "
+			   "in PATH",
+			   h->label, h->ops->program, h->ops->package);
+		free(h);
+		return NULL;
+	}
+	snprintf(name, sizeof(name), "%s-%zu.log", h->name, index + 1);
+	if (helper_path(h, h->log_path, sizeof(h->log_path), name)) {
+		sl_err_set(err, ENAMETOOLONG, "the runtime directory's path is too long");
+		free(h);
+		return NULL;
+	}
+	h->log_file = open(h->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (h->log_file < 0) {
+		sl_err_set(err, errno, "cannot create %s", h->log_path);
+		free(h);
+		return NULL;
+	}
+	if (h->ops->prepare(h, err)) {
+		close(h->log_file);
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+struct helpers *helpers_create(const struct run_options *run, struct hop_spec *hops,
+			       struct hop_endpoint *endpoints, int epoll_fd,
+			       const struct signal_state *original_signals, struct sl_err *err)
+{
+	struct helpers *set = calloc(1, sizeof(*set));
+	size_t i;
+
+	if (!set) {
+		sl_err_set(err, ENOMEM, "cannot allocate the helpers");
+		return NULL;
+	}
+	set->epoll_fd = epoll_fd;
+	set->poll_timer = -1;
+	set->ctx.run = run;
+	set->ctx.interactive = isatty(STDIN_FILENO);
+	set->ctx.uid = geteuid();
+	set->ctx.gid = getegid();
+	set->ctx.original_signals = original_signals;
+	for (i = 0; i < run->n_hops; i++)
+		if (hop_runs_helper(&hops[i]))
+			break;
+	if (i == run->n_hops)
+		return set; /* nothing to run */
+	if (runtime_dir_create(set->ctx.runtime_dir, sizeof(set->ctx.runtime_dir), err)) {
+		free(set);
+		return NULL;
+	}
+	log_verbose("helpers' sockets and logs go to %s", set->ctx.runtime_dir);
+	for (i = 0; i < run->n_hops; i++) {
+		if (!hop_runs_helper(&hops[i]))
+			continue;
+		set->list[set->n] = helper_new(set, &hops[i], &endpoints[i], i, err);
+		if (!set->list[set->n]) {
+			helpers_destroy(set);
+			return NULL;
+		}
+		set->n++;
+	}
+	set->poll_timer = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (set->poll_timer < 0 || watch(set, EPOLL_TYPE_HELPER_POLL, set->poll_timer, 0)) {
+		sl_err_set(err, errno, "cannot create the helpers' timer");
+		helpers_destroy(set);
+		return NULL;
+	}
+	return set;
+}
+
+void helpers_serve(struct helpers *set, struct relay *relay, struct resolver *resolver)
+{
+	set->relay = relay;
+	set->resolver = resolver;
+}
+
+static void arm_poll_timer(struct helpers *set, bool on)
+{
+	struct itimerspec t = {{0, 0}, {0, 0}};
+
+	if (on) {
+		t.it_interval.tv_nsec = HELPER_POLL_MS * 1000000L;
+		t.it_value.tv_nsec = HELPER_POLL_MS * 1000000L;
+	}
+	timerfd_settime(set->poll_timer, 0, &t, NULL);
+}
+
+static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err)
+{
+	struct route route;
+	struct stage_spec spec;
+
+	route_plan(set->ctx.run, h->index, &route);
+	memset(&spec, 0, sizeof(spec));
+	spec.plan = netplan_for_stage(route.dns, set->ctx.run->ipv6);
+	spec.outer_uid = set->ctx.uid;
+	spec.outer_gid = set->ctx.gid;
+	spec.argv[0] = h->argv[0];
+	spec.argv[1] = h->argv[1];
+	spec.name = h->name;
+	spec.original_signals = set->ctx.original_signals;
+	log_verbose("%s: starting its stage (its traffic: %s)", h->label,
+		    route.n_hops ? "through the hops before it" : "direct");
+	if (stage_create(&h->stage, &spec, err))
+		return -1;
+	if (watch(set, EPOLL_TYPE_STAGE_CHANNEL, h->stage.channel, h->index))
+		return sl_err_set(err, errno, "cannot watch the %s stage", h->name);
+	return 0;
+}
+
+/*
+ * Start (or restart) the program in its stage, with a fresh pipe for its output.  The stage's
+ * init holds both argvs (copied at its clone); @interactive picks one.
+ */
+static int launch(struct helpers *set, struct helper *h, bool interactive, struct sl_err *err)
+{
+	struct channel_msg start = {.type = CHANNEL_HELPER_START};
+	int pipe_fds[2];
+
+	if (pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK))
+		return sl_err_set(err, errno, "cannot create a pipe for %s's output", h->name);
+	start.value = interactive ? STAGE_START_INTERACTIVE : 0;
+	if (channel_send(h->stage.channel, &start, &pipe_fds[1], 1)) {
+		close(pipe_fds[0]);
+		close(pipe_fds[1]);
+		return sl_err_set(err, EPIPE, "the %s stage is gone", h->name);
+	}
+	close(pipe_fds[1]);
+	unwatch_close(set, &h->log_pipe);
+	h->log_pipe = pipe_fds[0];
+	watch(set, EPOLL_TYPE_HELPER_LOG, h->log_pipe, h->index);
+	h->state = HELPER_STARTING;
+	h->started_ms = monotonic_ms();
+	h->last_warning[0] = h->last_line[0] = '\0';
+	arm_poll_timer(set, true);
+	return 0;
+}
+
+/* Both argvs (restarts never prompt), then the stage, which copies them. */
+static void begin(struct helpers *set, struct helper *h)
+{
+	struct sl_err err;
+	int ret = 0;
+
+	sl_err_clear(&err);
+	h->strings_used = 0;
+	for (h->building = 0; h->building < 2 && !ret; h->building++) {
+		h->argc[h->building] = 0;
+		ret = h->ops->arguments(h, h->building && set->ctx.interactive, &err);
+	}
+	if (ret || start_stage(set, h, &err)) {
+		clear_progress_line(h);
+		set->failed = true;
+		set->failure = err;
+		set->failure.exit_code = SL_EXIT_FAILURE;
+		h->state = HELPER_FAILED;
+		return;
+	}
+	h->state = HELPER_STARTING; /* the stage sets up; the program starts at its READY */
+	h->started_ms = monotonic_ms();
+	arm_poll_timer(set, true);
+}
+
+int helpers_start(struct helpers *set, struct sl_err *err)
+{
+	if (!set->n)
+		return 0;
+	begin(set, set->list[0]);
+	if (set->failed) {
+		*err = set->failure;
+		return -1;
+	}
+	return 0;
+}
+
+bool helpers_all_up(const struct helpers *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->list[i]->state != HELPER_UP)
+			return false;
+	return true;
+}
+
+bool helpers_failed(const struct helpers *set, struct sl_err *err)
+{
+	if (set->failed && err)
+		*err = set->failure;
+	return set->failed;
+}
+
+void helpers_running(struct helpers *set)
+{
+	set->running = true;
+}
+
+static struct helper *helper_at(struct helpers *set, size_t index)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->list[i]->index == index)
+			return set->list[i];
+	return NULL;
+}
+
+/* The stage's listeners: its connections take route h->index (the hops before it). */
+static int take_listeners(struct helpers *set, struct helper *h, uint32_t mask, int *fds,
+			  size_t n_fds)
+{
+	size_t next = 0;
+	int kind, ret = 0;
+
+	for (kind = 0; kind < LISTENER_COUNT && next < n_fds; kind++) {
+		int fd;
+
+		if (!(mask & (1u << kind)))
+			continue;
+		fd = fds[next];
+		fds[next++] = -1;
+		h->listeners[kind] = fd;
+		if (kind == LISTENER_TCP4 || kind == LISTENER_TCP6)
+			ret = set->relay ? relay_add_listener(set->relay, fd, h->index) : -EINVAL;
+		else if (kind == LISTENER_DNS_UDP4 || kind == LISTENER_DNS_UDP6)
+			ret =
+			    set->resolver ? resolver_add_udp(set->resolver, fd, h->index) : -EINVAL;
+		else if (kind == LISTENER_DNS_TCP4 || kind == LISTENER_DNS_TCP6)
+			ret = set->resolver ? resolver_add_tcp_listener(set->resolver, fd, h->index)
+					    : -EINVAL;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static void on_ready(struct helpers *set, struct helper *h)
+{
+	size_t i;
+
+	clear_progress_line(h);
+	h->state = HELPER_UP;
+	h->ready_ms = monotonic_ms();
+	h->endpoint->up = true;
+	h->endpoint->down_reason[0] = '\0';
+	if (h->restarts)
+		log_verbose("%s: back after restart %u (%.1f s)", h->label, h->restarts,
+			    (double)(h->ready_ms - h->started_ms) / 1000.0);
+	else
+		log_verbose("%s: ready in %.1f s", h->label,
+			    (double)(h->ready_ms - h->started_ms) / 1000.0);
+	for (i = 0; i < set->n; i++) {
+		if (set->list[i]->state == HELPER_WAITING) {
+			begin(set, set->list[i]);
+			return;
+		}
+	}
+}
+
+static void on_exit_status(struct helpers *set, struct helper *h, int status)
+{
+	char how[64];
+
+	if (h->state != HELPER_STARTING && h->state != HELPER_UP)
+		return;
+	if (WIFEXITED(status))
+		snprintf(how, sizeof(how), "exited with status %d", WEXITSTATUS(status));
+	else
+		snprintf(how, sizeof(how), "was killed by signal %d", WTERMSIG(status));
+	h->exit_status = status;
+	unwatch_close(set, &h->pidfd);
+	h->ops->stopped(h);
+	if (!set->running) {
+		fail(set, h, "%s %s: %s", h->name, how, last_words(h));
+		return;
+	}
+	h->restarts++;
+	h->restart_at_ms = monotonic_ms() + 1000ull * h->backoff_s;
+	set_down(h, "%s %s (%s); restarting it in %u s", h->name, how, last_words(h), h->backoff_s);
+	log_info("%s: %s %s (%s); connections through it fail until it is back; restart %u "
+		 "in %u s",
+		 h->label, h->name, how, last_words(h), h->restarts, h->backoff_s);
+	h->backoff_s =
+	    h->backoff_s * 2 > HELPER_BACKOFF_MAX_S ? HELPER_BACKOFF_MAX_S : h->backoff_s * 2;
+	h->state = HELPER_RESTARTING;
+}
+
+/*
+ * tor's "DATE [warn] TEXT" lines: TEXT is the reason to show.  A warning beats an error line,
+ * which tends to be "see warnings above".
+ */
+static void note_warning(struct helper *h, const char *line)
+{
+	const char *warn = strstr(line, "[warn] "), *err = strstr(line, "[err] ");
+
+	if (warn)
+		snprintf(h->last_warning, sizeof(h->last_warning), "%s", warn + 7);
+	else if (err && !h->last_warning[0])
+		snprintf(h->last_warning, sizeof(h->last_warning), "%s", err + 6);
+}
+
+/* Its output: into its log file, the last line and warning kept, echoed live with -vv. */
+static void on_log(struct helpers *set, struct helper *h)
+{
+	char buf[4096];
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 16; i++) { /* bounded: a chatty helper cannot starve the loop */
+		ssize_t k;
+
+		n = read(h->log_pipe, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		if (write(h->log_file, buf, (size_t)n) != n)
+			log_debug("%s: cannot write its log", h->name);
+		for (k = 0; k < n; k++) {
+			char c = buf[k];
+
+			if (c != '\n' && h->partial_len < sizeof(h->partial) - 1) {
+				if (c != '\r')
+					h->partial[h->partial_len++] = c;
+				continue;
+			}
+			if (c != '\n')
+				continue; /* an overlong line: the rest is dropped from the copy */
+			h->partial[h->partial_len] = '\0';
+			h->partial_len = 0;
+			if (!h->partial[0])
+				continue;
+			log_debug("%s: %s", h->name, h->partial);
+			memcpy(h->last_line, h->partial, sizeof(h->last_line));
+			note_warning(h, h->partial);
+		}
+	}
+	if (n == 0)
+		unwatch_close(set, &h->log_pipe); /* the program and its children are gone */
+}
+
+static void on_stage_message(struct helpers *set, struct helper *h)
+{
+	for (;;) {
+		struct channel_msg msg;
+		int fds[CHANNEL_MAX_FDS];
+		size_t n_fds = 0;
+		struct sl_err err;
+		int ret = channel_recv(h->stage.channel, &msg, fds, &n_fds);
+
+		if (ret == -EAGAIN)
+			return;
+		if (ret <= 0) {
+			unwatch_close(set, &h->stage.channel);
+			if (h->state != HELPER_FAILED)
+				fail(set, h, "its stage ended unexpectedly");
+			return;
+		}
+		sl_err_clear(&err);
+		switch (msg.type) {
+		case CHANNEL_READY:
+			h->stage_ready = true;
+			ret = take_listeners(set, h, (uint32_t)msg.value, fds, n_fds);
+			if (ret)
+				fail(set, h, "cannot serve its stage's listeners: %s",
+				     strerror(-ret));
+			else if (launch(set, h, set->ctx.interactive, &err))
+				fail(set, h, "%s", err.msg);
+			break;
+		case CHANNEL_SETUP_FAILED:
+			fail(set, h, "its stage could not be set up: %s", msg.text);
+			break;
+		case CHANNEL_HELPER_STARTED:
+			if (n_fds) {
+				unwatch_close(set, &h->pidfd);
+				h->pidfd = fds[0];
+				fds[0] = -1;
+				watch(set, EPOLL_TYPE_HELPER_EXIT, h->pidfd, h->index);
+			}
+			log_debug("%s: %s started (pid %d in its stage)", h->label, h->name,
+				  (int)msg.value);
+			break;
+		case CHANNEL_HELPER_EXITED:
+			on_log(set, h); /* its last words may still be in the pipe */
+			on_exit_status(set, h, msg.value);
+			break;
+		case CHANNEL_SOCKET:
+			break; /* no socket requests to stages yet */
+		default:
+			log_debug("%s: unknown message %u from its stage", h->label, msg.type);
+		}
+		while (n_fds)
+			if (fds[--n_fds] >= 0)
+				close(fds[n_fds]);
+	}
+}
+
+/* Restart a program that will not become ready: its exit brings the restart. */
+static void kill_program(struct helper *h)
+{
+	if (h->pidfd >= 0)
+		syscall(SYS_pidfd_send_signal, h->pidfd, SIGKILL, NULL, 0);
+}
+
+/* While a helper starts: ask its kind whether it is ready; enforce its time limit. */
+static void poll_starting(struct helpers *set)
+{
+	bool any = false;
+	uint64_t expirations;
+	size_t i;
+
+	if (read(set->poll_timer, &expirations, sizeof(expirations)) < 0)
+		expirations = 0;
+	for (i = 0; i < set->n; i++) {
+		struct helper *h = set->list[i];
+		unsigned int limit;
+		struct sl_err err;
+		int ret;
+
+		if (h->state != HELPER_STARTING)
+			continue;
+		any = true;
+		if (h->pidfd < 0)
+			continue; /* the stage sets up, or the program was just asked to start */
+		sl_err_clear(&err);
+		ret = h->ops->poll(h, &err);
+		if (ret > 0) {
+			on_ready(set, h);
+			any = true;
+			continue;
+		}
+		if (ret < 0) {
+			if (set->running) {
+				log_info("%s: %s; restarting it", h->label, err.msg);
+				kill_program(h);
+			} else {
+				fail(set, h, "%s", err.msg);
+			}
+			continue;
+		}
+		limit = h->ops->timeout_s(h, !set->running && set->ctx.interactive);
+		if (limit && monotonic_ms() - h->started_ms > 1000ull * limit) {
+			if (set->running) {
+				log_info("%s: not ready within %u s (%s); restarting it", h->label,
+					 limit, last_words(h));
+				kill_program(h);
+			} else {
+				fail(set, h, "not ready within %u s%s%s: %s", limit,
+				     h->progress >= 0 ? ", stuck at " : "",
+				     h->progress >= 0 ? h->progress_text : "", last_words(h));
+			}
+		}
+	}
+	if (!any)
+		arm_poll_timer(set, false);
+}
+
+void helpers_event(struct helpers *set, union epoll_ref ref, uint32_t events)
+{
+	struct helper *h = ref.type == EPOLL_TYPE_HELPER_POLL ? NULL : helper_at(set, ref.index);
+
+	(void)events;
+	switch (ref.type) {
+	case EPOLL_TYPE_HELPER_POLL:
+		poll_starting(set);
+		break;
+	case EPOLL_TYPE_STAGE_CHANNEL:
+		if (h && h->stage.channel == ref.fd)
+			on_stage_message(set, h);
+		break;
+	case EPOLL_TYPE_HELPER_LOG:
+		if (h && h->log_pipe == ref.fd)
+			on_log(set, h);
+		break;
+	case EPOLL_TYPE_HELPER_EXIT:
+		/* The exit status comes from the stage (CHANNEL_HELPER_EXITED); until then the
+		 * endpoint goes down at once. */
+		if (h && h->pidfd == ref.fd) {
+			unwatch_close(set, &h->pidfd);
+			if (h->state == HELPER_UP)
+				set_down(h, "%s has exited; restarting it", h->name);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+void helpers_tick(struct helpers *set)
+{
+	uint64_t now = monotonic_ms();
+	size_t i;
+
+	for (i = 0; i < set->n; i++) {
+		struct helper *h = set->list[i];
+		struct sl_err err;
+
+		if (h->state == HELPER_UP && h->backoff_s > 1 &&
+		    now - h->ready_ms > 2000ull * HELPER_BACKOFF_MAX_S)
+			h->backoff_s = 1; /* it has stayed up: the next exit restarts at once */
+		if (h->state != HELPER_RESTARTING || now < h->restart_at_ms)
+			continue;
+		sl_err_clear(&err);
+		log_verbose("%s: restarting %s (restart %u)", h->label, h->name, h->restarts);
+		if (launch(set, h, false, &err)) {
+			log_info("%s: %s", h->label, err.msg);
+			h->restart_at_ms = now + 1000ull * h->backoff_s;
+		}
+	}
+}
+
+void helpers_destroy(struct helpers *set)
+{
+	size_t i;
+	int kind;
+
+	if (!set)
+		return;
+	for (i = 0; i < set->n; i++) {
+		struct helper *h = set->list[i];
+
+		clear_progress_line(h);
+		h->ops->stopped(h);
+		stage_destroy(&h->stage); /* the program dies with its stage */
+		unwatch_close(set, &h->pidfd);
+		unwatch_close(set, &h->log_pipe);
+		for (kind = 0; kind < LISTENER_COUNT; kind++)
+			if (h->listeners[kind] >= 0)
+				close(h->listeners[kind]);
+		if (h->log_file >= 0)
+			close(h->log_file);
+		free(h->kind);
+		free(h);
+	}
+	if (set->poll_timer >= 0)
+		close(set->poll_timer);
+	if (set->ctx.runtime_dir[0])
+		runtime_dir_remove(set->ctx.runtime_dir);
+	free(set);
+}

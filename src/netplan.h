@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * netplan.h - what one intercepted network namespace (the sandbox, or a stage) is set up
+ * with: the network mode, how DNS and UDP are caught, IPv6, and the host-loopback alias.
+ *
+ * The sandbox's plan comes from the command line (netplan_for_sandbox()); a stage's from the
+ * route its helper's traffic takes (netplan_for_stage()).  sandbox_net.c and firewall.c build
+ * links, routes, listeners and rules from a plan alone, so a stage is set up by the same code
+ * as the sandbox.  Pure.
+ */
+#ifndef SLUICE_NETPLAN_H
+#define SLUICE_NETPLAN_H
+
+#include <stdbool.h>
+
+#include "cli.h"
+
+struct netplan {
+	enum cli_net_mode net;
+	enum cli_dns_mode dns;
+	enum cli_udp_mode udp;
+	bool ipv6;
+	bool allow_host_loopback;
+};
+
+/* netplan_for_sandbox() - the program's namespace, as the command line says. */
+static inline struct netplan netplan_for_sandbox(const struct run_options *run)
+{
+	struct netplan plan = {run->net, run->dns, run->udp, run->ipv6, run->allow_host_loopback};
+
+	return plan;
+}
+
+/*
+ * netplan_for_stage() - a helper's namespace: every TCP connection caught, DNS answered as
+ * @dns (fake-IP when hops carry its traffic, forwarded from the host side when it goes
+ * direct), UDP refused (neither tor nor ssh needs it), never the host's loopback.
+ */
+static inline struct netplan netplan_for_stage(enum cli_dns_mode dns, bool ipv6)
+{
+	struct netplan plan = {NET_RELAY, dns, UDP_BLOCK, ipv6, false};
+
+	return plan;
+}
+
+#endif

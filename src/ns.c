@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * ns.c - sockets made inside a namespace on the supervisor's request (see ns.h).  Owns the
+ * request and answer messages and the kinds of socket; does not decide when one is needed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "ns.h"
+
+static int udp_reply_socket(const struct sockaddr_storage *local,
+			    const struct sockaddr_storage *peer)
+{
+	socklen_t len =
+	    local->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
+	int fd, one = 1, ret;
+
+	if (local->ss_family != AF_INET && local->ss_family != AF_INET6)
+		return -EAFNOSUPPORT;
+	fd = socket(local->ss_family, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (local->ss_family == AF_INET)
+		ret = setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one));
+	else
+		ret = setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) ||
+		      setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	/* Several programs may talk to the same address and port: each has its own socket. */
+	if (!ret)
+		ret = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (!ret)
+		ret = bind(fd, (const struct sockaddr *)local, len) ||
+		      connect(fd, (const struct sockaddr *)peer, len);
+	if (ret) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int ns_socket_make(const struct ns_socket_spec *spec)
+{
+	switch (spec->kind) {
+	case NS_SOCKET_UDP_REPLY:
+		return udp_reply_socket(&spec->local, &spec->peer);
+	}
+	return -EINVAL;
+}
+
+int ns_socket_request(int channel, const struct ns_socket_spec *spec, uint32_t cookie,
+		      int32_t value)
+{
+	struct channel_msg request = {.type = CHANNEL_SOCKET_REQUEST};
+
+	request.socket_kind = (uint32_t)spec->kind;
+	request.cookie = cookie;
+	request.value = value;
+	request.local = spec->local;
+	request.peer = spec->peer;
+	return channel_send(channel, &request, NULL, 0);
+}
+
+void ns_answer_request(int channel, const struct channel_msg *request)
+{
+	struct channel_msg answer = {.type = CHANNEL_SOCKET};
+	struct ns_socket_spec spec;
+	int fd;
+
+	answer.cookie = request->cookie;
+	answer.value = request->value;
+	spec.kind = (enum ns_socket_kind)request->socket_kind;
+	spec.local = request->local;
+	spec.peer = request->peer;
+	fd = ns_socket_make(&spec);
+	if (fd < 0) {
+		answer.errnum = -fd;
+		channel_send(channel, &answer, NULL, 0);
+		return;
+	}
+	channel_send(channel, &answer, &fd, 1);
+	close(fd);
+}
+
+void ns_serve_requests(int channel)
+{
+	struct channel_msg request;
+	int fds[CHANNEL_MAX_FDS];
+	size_t n_fds;
+
+	while (channel_recv_nonblocking(channel, &request, fds, &n_fds) == 1) {
+		while (n_fds)
+			close(fds[--n_fds]);
+		if (request.type == CHANNEL_SOCKET_REQUEST)
+			ns_answer_request(channel, &request);
+	}
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * route.c - which hops carry each namespace's traffic (see route.h).  Owns the splitting of
+ * the chain at local hops and the checks of whole chains; does not dial or start anything.
+ */
+#include <errno.h>
+
+#include "hop.h"
+#include "resolver.h"
+#include "route.h"
+
+void route_plan(const struct run_options *run, size_t position, struct route *out)
+{
+	size_t i;
+
+	out->first = 0;
+	out->local_entry = false;
+	for (i = position; i-- > 0;) {
+		if (hop_is_local(&run->hops[i])) {
+			out->first = i;
+			out->local_entry = true;
+			break;
+		}
+	}
+	out->n_hops = position - out->first;
+	if (position == run->n_hops)
+		out->dns = run->dns;
+	else
+		out->dns = out->n_hops ? DNS_FAKEIP : DNS_FORWARD;
+	out->reach = run->ipv6 ? RESOLVER_IPV6 : 0;
+	for (i = out->first; i < out->first + out->n_hops; i++)
+		if (run->hops[i].kind == HOP_TOR && out->dns == DNS_FAKEIP)
+			out->reach |= RESOLVER_ONION;
+}
+
+int route_check_chain(const struct run_options *run, struct sl_err *err)
+{
+	struct route program;
+	size_t i;
+
+	for (i = 1; i < run->n_hops; i++)
+		if (run->hops[i].unix_path[0])
+			return sl_err_set(
+			    err, EINVAL,
+			    "--via tor://unix:%s: a tor reached at a path on this "
+			    "machine makes its own connections, not through hop %zu "
+			    "before it; put it first, or use --via tor to have sluice "
+			    "run a tor whose connections go through the hops before it",
+			    run->hops[i].unix_path, i);
+	if (run->udp != UDP_PROXY)
+		return 0;
+	route_plan(run, run->n_hops, &program);
+	for (i = program.first; i < program.first + program.n_hops; i++) {
+		const struct hop_ops *ops = hop_ops_of(run->hops[i].kind);
+
+		if (!ops->carries_udp)
+			return sl_err_set(
+			    err, EINVAL,
+			    "--udp proxy: hop %zu (%s) cannot carry UDP%s; use "
+			    "--udp block (the default), and DNS still works",
+			    i + 1, ops->name,
+			    run->hops[i].kind == HOP_TOR ? ": Tor carries TCP streams only" : "");
+	}
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * runtime_dir.h - the sandbox's private directory for sockets and logs of its helpers:
+ * BASE/PID, where BASE is $XDG_RUNTIME_DIR/sluice (rootless), /run/sluice (root), or
+ * /tmp/sluice-UID when there is no XDG_RUNTIME_DIR.  Both levels are 0700 and must be the
+ * caller's own, never a symlink.  Removed at exit; a directory left by a sluice that was
+ * killed is removed by the next one (its PID no longer runs sluice).
+ */
+#ifndef SLUICE_RUNTIME_DIR_H
+#define SLUICE_RUNTIME_DIR_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/**
+ * runtime_dir_create() - make this sandbox's directory
+ * @out:	its path
+ * Return: 0, or negative errno with @err filled (a base that is not private is refused).
+ */
+int runtime_dir_create(char *out, size_t cap, struct sl_err *err);
+
+/* runtime_dir_remove() - remove @path and the files directly in it. */
+void runtime_dir_remove(const char *path);
+
+#endif

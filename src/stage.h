@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * stage.h - a namespace of sluice's own for one helper program (tor, ssh): its own user,
+ * network and pid namespaces, its network set up exactly like the sandbox's (netplan.h:
+ * loopback, an internal link as the default route, the same interception table), so every
+ * connection the helper makes is caught and handed to the relay, which sends it through the
+ * hops before that helper.  The stage's init (pid 1 there) hands its listeners to the
+ * supervisor, starts the helper on request, reports its exit, and makes sockets in there on
+ * request (ns.h).
+ *
+ * Each stage has a user namespace of its own, mapping the caller's uid and gid to
+ * themselves, so the helper runs as the user (rootless: the caller; as root: root), reads the
+ * user's own files (ssh config and keys, tor's cache), holds no capability, and cannot
+ * change the stage's table.  Nothing crosses between stage and sandbox but fds and socket
+ * paths, so stages need not share the sandbox's user namespace.
+ *
+ * The stage dies with sluice: its init has PDEATHSIG=SIGKILL, and when pid 1 of a pid
+ * namespace dies the kernel kills everything in it, the helper included.
+ */
+#ifndef SLUICE_STAGE_H
+#define SLUICE_STAGE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "err.h"
+#include "netplan.h"
+#include "signals.h"
+
+/* CHANNEL_HELPER_START's value: the helper may use the terminal (ssh's prompts). */
+#define STAGE_START_INTERACTIVE 1
+
+struct stage_spec {
+	struct netplan plan;
+	uid_t outer_uid;
+	gid_t outer_gid;
+	/* The helper, [1] when started with STAGE_START_INTERACTIVE; argv[0] is looked up in
+	 * PATH. */
+	char *const *argv[2];
+	const char *name;			     /* "tor", for messages */
+	const struct signal_state *original_signals; /* what the helper gets back */
+};
+
+struct stage {
+	pid_t pid;
+	int pidfd;   /* of the stage's init */
+	int channel; /* the supervisor's end: CHANNEL_READY, HELPER_STARTED/EXITED, SOCKET */
+};
+
+/**
+ * stage_create() - clone the stage's init, which sets the stage up and sends CHANNEL_READY
+ * with its listeners (or CHANNEL_SETUP_FAILED) on @stage->channel, then waits for
+ * CHANNEL_HELPER_START
+ * Return: 0, or negative errno with @err filled.
+ */
+int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_err *err);
+
+/* stage_destroy() - kill the stage (its helper dies with it), reap it, close its fds. */
+void stage_destroy(struct stage *stage);
+
+#endif
