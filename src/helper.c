@@ -497,7 +497,7 @@ static void on_exit_status(struct helpers *set, struct helper *h, int status)
 	}
 	h->restarts++;
 	h->restart_at_ms = monotonic_ms() + 1000ull * h->backoff_s;
-	set_down(h, "%s %s (%s); restarting it in %u s", h->name, how, last_words(h), h->backoff_s);
+	set_down(h, "%s %s; restarting it in %u s", h->name, how, h->backoff_s);
 	log_info("%s: %s %s (%s); connections through it fail until it is back; restart %u "
 		 "in %u s",
 		 h->label, h->name, how, last_words(h), h->restarts, h->backoff_s);
@@ -721,6 +721,7 @@ void helpers_tick(struct helpers *set)
 			continue;
 		sl_err_clear(&err);
 		log_verbose("%s: restarting %s (restart %u)", h->label, h->name, h->restarts);
+		set_down(h, "%s is restarting (restart %u), not ready yet", h->name, h->restarts);
 		if (launch(set, h, false, &err)) {
 			log_info("%s: %s", h->label, err.msg);
 			h->restart_at_ms = now + 1000ull * h->backoff_s;

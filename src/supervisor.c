@@ -523,7 +523,6 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 	const struct run_options *run = sv->config.run;
 	struct itimerspec every_second = {{1, 0}, {1, 0}};
 	bool stages = false;
-	size_t i;
 	int ret;
 
 	ret = prepare_hops(sv, &stages, err);
@@ -546,10 +545,6 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 			return -1;
 		helpers_serve(sv->helpers, sv->relay, sv->resolver);
 	}
-	for (i = 0; i < run->n_hops; i++)
-		if (run->hops[i].kind == HOP_SSH)
-			unsetenv(
-			    "SSH_AUTH_SOCK"); /* for ssh (its stage has a copy), not the program */
 	if (sv->resolver)
 		resolver_set_relay(sv->resolver, sv->relay);
 	if (run->udp == UDP_DIRECT) {
@@ -582,6 +577,7 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 static int start_helpers(struct supervisor *sv, struct sl_err *err)
 {
 	int ret = helpers_start(sv->helpers, err);
+	size_t i;
 
 	if (!ret)
 		ret = event_loop(sv, err);
@@ -593,6 +589,9 @@ static int start_helpers(struct supervisor *sv, struct sl_err *err)
 	if (helpers_failed(sv->helpers, err))
 		return -1;
 	helpers_running(sv->helpers);
+	for (i = 0; i < sv->config.run->n_hops; i++)
+		if (sv->config.run->hops[i].kind == HOP_SSH)
+			unsetenv("SSH_AUTH_SOCK"); /* ssh's stage has its copy; the program none */
 	return 0;
 }
 
