@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "host_sockets.h"
+#include "nsswitch.h"
 #include "log.h"
 #include "mounts.h"
 
@@ -113,4 +114,17 @@ int host_sockets_hide(struct sl_err *err)
 		free(real);
 	}
 	return 0;
+}
+
+int host_sockets_names_by_dns(char *nsswitch, size_t cap, struct sl_err *err)
+{
+	int ret = host_sockets_hide(err);
+
+	if (ret)
+		return ret;
+	ret = nsswitch_for_sandbox(nsswitch, cap);
+	if (ret < 0)
+		return sl_err_set(err, -ret, "cannot read the host's /etc/nsswitch.conf%s",
+				  ret == -EFBIG ? " (too long)" : "");
+	return ret;
 }

@@ -12,7 +12,8 @@
  * /etc/resolv.conf -> /run/systemd/resolve/stub-resolv.conf) still finds a file that
  * sluice's resolv.conf can then be mounted over.
  * The list of paths, with the reason for each, is in host_sockets.c.
- * Context: the sandbox init, in its new mount namespace, before /etc files are put in place.
+ * Context: the sandbox init, or a stage's (stage.h), in its new mount namespace, before /etc
+ * files are put in place.
  */
 #ifndef SLUICE_HOST_SOCKETS_H
 #define SLUICE_HOST_SOCKETS_H
@@ -26,5 +27,14 @@
  * Return: 0, or negative errno with @err naming the path.
  */
 int host_sockets_hide(struct sl_err *err);
+
+/**
+ * host_sockets_names_by_dns() - name lookups answered only by /etc/hosts and DNS (sluice's
+ * resolver): the sockets hidden, and the host's nsswitch.conf with "hosts: files dns" in
+ * @nsswitch, for the caller to mount over /etc/nsswitch.conf.  Must come before the /etc files
+ * are bound (a hidden directory may hold resolv.conf's symlink target).
+ * Return: the length of @nsswitch, 0 if the host has none, or negative with @err filled.
+ */
+int host_sockets_names_by_dns(char *nsswitch, size_t cap, struct sl_err *err);
 
 #endif

@@ -67,25 +67,6 @@ static int keep_only_init_fds(const struct sandbox_config *config, struct sl_err
 	return fds_close_all_except(keep, n, err);
 }
 
-/*
- * Name lookups answered only by /etc/hosts and DNS (sluice's resolver): the host's name-service
- * sockets hidden, its nsswitch.conf with "hosts: files dns" in @nsswitch.  Must come before
- * the /etc files are bound (a hidden directory may hold resolv.conf's symlink target).
- * Return: the length of @nsswitch, 0 if the host has none, or negative with @err filled.
- */
-static int setup_name_service(char *nsswitch, size_t cap, struct sl_err *err)
-{
-	int ret = host_sockets_hide(err);
-
-	if (ret)
-		return ret;
-	ret = nsswitch_for_sandbox(nsswitch, cap);
-	if (ret < 0)
-		return sl_err_set(err, -ret, "cannot read the host's /etc/nsswitch.conf%s",
-				  ret == -EFBIG ? " (too long)" : "");
-	return ret;
-}
-
 static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 {
 	static char nsswitch[NSSWITCH_TEXT_MAX];
@@ -107,7 +88,7 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 	ret = mounts_fresh_proc(err);
 	if (ret)
 		return ret;
-	ret = setup_name_service(nsswitch, sizeof(nsswitch), err);
+	ret = host_sockets_names_by_dns(nsswitch, sizeof(nsswitch), err);
 	if (ret < 0)
 		return ret;
 	if (ret == 0)

@@ -31,8 +31,11 @@
 
 #include "channel.h"
 #include "fds.h"
+#include "host_sockets.h"
 #include "log.h"
+#include "mounts.h"
 #include "ns.h"
+#include "nsswitch.h"
 #include "privileges.h"
 #include "sandbox_net.h"
 #include "stage.h"
@@ -61,6 +64,24 @@ static int hand_over_listeners(const struct stage_spec *spec, int channel, struc
 	return ret ? sl_err_set(err, -ret, "cannot hand the stage's listeners over") : 0;
 }
 
+/*
+ * The helper's name lookups go to sluice's resolver (and so through the hops before it),
+ * never to a daemon of the host (nscd, systemd-resolved) that would resolve around them:
+ * the sandbox's treatment, in the stage's own mount namespace.
+ */
+static int names_by_dns(struct sl_err *err)
+{
+	static char nsswitch[NSSWITCH_TEXT_MAX];
+	struct etc_file file = {"/etc/nsswitch.conf", nsswitch, 0};
+	int ret = mounts_isolate(err);
+
+	if (!ret)
+		ret = host_sockets_names_by_dns(nsswitch, sizeof(nsswitch), err);
+	if (ret <= 0)
+		return ret;
+	return mounts_replace_etc_files(&file, 1, err);
+}
+
 static int setup(const struct stage_spec *spec, int channel, int other_end, struct sl_err *err)
 {
 	struct pollfd pfd = {.fd = channel, .events = POLLIN};
@@ -76,6 +97,8 @@ static int setup(const struct stage_spec *spec, int channel, int other_end, stru
 	ret = fds_close_all_except(keep, sizeof(keep) / sizeof(keep[0]), err);
 	if (!ret)
 		ret = userns_write_maps(ID_MAP_SELF, spec->outer_uid, spec->outer_gid, err);
+	if (!ret)
+		ret = names_by_dns(err);
 	if (!ret)
 		ret = sandbox_net_setup(&spec->plan, err);
 	if (!ret)
@@ -215,7 +238,7 @@ int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_e
 	ret = channel_pair(pair, err);
 	if (ret)
 		return ret;
-	args.flags = CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_PIDFD;
+	args.flags = CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	args.exit_signal = SIGCHLD;
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * stage.h - a namespace of sluice's own for one helper program (tor, ssh): its own user,
- * network and pid namespaces, its network set up exactly like the sandbox's (netplan.h:
+ * network, mount and pid namespaces, its network set up exactly like the sandbox's (netplan.h:
  * loopback, an internal link as the default route, the same interception table), so every
  * connection the helper makes is caught and handed to the relay, which sends it through the
  * hops before that helper.  The stage's init (pid 1 there) hands its listeners to the
  * supervisor, starts the helper on request, reports its exit, and makes sockets in there on
- * request (ns.h).
+ * request (ns.h).  Its mount namespace only hides the host's name-service sockets and puts
+ * "hosts: files dns" in nsswitch.conf (host_sockets.h), so the helper's lookups, too, go to
+ * sluice's resolver and through the hops before it; the rest of the file system is the host's.
  *
  * Each stage has a user namespace of its own, mapping the caller's uid and gid to
  * themselves, so the helper runs as the user (rootless: the caller; as root: root), reads the

@@ -2,7 +2,8 @@
 # t84_dns: the promises of sluice's resolver, against the lab's dnsmasq (lab.sh), which logs
 # every query with its source address.
 #   - localhost and *.localhost are the loopback, *.invalid is NXDOMAIN (RFC 6761), answered
-#     inside in every DNS mode: dnsmasq never hears of them (anti-test: asked directly, it does);
+#     inside in every DNS mode, and so is *.onion without a Tor hop (RFC 7686): dnsmasq never
+#     hears of them (anti-test: asked directly, it does);
 #   - --dns none refuses port 53 at once, UDP and TCP, on every address (anti-test: the same
 #     TCP query without sluice reaches dnsmasq);
 #   - --ipv6 off: AAAA queries get NODATA and are not forwarded (anti-test: --ipv6 on);
@@ -83,7 +84,7 @@ not_logged() {
 
 # --- localhost and *.invalid never leave, in every mode. ---
 LOCAL=("$D localhost" "-T AAAA $D Foo.LocalHost." "-t $D db.localhost" "$D nothing.invalid"
-	"-t -T TXT $D Some.Thing.INVALID." "$D target.lab")
+	"-t -T TXT $D Some.Thing.INVALID." "$D target.lab" "$D hidden.onion" "-t -T AAAA $D X.Y.ONION.")
 for mode in "fakeip:--via $DANTE" "forward-direct:--via direct --dns forward=$D" \
 	"forward-proxy:--via $DANTE --dns forward=$D"; do
 	name=${mode%%:*}
@@ -95,12 +96,16 @@ for mode in "fakeip:--via $DANTE" "forward-direct:--via direct --dns forward=$D"
 	expect "$name: nothing.invalid is NXDOMAIN" "$D nothing.invalid" '^rcode=NXDOMAIN tc=0 an=0'
 	expect "$name: Some.Thing.INVALID. TXT over TCP is NXDOMAIN" "-t -T TXT $D Some.Thing.INVALID." \
 		'^rcode=NXDOMAIN tc=0 an=0'
+	# RFC 7686: without a Tor hop, .onion names are NXDOMAIN and never leave.
+	expect "$name: hidden.onion (no Tor hop) is NXDOMAIN" "$D hidden.onion" '^rcode=NXDOMAIN tc=0 an=0'
+	expect "$name: X.Y.ONION. AAAA over TCP (no Tor hop) is NXDOMAIN" "-t -T AAAA $D X.Y.ONION." \
+		'^rcode=NXDOMAIN tc=0 an=0'
 	case $name in
 	fakeip) expect "$name: the control, target.lab, gets a fake address" "$D target.lab" '^A 198\.1[89]\.' ;;
 	*) expect "$name: the control, target.lab, is resolved by dnsmasq" "$D target.lab" "^A ${T//./\\.}$" ;;
 	esac
 	[ $name = fakeip ] || wait_until 3 logged "^target\\.lab " # dnsmasq logs asynchronously
-	not_logged "$name: dnsmasq heard nothing of localhost or invalid" 'localhost|invalid'
+	not_logged "$name: dnsmasq heard nothing of localhost, invalid or onion" 'localhost|invalid|onion'
 done
 check "forward-proxy: dnsmasq got the control query from the proxy" logged "^target\.lab A ($LAB_PX1|fd77::11)$"
 : >"$LAB_DIR/dnsmasq.log"
@@ -108,6 +113,10 @@ as_user "$HELPERS/dns_query" "$D" nothing.invalid >/dev/null 2>&1
 wait_until 3 logged '^nothing\.invalid '
 check "anti-test: asked directly, dnsmasq logs nothing.invalid from the client" \
 	logged "^nothing\.invalid A $LAB_CLIENT$"
+as_user "$HELPERS/dns_query" "$D" hidden.onion >/dev/null 2>&1
+wait_until 3 logged '^hidden\.onion '
+check "anti-test: asked directly, dnsmasq logs hidden.onion from the client" \
+	logged "^hidden\.onion A $LAB_CLIENT$"
 
 # --- --dns none: port 53 refused at once, TCP as well as UDP, whatever the address. ---
 for via in "$DANTE:px1" "direct:client"; do
