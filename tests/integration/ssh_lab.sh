@@ -30,8 +30,9 @@
 #   config            Host $SSH_LAB_ALIAS: the lab server, id_ed25519, strict host-key
 #                     checking; Host $SSH_LAB_ALIAS-pass: the same with id_ed25519_pass
 #   known_hosts       the server's real host key
-# ssh_lab_wrong_hostkey and ssh_lab_wrong_key break one of them; ssh_lab_user_restore mends
-# both.  Tests run ssh, and sluice, with as_user as always (SSH_AUTH_SOCK is unset: no agent
+# ssh_lab_wrong_hostkey, ssh_lab_unknown_hostkey and ssh_lab_wrong_key break one of them;
+# ssh_lab_user_restore mends them.  ssh_lab_agent starts an ssh-agent of the user's holding
+# the passphrase key.  Tests run ssh, and sluice, with as_user as always (SSH_AUTH_SOCK is unset: no agent
 # of the caller's takes part).
 
 SSH_LAB_DIR=$LAB_DIR/ssh
@@ -42,12 +43,23 @@ SSH_LAB_HOST="" SSH_LAB_PORT=""
 if [ "$MODE" = rootless ]; then SSH_LAB_USER=sluicetest; else SSH_LAB_USER=root; fi
 unset SSH_AUTH_SOCK SSH_AGENT_PID
 
-# ssh_lab_init: the passwd and group copies, bind-mounted (once per test).  Refuses to run in
-# the host's mount namespace: the bind mounts would change the host.
+# ssh_lab_private_mounts: is this shell in a mount namespace of its own, not the one it was
+# started from (its parent's; pid 1's may be unreadable, as in some VMs), with no shared
+# propagation at /etc (a bind mount there would reach other namespaces)?
+ssh_lab_private_mounts() {
+	local self
+	self=$(readlink /proc/self/ns/mnt) || return 1
+	[ "$self" != "$(readlink "/proc/$PPID/ns/mnt" 2>/dev/null)" ] &&
+		[ "$self" != "$(readlink /proc/1/ns/mnt 2>/dev/null)" ] &&
+		[[ $(findmnt -n -o PROPAGATION --target /etc/passwd) != *shared* ]]
+}
+
+# ssh_lab_init: the passwd and group copies, bind-mounted (once per test).  Refuses to run
+# outside a private mount namespace: the bind mounts would change the host.
 ssh_lab_init() {
 	[ -e "$SSH_LAB_DIR/passwd" ] && return 0
-	if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt 2>/dev/null)" ]; then
-		lab_fail "ssh_lab: not in a private mount namespace (see the head of ssh_lab.sh)"
+	if ! ssh_lab_private_mounts; then
+		lab_fail "ssh_lab: not in a private mount namespace of its own (see the head of ssh_lab.sh)"
 		return 1
 	fi
 	mkdir -p "$SSH_LAB_DIR/authorized_keys" "$SSH_LAB_HOME" || return 1
@@ -216,6 +228,13 @@ ssh_lab_wrong_hostkey() {
 		ssh_lab_as_owner sh -c 'cat >"$1"' - "$SSH_LAB_HOME/.ssh/known_hosts"
 }
 
+# ssh_lab_unknown_hostkey: an empty known_hosts: ssh with StrictHostKeyChecking yes (the
+# config's) or BatchMode refuses ("Host key verification failed."); with "ask" and a terminal
+# it asks.
+ssh_lab_unknown_hostkey() {
+	ssh_lab_as_owner sh -c ': >"$1"' - "$SSH_LAB_HOME/.ssh/known_hosts"
+}
+
 # ssh_lab_wrong_key: the configured identity (~/.ssh/id_ed25519) becomes a key the server does
 # not accept: "Permission denied (publickey)".
 ssh_lab_wrong_key() {
@@ -231,4 +250,23 @@ ssh_lab_askpass() {
 	printf '#!/bin/sh\necho %s\n' "$SSH_LAB_PASSPHRASE" >"$SSH_LAB_DIR/askpass"
 	chmod 0755 "$SSH_LAB_DIR/askpass"
 	echo "$SSH_LAB_DIR/askpass"
+}
+
+# ssh_lab_agent: an ssh-agent as the mode's user (started and stopped by PID), holding the
+# passphrase key (added through ssh_lab_askpass); sets SSH_LAB_AGENT_SOCK, its socket, for a
+# test to pass as SSH_AUTH_SOCK.  Not exported: no process sees it unless a test says so.
+ssh_lab_agent() {
+	local sock=$TMP/ssh-agent.sock pid askpass
+	askpass=$(ssh_lab_askpass)
+	rm -f "$sock"
+	as_user ssh-agent -D -a "$sock" >"$SSH_LAB_DIR/agent.out" 2>&1 </dev/null &
+	pid=$!
+	SSH_LAB_AGENT_PID=$pid
+	cleanup_push "kill_tree $pid"
+	wait_until 10 test -S "$sock" ||
+		{ lab_fail "ssh-agent did not start: $(tail -3 "$SSH_LAB_DIR/agent.out")"; return 1; }
+	as_user env SSH_AUTH_SOCK="$sock" SSH_ASKPASS="$askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none \
+		timeout 10 ssh-add -q "$SSH_LAB_HOME/.ssh/id_ed25519_pass" </dev/null ||
+		{ lab_fail "ssh-add of the passphrase key failed"; return 1; }
+	SSH_LAB_AGENT_SOCK=$sock
 }

@@ -27,6 +27,9 @@ fi
 ok "the lab's servers start (http, dns, sshd) and the ssh user is set up"
 
 A=$SSH_LAB_ALIAS
+check "the test runs in a private mount namespace of its own" ssh_lab_private_mounts
+check "  ... anti-test: a child in the same mount namespace is not in one of its own" \
+	eval '! bash -c "$(declare -f ssh_lab_private_mounts); ssh_lab_private_mounts"'
 U=$SSH_LAB_USER
 check_eq "the mode's user ($U) has a passwd entry whose home holds ~/.ssh" "$SSH_LAB_HOME" \
 	"$(as_user sh -c 'getent passwd "$(id -u)"' | cut -d: -f6)"
@@ -38,7 +41,7 @@ check_eq "  ... the passwd copy is this test's alone (the host's has no uid $TES
 	"$(awk -F: -v u="$TEST_UID" '$3 == u' "$TMP/rootview/etc/passwd")"
 check_eq "  ... and root's home there is not the lab's" "" \
 	"$(awk -F: -v h="$SSH_LAB_HOME" '$6 == h' "$TMP/rootview/etc/passwd")"
-check "the ssh files are the user's (config 0600 or tighter, keys 0600)" eval '
+check "the ssh files are the user's (config owned by the user, keys 0600)" eval '
 	[ "$(stat -c %u "$SSH_LAB_HOME/.ssh/config")" = "$(as_user id -u)" ] &&
 	[ "$(stat -c %a "$SSH_LAB_HOME/.ssh/id_ed25519")" = 600 ] &&
 	[ "$(stat -c %a "$SSH_LAB_HOME/.ssh/id_ed25519_pass")" = 600 ]'
@@ -115,6 +118,10 @@ check_eq "a changed host key: ssh fails (255)" 255 $?
 check_match "  ... REMOTE HOST IDENTIFICATION HAS CHANGED" "REMOTE HOST IDENTIFICATION HAS CHANGED" "$out"
 check_match "  ... Host key verification failed." "Host key verification failed\\." "$out"
 check "  ... no -D socket" test ! -e "$TMP/socks3.sock"
+ssh_lab_unknown_hostkey
+out=$(as_user timeout -k 5 30 ssh -o BatchMode=yes -N -D "$TMP/socks3.sock" "$A" 2>&1)
+check_eq "an unknown host key (strict checking): ssh fails (255)" 255 $?
+check_match "  ... Host key verification failed." "Host key verification failed\\." "$out"
 ssh_lab_user_restore
 
 # A key the server does not accept.
@@ -125,6 +132,8 @@ check_eq "a key the server refuses: ssh fails (255)" 255 $?
 check_match "  ... Permission denied (publickey)" "Permission denied \\(publickey\\)" "$out"
 check "  ... no -D socket" test ! -e "$TMP/socks4.sock"
 check_eq "  ... the sshd accepted no key" "$n0" "$(ssh_lab_sshd_log px1 22 | grep -c "Accepted publickey")"
+check_match "  ... and logged the refused key with the client's address" \
+	"Failed publickey for $U from $LAB_CLIENT port [0-9]+ ssh2: ED25519" "$(ssh_lab_sshd_log px1 22)"
 ssh_lab_user_restore
 
 # The second key has a passphrase: with BatchMode nothing may ask, so it is not used; given
@@ -146,6 +155,23 @@ check "  ... the sshd took the passphrase key ($fp)" eval \
 	grep -qF "ED25519 $fp"'
 
 ssh_stop
+
+# The same key held by the user's ssh-agent: BatchMode needs no passphrase.
+if ssh_lab_agent; then
+	ok "an ssh-agent of the user's holds the passphrase key"
+else
+	not_ok "an ssh-agent of the user's holds the passphrase key"
+fi
+S8=$TMP/socks8.sock
+as_user env SSH_AUTH_SOCK="$SSH_LAB_AGENT_SOCK" timeout -k 5 120 ssh -o BatchMode=yes -N -D "$S8" "$A-pass" \
+	2>"$S8.err" </dev/null &
+ssh_pid=$!
+cleanup_push "kill_tree $ssh_pid"
+check "  ... with SSH_AUTH_SOCK, ssh -N -D $A-pass comes up under BatchMode" wait_until 15 test -S "$S8"
+check_eq "  ... and forwards" "$LAB_PX1" "$(socks_curl "$S8" "http://$LAB_TARGET/")"
+ssh_stop
+kill_tree "$SSH_LAB_AGENT_PID"
+wait "$SSH_LAB_AGENT_PID" 2>/dev/null
 
 # Restored, the ordinary alias works again (ssh_lab_user_restore mends both breakages).
 S7=$TMP/socks7.sock
