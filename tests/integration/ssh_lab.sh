@@ -32,7 +32,7 @@
 #   known_hosts       the server's real host key
 # ssh_lab_wrong_hostkey, ssh_lab_unknown_hostkey and ssh_lab_wrong_key break one of them;
 # ssh_lab_user_restore mends them.  ssh_lab_agent starts an ssh-agent of the user's holding
-# the passphrase key.  Tests run ssh, and sluice, with as_user as always (SSH_AUTH_SOCK is unset: no agent
+# the passphrase key (ssh_lab_agent_stop ends it).  Tests run ssh, and sluice, with as_user as always (SSH_AUTH_SOCK is unset: no agent
 # of the caller's takes part).
 
 SSH_LAB_DIR=$LAB_DIR/ssh
@@ -269,4 +269,17 @@ ssh_lab_agent() {
 		timeout 10 ssh-add -q "$SSH_LAB_HOME/.ssh/id_ed25519_pass" </dev/null ||
 		{ lab_fail "ssh-add of the passphrase key failed"; return 1; }
 	SSH_LAB_AGENT_SOCK=$sock
+}
+
+# ssh_lab_agent_stop: stop the agent of ssh_lab_agent (SIGTERM to the ssh-agent process,
+# checked by its name, so it removes its socket; SIGKILL after 5 s) and reap it.
+ssh_lab_agent_stop() {
+	local p pid=${SSH_LAB_AGENT_PID:-}
+	[ -n "$pid" ] || return 0
+	for p in "$pid" $(pgrep -P "$pid"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = ssh-agent ] && kill -TERM "$p"
+	done
+	wait_until 5 pid_gone "$pid" || kill_tree "$pid"
+	wait "$pid" 2>/dev/null
+	SSH_LAB_AGENT_PID="" SSH_LAB_AGENT_SOCK=""
 }

@@ -170,8 +170,8 @@ cleanup_push "kill_tree $ssh_pid"
 check "  ... with SSH_AUTH_SOCK, ssh -N -D $A-pass comes up under BatchMode" wait_until 15 test -S "$S8"
 check_eq "  ... and forwards" "$LAB_PX1" "$(socks_curl "$S8" "http://$LAB_TARGET/")"
 ssh_stop
-kill_tree "$SSH_LAB_AGENT_PID"
-wait "$SSH_LAB_AGENT_PID" 2>/dev/null
+ssh_lab_agent_stop
+check "  ... ssh_lab_agent_stop ends the agent (its socket is gone)" test ! -e "$TMP/ssh-agent.sock"
 
 # Restored, the ordinary alias works again (ssh_lab_user_restore mends both breakages).
 S7=$TMP/socks7.sock
