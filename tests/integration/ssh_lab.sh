@@ -20,7 +20,8 @@
 # The server.  ssh_lab_sshd runs /usr/sbin/sshd -D -e as root in a lab host, with a config,
 # a host key and authorized keys of its own under $LAB_DIR/ssh (nothing of /etc/ssh, no system
 # service), in one more mount namespace with a tmpfs over /run (sshd's privilege separation
-# directory /run/sshd, which only a running system service would have made).  Public keys
+# directory /run/sshd, which only a running system service would have made) and an empty
+# /etc/ssh (so it cannot read the host's config or keys by accident).  Public keys
 # only, TCP forwarding allowed, LogLevel VERBOSE: each connection's client address is in the
 # log (ssh_lab_sshd_log).
 #
@@ -127,10 +128,11 @@ LogLevel VERBOSE
 MaxStartups 100:30:200
 EOF
 	# A tmpfs over /run in a mount namespace of sshd's own: /run/sshd must exist and the host's
-	# /run must not change.
+	# /run must not change.  An empty /etc/ssh there too, so nothing of the host's is read.
 	cat >"$SSH_LAB_DIR/sshd-run.sh" <<'EOF'
 #!/bin/sh
 mount -t tmpfs -o mode=0755,size=1m sl-ssh-lab-run /run && mkdir -m 0755 /run/sshd || exit 1
+if [ -d /etc/ssh ]; then mount -t tmpfs -o mode=0755,size=1m sl-ssh-lab-etc /etc/ssh || exit 1; fi
 exec /usr/sbin/sshd -D -e -E "$2" -f "$1"
 EOF
 	chmod 0755 "$SSH_LAB_DIR/sshd-run.sh"

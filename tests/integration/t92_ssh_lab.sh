@@ -41,6 +41,11 @@ check_eq "  ... the passwd copy is this test's alone (the host's has no uid $TES
 	"$(awk -F: -v u="$TEST_UID" '$3 == u' "$TMP/rootview/etc/passwd")"
 check_eq "  ... and root's home there is not the lab's" "" \
 	"$(awk -F: -v h="$SSH_LAB_HOME" '$6 == h' "$TMP/rootview/etc/passwd")"
+sshd_pid=${LAB_PIDS[px1:22]}
+check_eq "sshd sees an empty /etc/ssh (nothing of the host's sshd config or keys)" "" \
+	"$(ls -A "/proc/$sshd_pid/root/etc/ssh" 2>&1)"
+check "  ... anti-test: the test's own /etc/ssh is not empty" test -n "$(ls -A /etc/ssh)"
+check_eq "  ... the process looked at is sshd" sshd "$(cat "/proc/$sshd_pid/comm")"
 check "the ssh files are the user's (config owned by the user, keys 0600)" eval '
 	[ "$(stat -c %u "$SSH_LAB_HOME/.ssh/config")" = "$(as_user id -u)" ] &&
 	[ "$(stat -c %a "$SSH_LAB_HOME/.ssh/id_ed25519")" = 600 ] &&
