@@ -33,8 +33,9 @@
 #   known_hosts       the server's real host key
 # ssh_lab_wrong_hostkey, ssh_lab_unknown_hostkey and ssh_lab_wrong_key break one of them;
 # ssh_lab_user_restore mends them.  ssh_lab_agent starts an ssh-agent of the user's holding
-# the passphrase key (ssh_lab_agent_stop ends it).  Tests run ssh, and sluice, with as_user as always (SSH_AUTH_SOCK is unset: no agent
-# of the caller's takes part).
+# the passphrase key (ssh_lab_agent_stop ends it).  Tests run ssh, and sluice, with as_user
+# as always (SSH_AUTH_SOCK is unset: no agent of the caller's takes part).  ssh does not read
+# $HOME (as_user sets it to $TMP); it finds ~/.ssh through the passwd home.
 
 SSH_LAB_DIR=$LAB_DIR/ssh
 SSH_LAB_HOME=$TMP/home
