@@ -534,6 +534,9 @@ int hop_url_format_redacted(const struct hop_spec *hop, char *buf, size_t cap)
 	default:
 		o = percent_encode(buf, o, cap, hop->server.name,
 				   strnlen(hop->server.name, sizeof(hop->server.name)), "-._");
+		/* percent_encode() does not end the string; an ssh hop may stop right here. */
+		if (o < cap)
+			buf[o] = '\0';
 		n = 0;
 		break;
 	}
