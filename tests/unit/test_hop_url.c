@@ -449,12 +449,191 @@ static void test_format_never_shows_password(void **state __attribute__((unused)
 	}
 }
 
+/* The helper kinds: "tor" and "ssh://" make sluice start the program; tor:// names one. */
+static void test_tor_and_ssh_forms(void **state __attribute__((unused)))
+{
+	char path[HOP_UNIX_PATH_MAX + 1];
+	char text[HOP_UNIX_PATH_MAX + 32];
+	struct hop_spec hop;
+
+	(void)state;
+	hop = parse_ok("tor");
+	assert_int_equal(hop.kind, HOP_TOR);
+	assert_true(hop.spawn);
+	assert_string_equal(hop.unix_path, "");
+	assert_false(hop.has_auth);
+	hop = parse_ok("TOR");
+	assert_int_equal(hop.kind, HOP_TOR);
+	assert_true(hop.spawn);
+
+	hop = parse_ok("tor://127.0.0.1");
+	assert_int_equal(hop.kind, HOP_TOR);
+	assert_false(hop.spawn);
+	assert_v4(&hop.server, "127.0.0.1", 9050);
+	assert_false(hop.port_given);
+	assert_false(hop.has_auth);
+	hop = parse_ok("tor://tor.internal:9150");
+	assert_false(hop.spawn);
+	assert_int_equal(hop.server.kind, TARGET_NAME);
+	assert_string_equal(hop.server.name, "tor.internal");
+	assert_int_equal(hop.server.port, 9150);
+	assert_true(hop.port_given);
+
+	hop = parse_ok("tor://unix:/run/tor/socks");
+	assert_int_equal(hop.kind, HOP_TOR);
+	assert_false(hop.spawn);
+	assert_string_equal(hop.unix_path, "/run/tor/socks");
+	/* The longest path a sockaddr_un holds. */
+	memset(path, 'p', HOP_UNIX_PATH_MAX);
+	path[0] = '/';
+	path[HOP_UNIX_PATH_MAX] = '\0';
+	snprintf(text, sizeof(text), "tor://unix:%s", path);
+	hop = parse_ok(text);
+	assert_string_equal(hop.unix_path, path);
+
+	hop = parse_ok("ssh://bastion.example");
+	assert_int_equal(hop.kind, HOP_SSH);
+	assert_true(hop.spawn);
+	assert_int_equal(hop.server.kind, TARGET_NAME);
+	assert_string_equal(hop.server.name, "bastion.example");
+	assert_int_equal(hop.server.port, 22);
+	assert_false(hop.port_given); /* the user's ssh config picks it */
+	assert_string_equal(hop.user, "");
+	assert_false(hop.has_auth);
+
+	/* The user is ssh's login name, not SOCKS5 credentials; no password is awaited. */
+	hop = parse_ok("ssh://me@10.0.0.7:2222");
+	assert_int_equal(hop.kind, HOP_SSH);
+	assert_true(hop.spawn);
+	assert_string_equal(hop.user, "me");
+	assert_false(hop.has_auth);
+	assert_false(hop.password_from_env_needed);
+	assert_v4(&hop.server, "10.0.0.7", 2222);
+	assert_true(hop.port_given);
+	hop = parse_ok("SSH://m%65@h");
+	assert_string_equal(hop.user, "me");
+
+	hop = parse_ok("ssh://[::1]:22");
+	assert_int_equal(hop.server.kind, TARGET_IPV6);
+	assert_true(hop.port_given);
+	hop = parse_ok("ssh://[::1]");
+	assert_int_equal(hop.server.port, 22);
+	assert_false(hop.port_given);
+	hop = parse_ok("ssh://[::1]/");
+	assert_false(hop.port_given);
+}
+
+static void test_tor_and_ssh_errors(void **state __attribute__((unused)))
+{
+	char text[HOP_UNIX_PATH_MAX + 32], path[HOP_UNIX_PATH_MAX + 2];
+	struct sl_err err;
+	const char *msg;
+
+	(void)state;
+	/* Tor's credentials are sluice's isolation keys: the user may not set them. */
+	msg = parse_fails("tor://alice:S3cr3tPw@127.0.0.1:9050", &err);
+	assert_non_null(strstr(msg, "a tor hop takes no user or password"));
+	assert_null(strstr(msg, "S3cr3tPw"));
+	assert_non_null(strstr(parse_fails("tor://alice@127.0.0.1", &err), "takes no user"));
+	assert_non_null(strstr(parse_fails("tor://@127.0.0.1", &err), "takes no user"));
+
+	assert_string_equal(parse_fails("tor://unix:run/tor/socks", &err),
+			    "hop \"tor://unix:run/tor/socks\": the unix socket path must be "
+			    "absolute");
+	assert_non_null(strstr(parse_fails("tor://unix:", &err), "must be absolute"));
+	memset(path, 'p', HOP_UNIX_PATH_MAX + 1);
+	path[0] = '/';
+	path[HOP_UNIX_PATH_MAX + 1] = '\0';
+	snprintf(text, sizeof(text), "tor://unix:%s", path);
+	assert_non_null(
+	    strstr(parse_fails(text, &err), "the unix socket path is longer than 107 bytes"));
+	assert_non_null(strstr(parse_fails("tor://unix:/run/tor\n", &err), "control character"));
+
+	/* ssh asks for its password itself; one in the URL would sit in ps and logs. */
+	msg = parse_fails("ssh://u:S3cr3tPw@h", &err);
+	assert_non_null(strstr(msg, "an ssh hop takes no password in the URL"));
+	assert_null(strstr(msg, "S3cr3tPw"));
+	assert_non_null(strstr(parse_fails("ssh://u:p@h", &err), "takes no password"));
+	assert_non_null(strstr(parse_fails("ssh://u:@h", &err), "takes no password"));
+	assert_non_null(strstr(parse_fails("ssh://:pw@h", &err), "empty user name"));
+
+	assert_non_null(strstr(parse_fails("ssh://", &err), "empty host"));
+	assert_non_null(strstr(parse_fails("ssh://u@", &err), "empty host"));
+	assert_non_null(strstr(parse_fails("ssh:///", &err), "empty host"));
+	assert_non_null(strstr(parse_fails("tor://", &err), "empty host"));
+	assert_non_null(strstr(parse_fails("tor://:9050", &err), "empty host"));
+	assert_non_null(strstr(parse_fails("ssh://h:0", &err), "not a number 1-65535"));
+	assert_non_null(strstr(parse_fails("ssh://h/path", &err), "path, query"));
+	assert_non_null(strstr(parse_fails("tors", &err), "unknown hop kind"));
+	assert_non_null(strstr(parse_fails("tor:", &err), "unknown hop kind"));
+}
+
+/* Each new form prints as it was written and parses back to the same hop. */
+static void test_tor_and_ssh_format(void **state __attribute__((unused)))
+{
+	static const struct {
+		const char *spec, *shown;
+	} cases[] = {
+	    {"tor", "tor"},
+	    {"tor://unix:/p", "tor://unix:/p"},
+	    {"tor://unix:/run/tor/socks", "tor://unix:/run/tor/socks"},
+	    {"tor://127.0.0.1", "tor://127.0.0.1:9050"},
+	    {"tor://[::1]:9150", "tor://[::1]:9150"},
+	    {"ssh://u@h", "ssh://u@h"},
+	    {"ssh://h:2222", "ssh://h:2222"},
+	    {"ssh://h", "ssh://h"},
+	    {"ssh://h:22", "ssh://h:22"},
+	    {"ssh://a%40b@[2001:db8::1]:2200", "ssh://a%40b@[2001:db8::1]:2200"},
+	    {"ssh://[2001:db8::1]", "ssh://[2001:db8::1]"},
+	};
+	char buf[HOP_URL_REDACTED_MAX];
+	struct hop_spec hop, again;
+	size_t i;
+	int n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		hop = parse_ok(cases[i].spec);
+		memset(buf, 'X', sizeof(buf)); /* the output must end itself */
+		n = hop_url_format_redacted(&hop, buf, sizeof(buf));
+		if (n < 0 || strcmp(buf, cases[i].shown))
+			fail_msg("\"%s\" formats as \"%s\" (%d), expected \"%s\"", cases[i].spec,
+				 buf, n, cases[i].shown);
+		assert_int_equal(n, strlen(cases[i].shown));
+		again = parse_ok(buf);
+		assert_int_equal(again.kind, hop.kind);
+		assert_int_equal(again.spawn, hop.spawn);
+		if (hop.kind == HOP_SSH) /* only ssh leaves the port to its config */
+			assert_int_equal(again.port_given, hop.port_given);
+		assert_string_equal(again.user, hop.user);
+		assert_string_equal(again.unix_path, hop.unix_path);
+		assert_int_equal(again.server.kind, hop.server.kind);
+		assert_int_equal(again.server.port, hop.server.port);
+	}
+	/* Too small is -ENOSPC for these forms too. */
+	hop = parse_ok("tor://unix:/p");
+	assert_int_equal(hop_url_format_redacted(&hop, buf, 13), -ENOSPC);
+	assert_int_equal(buf[0], '\0');
+	assert_int_equal(hop_url_format_redacted(&hop, buf, 14), 13);
+	hop = parse_ok("ssh://u@h");
+	assert_int_equal(hop_url_format_redacted(&hop, buf, 9), -ENOSPC);
+	assert_int_equal(hop_url_format_redacted(&hop, buf, 10), 9);
+	/* The longest unix path fits HOP_URL_REDACTED_MAX. */
+	memset(&hop, 0, sizeof(hop));
+	hop.kind = HOP_TOR;
+	memset(hop.unix_path, 'p', HOP_UNIX_PATH_MAX);
+	n = hop_url_format_redacted(&hop, buf, sizeof(buf));
+	assert_int_equal(n, strlen("tor://unix:") + HOP_UNIX_PATH_MAX);
+}
+
 static void test_kind_names(void **state __attribute__((unused)))
 {
 	(void)state;
 	assert_string_equal(hop_kind_name(HOP_DIRECT), "direct");
 	assert_string_equal(hop_kind_name(HOP_SOCKS5), "socks5");
 	assert_string_equal(hop_kind_name(HOP_HTTP), "http");
+	assert_string_equal(hop_kind_name(HOP_TOR), "tor");
+	assert_string_equal(hop_kind_name(HOP_SSH), "ssh");
 	assert_string_equal(hop_kind_name((enum hop_kind)42), "unknown");
 }
 
@@ -472,6 +651,9 @@ int main(void)
 	    cmocka_unit_test(test_error_redaction),
 	    cmocka_unit_test(test_format_redacted),
 	    cmocka_unit_test(test_format_never_shows_password),
+	    cmocka_unit_test(test_tor_and_ssh_forms),
+	    cmocka_unit_test(test_tor_and_ssh_errors),
+	    cmocka_unit_test(test_tor_and_ssh_format),
 	    cmocka_unit_test(test_kind_names),
 	};
 
