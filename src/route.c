@@ -38,28 +38,33 @@ int route_check_chain(const struct run_options *run, struct sl_err *err)
 	struct route program;
 	size_t i;
 
-	for (i = 1; i < run->n_hops; i++)
-		if (run->hops[i].unix_path[0])
-			return sl_err_set(
-			    err, EINVAL,
-			    "--via tor://unix:%s: a tor reached at a path on this "
-			    "machine makes its own connections, not through hop %zu "
-			    "before it; put it first, or use --via tor to have sluice "
-			    "run a tor whose connections go through the hops before it",
-			    run->hops[i].unix_path, i);
+	/* errnum 0: a chain the user wrote, no system error whose text would help. */
+	for (i = 1; i < run->n_hops; i++) {
+		if (run->hops[i].unix_path[0]) {
+			sl_err_set(err, 0,
+				   "--via tor://unix:%s: a tor reached at a path on this "
+				   "machine makes its own connections, not through hop %zu "
+				   "before it; put it first, or use --via tor to have sluice "
+				   "run a tor whose connections go through the hops before it",
+				   run->hops[i].unix_path, i);
+			return -EINVAL;
+		}
+	}
 	if (run->udp != UDP_PROXY)
 		return 0;
 	route_plan(run, run->n_hops, &program);
 	for (i = program.first; i < program.first + program.n_hops; i++) {
 		const struct hop_ops *ops = hop_ops_of(run->hops[i].kind);
 
-		if (!ops->carries_udp)
-			return sl_err_set(
-			    err, EINVAL,
-			    "--udp proxy: hop %zu (%s) cannot carry UDP%s; use "
-			    "--udp block (the default), and DNS still works",
-			    i + 1, ops->name,
-			    run->hops[i].kind == HOP_TOR ? ": Tor carries TCP streams only" : "");
+		if (!ops->carries_udp) {
+			sl_err_set(err, 0,
+				   "--udp proxy: hop %zu (%s) cannot carry UDP%s; use "
+				   "--udp block (the default), and DNS still works",
+				   i + 1, ops->name,
+				   run->hops[i].kind == HOP_TOR ? ": Tor carries TCP streams only"
+								: "");
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
