@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test_route.c - unit tests of src/route.c: which hops carry each position's traffic (the
+ * example of route.h, no hops, a lone existing tor), its DNS mode and what its names may
+ * reach, and the chains route_check_chain() refuses or accepts.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "resolver.h"
+#include "route.h"
+
+/* A run through @specs (NULL-terminated), as cli.c leaves it with a proxy hop. */
+static void run_via(struct run_options *run, const char *const *specs)
+{
+	struct sl_err err;
+
+	memset(run, 0, sizeof(*run));
+	run->net = NET_RELAY;
+	run->dns = DNS_FAKEIP;
+	run->udp = UDP_BLOCK;
+	run->ipv6 = true;
+	for (; *specs; specs++) {
+		sl_err_clear(&err);
+		if (hop_url_parse(*specs, &run->hops[run->n_hops], &err))
+			fail_msg("\"%s\": %s", *specs, err.msg);
+		run->n_hops++;
+	}
+}
+
+static void assert_route(const struct run_options *run, size_t position, size_t first,
+			 size_t n_hops, bool local_entry, enum cli_dns_mode dns, unsigned int reach)
+{
+	struct route r;
+
+	memset(&r, 0xa5, sizeof(r)); /* every field must be set */
+	route_plan(run, position, &r);
+	if (r.first != first || r.n_hops != n_hops || r.local_entry != local_entry ||
+	    r.dns != dns || r.reach != reach)
+		fail_msg("position %zu: first %zu n_hops %zu local %d dns %d reach %u; expected "
+			 "%zu %zu %d %d %u",
+			 position, r.first, r.n_hops, r.local_entry, r.dns, r.reach, first, n_hops,
+			 local_entry, dns, reach);
+}
+
+/*
+ * route.h's example: --via socks5://A --via ssh://S --via tor --via socks5://B gives ssh's
+ * stage [A], tor's stage [S's socket], the program [tor's socket, B].
+ */
+static void example_of_route_h(void **state)
+{
+	static const char *const specs[] = {"socks5://10.0.0.1", "ssh://s.example", "tor",
+					    "socks5://10.0.0.2", NULL};
+	struct run_options run;
+
+	(void)state;
+	run_via(&run, specs);
+	/* Position 0 (before hop 0): direct, names forwarded from the host side. */
+	assert_route(&run, 0, 0, 0, false, DNS_FORWARD, RESOLVER_IPV6);
+	/* ssh's stage: through A over the network. */
+	assert_route(&run, 1, 0, 1, false, DNS_FAKEIP, RESOLVER_IPV6);
+	/* tor's stage: into S's socket, and no Tor in it, so no .onion. */
+	assert_route(&run, 2, 1, 1, true, DNS_FAKEIP, RESOLVER_IPV6);
+	/* Position 3, B's (B runs no program, so it gets no stage): tor's socket. */
+	assert_route(&run, 3, 2, 1, true, DNS_FAKEIP, RESOLVER_IPV6 | RESOLVER_ONION);
+	/* The program: tor's socket, then B; the user's DNS mode. */
+	assert_route(&run, 4, 2, 2, true, DNS_FAKEIP, RESOLVER_IPV6 | RESOLVER_ONION);
+
+	/* .onion only with fake-IP: forwarded queries would ask a resolver for the name. */
+	run.dns = DNS_FORWARD;
+	assert_route(&run, 4, 2, 2, true, DNS_FORWARD, RESOLVER_IPV6);
+	run.dns = DNS_FAKEIP;
+	run.ipv6 = false;
+	assert_route(&run, 4, 2, 2, true, DNS_FAKEIP, RESOLVER_ONION);
+	assert_route(&run, 1, 0, 1, false, DNS_FAKEIP, 0);
+}
+
+/* A tor reached over the network is not local: the program's route starts at hop 0. */
+static void network_tor_is_not_local(void **state)
+{
+	static const char *const specs[] = {"socks5://10.0.0.1", "tor://10.0.0.9:9050", NULL};
+	struct run_options run;
+
+	(void)state;
+	run_via(&run, specs);
+	assert_route(&run, 2, 0, 2, false, DNS_FAKEIP, RESOLVER_IPV6 | RESOLVER_ONION);
+	assert_route(&run, 1, 0, 1, false, DNS_FAKEIP, RESOLVER_IPV6);
+}
+
+static void no_hops(void **state)
+{
+	static const char *const specs[] = {NULL};
+	struct run_options run;
+
+	(void)state;
+	run_via(&run, specs);
+	run.dns = DNS_FORWARD;
+	assert_route(&run, 0, 0, 0, false, DNS_FORWARD, RESOLVER_IPV6);
+	run.ipv6 = false;
+	assert_route(&run, 0, 0, 0, false, DNS_FORWARD, 0);
+}
+
+static void single_existing_tor_at_a_path(void **state)
+{
+	static const char *const specs[] = {"tor://unix:/run/tor/socks", NULL};
+	struct run_options run;
+
+	(void)state;
+	run_via(&run, specs);
+	assert_route(&run, 1, 0, 1, true, DNS_FAKEIP, RESOLVER_IPV6 | RESOLVER_ONION);
+	assert_route(&run, 0, 0, 0, false, DNS_FORWARD, RESOLVER_IPV6);
+}
+
+/* Fails route_check_chain() on @specs with @udp; the message must hold @expected. */
+static void assert_refused(const char *const *specs, enum cli_udp_mode udp, const char *expected)
+{
+	struct run_options run;
+	struct sl_err err;
+
+	run_via(&run, specs);
+	run.udp = udp;
+	sl_err_clear(&err);
+	assert_int_equal(route_check_chain(&run, &err), -EINVAL);
+	/* A chain the user wrote: no strerror text in the way of the hint. */
+	assert_null(strstr(err.msg, "Invalid argument"));
+	if (!strstr(err.msg, expected))
+		fail_msg("\"%s\" does not hold \"%s\"", err.msg, expected);
+}
+
+static void assert_accepted(const char *const *specs, enum cli_udp_mode udp)
+{
+	struct run_options run;
+	struct sl_err err;
+
+	run_via(&run, specs);
+	run.udp = udp;
+	sl_err_clear(&err);
+	if (route_check_chain(&run, &err))
+		fail_msg("refused: %s", err.msg);
+}
+
+static void check_chain(void **state)
+{
+	static const char *const unix_second[] = {"socks5://10.0.0.1", "tor://unix:/run/tor/s",
+						  NULL};
+	static const char *const unix_first[] = {"tor://unix:/run/tor/s", "socks5://10.0.0.1",
+						 NULL};
+	static const char *const tor[] = {"tor", NULL};
+	static const char *const tor_then_socks5[] = {"tor", "socks5://10.0.0.2", NULL};
+	static const char *const ssh[] = {"ssh://s.example", NULL};
+	static const char *const http[] = {"http://10.0.0.3:3128", NULL};
+	static const char *const http_then_socks5[] = {"http://10.0.0.3:3128", "socks5://10.0.0.2",
+						       NULL};
+	static const char *const socks5[] = {"socks5://10.0.0.2", NULL};
+	static const char *const ssh_tor[] = {"ssh://s.example", "tor", NULL};
+
+	(void)state;
+	assert_refused(unix_second, UDP_BLOCK, "--via tor://unix:/run/tor/s");
+	assert_refused(unix_second, UDP_BLOCK, "not through hop 1 before it; put it first");
+	assert_refused(tor, UDP_PROXY,
+		       "--udp proxy: hop 1 (tor) cannot carry UDP: Tor carries TCP streams only; "
+		       "use --udp block (the default), and DNS still works");
+	assert_accepted(unix_first, UDP_BLOCK);
+	assert_accepted(tor, UDP_BLOCK);
+	assert_accepted(ssh_tor, UDP_BLOCK);
+
+	assert_refused(tor, UDP_PROXY,
+		       "--udp proxy: hop 1 (tor) cannot carry UDP: Tor carries "
+		       "TCP streams only; use --udp block");
+	assert_refused(tor_then_socks5, UDP_PROXY, "hop 1 (tor) cannot carry UDP");
+	assert_refused(ssh, UDP_PROXY, "--udp proxy: hop 1 (ssh) cannot carry UDP; use");
+	assert_refused(http, UDP_PROXY, "--udp proxy: hop 1 (http) cannot carry UDP; use");
+	assert_refused(http_then_socks5, UDP_PROXY, "hop 1 (http) cannot carry UDP");
+	assert_accepted(socks5, UDP_PROXY);
+	/* Without --udp proxy the UDP carriers do not matter. */
+	assert_accepted(http, UDP_BLOCK);
+	assert_accepted(tor, UDP_DIRECT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(example_of_route_h),
+	    cmocka_unit_test(network_tor_is_not_local),
+	    cmocka_unit_test(no_hops),
+	    cmocka_unit_test(single_existing_tor_at_a_path),
+	    cmocka_unit_test(check_chain),
+	};
+
+	return cmocka_run_group_tests_name("route", tests, NULL, NULL);
+}
