@@ -249,6 +249,181 @@ static void password_from_environment(void **state)
 	unsetenv("SLUICE_PASSWORD_1");
 }
 
+static void tor_and_ssh_options(void **state)
+{
+	char *argv[] = {"sluice",
+			"run",
+			"--via",
+			"ssh://me@bastion.example:2222",
+			"--via",
+			"tor",
+			"--tor-option",
+			"ExitNodes {de}",
+			"--tor-option=StrictNodes 1",
+			"--tor-config",
+			"/etc/sluice/bridges",
+			"--tor-timeout",
+			"300",
+			"--tor-isolate",
+			"destination",
+			"--ssh-option",
+			"ServerAliveInterval=15",
+			"--ssh-option=Compression=yes",
+			"--",
+			"curl",
+			NULL};
+	char *defaults[] = {"sluice", "run", "--via", "tor", "x", NULL};
+	char *bounds[] = {"sluice",
+			  "run",
+			  "--via",
+			  "tor",
+			  "--tor-timeout=1",
+			  "--tor-timeout",
+			  "86400",
+			  "--tor-isolate=none",
+			  "x",
+			  NULL};
+	struct sl_err err = {0};
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(argv), argv, &cli, &err), 0);
+	assert_int_equal(cli.run.n_hops, 2);
+	assert_int_equal(cli.run.hops[0].kind, HOP_SSH);
+	assert_string_equal(cli.run.hops[0].user, "me");
+	assert_int_equal(cli.run.hops[1].kind, HOP_TOR);
+	assert_true(cli.run.hops[1].spawn);
+	assert_int_equal(cli.run.n_tor_options, 2);
+	assert_string_equal(cli.run.tor_options[0], "ExitNodes {de}");
+	assert_string_equal(cli.run.tor_options[1], "StrictNodes 1");
+	assert_string_equal(cli.run.tor_config, "/etc/sluice/bridges");
+	assert_int_equal(cli.run.tor_timeout, 300);
+	assert_int_equal(cli.run.tor_isolate, TOR_ISOLATE_DESTINATION);
+	assert_int_equal(cli.run.n_ssh_options, 2);
+	assert_string_equal(cli.run.ssh_options[0], "ServerAliveInterval=15");
+	assert_string_equal(cli.run.ssh_options[1], "Compression=yes");
+	assert_int_equal(cli.run.dns, DNS_FAKEIP);
+	assert_string_equal(cli.run.argv[0], "curl");
+	/* The ssh user is a login name: no password is looked for in the environment. */
+	unsetenv("SLUICE_PASSWORD");
+	unsetenv("SLUICE_PASSWORD_1");
+	assert_int_equal(cli_apply_environment(&cli, &err), 0);
+
+	assert_int_equal(cli_parse(ARGC(defaults), defaults, &cli, &err), 0);
+	assert_int_equal(cli.run.tor_timeout, CLI_TOR_TIMEOUT_DEFAULT);
+	assert_int_equal(cli.run.tor_isolate, TOR_ISOLATE_SANDBOX);
+	assert_int_equal(cli.run.n_tor_options, 0);
+	assert_null(cli.run.tor_config);
+	assert_int_equal(cli.run.n_ssh_options, 0);
+
+	assert_int_equal(cli_parse(ARGC(bounds), bounds, &cli, &err), 0);
+	assert_int_equal(cli.run.tor_timeout, 86400);
+	assert_int_equal(cli.run.tor_isolate, TOR_ISOLATE_NONE);
+}
+
+static void tor_and_ssh_option_errors(void **state)
+{
+	static struct {
+		char *argv[10];
+		const char *expected;
+	} cases[] = {
+	    {{"sluice", "run", "--via", "tor", "--tor-option", "ExitNodes {de}\nSocksPort 0", "x",
+	      NULL},
+	     "--tor-option: control characters (such as a line break) are not allowed"},
+	    {{"sluice", "run", "--via", "tor", "--tor-option=a\rb", "x", NULL},
+	     "--tor-option: control characters"},
+	    {{"sluice", "run", "--via", "tor", "--tor-option=", "x", NULL},
+	     "--tor-option: expected a value"},
+	    {{"sluice", "run", "--via", "ssh://h", "--ssh-option", "A=b\nProxyCommand=x", "x",
+	      NULL},
+	     "--ssh-option: control characters"},
+	    {{"sluice", "run", "--tor-option", "ExitNodes {de}", "x", NULL},
+	     "--tor-option and --tor-config are for sluice's own tor: add --via tor"},
+	    {{"sluice", "run", "--via", "tor://127.0.0.1:9050", "--tor-option", "A 1", "x", NULL},
+	     "are for sluice's own tor: add --via tor"},
+	    {{"sluice", "run", "--via", "tor://unix:/run/tor/socks", "--tor-config", "/f", "x",
+	      NULL},
+	     "are for sluice's own tor: add --via tor"},
+	    {{"sluice", "run", "--via", "socks5://h", "--ssh-option", "A=b", "x", NULL},
+	     "--ssh-option needs an ssh hop: add --via ssh://HOST"},
+	    {{"sluice", "run", "--via", "tor", "--ssh-option", "A=b", "x", NULL},
+	     "--ssh-option needs an ssh hop"},
+	    {{"sluice", "run", "--via", "tor", "--tor-config", "", "x", NULL},
+	     "--tor-config: expected a file name"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "0", "x", NULL},
+	     "--tor-timeout '0': expected seconds, 1-86400"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "abc", "x", NULL},
+	     "--tor-timeout 'abc': expected seconds"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "86401", "x", NULL},
+	     "--tor-timeout '86401': expected seconds, 1-86400"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "99999999999999999999", "x", NULL},
+	     "--tor-timeout '99999999999999999999'"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "-5", "x", NULL},
+	     "--tor-timeout '-5'"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout=", "x", NULL}, "--tor-timeout ''"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", NULL},
+	     "--tor-timeout needs a value"},
+	    {{"sluice", "run", "--via", "tor", "--tor-isolate", "bogus", "x", NULL},
+	     "--tor-isolate bogus: expected sandbox, destination or none"},
+	    {{"sluice", "run", "--via", "tor", "--tor-isolate", "Sandbox", "x", NULL},
+	     "--tor-isolate Sandbox: expected"},
+	    {{"sluice", "run", "--via", "tor", "--udp", "proxy", "x", NULL},
+	     "--udp proxy: hop 1 (tor) cannot carry UDP: Tor carries TCP streams only"},
+	    {{"sluice", "run", "--via", "ssh://h", "--udp", "proxy", "x", NULL},
+	     "--udp proxy: hop 1 (ssh) cannot carry UDP"},
+	    {{"sluice", "run", "--via", "socks5://h", "--via", "tor://unix:/s", "x", NULL},
+	     "--via tor://unix:/s: a tor reached at a path on this machine"},
+	    {{"sluice", "run", "--via", "tor://u:p@h", "x", NULL},
+	     "a tor hop takes no user or password"},
+	    {{"sluice", "run", "--via", "ssh://u:p@h", "x", NULL},
+	     "an ssh hop takes no password in the URL"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_err err = {0};
+		struct cli cli;
+		int argc = 0;
+
+		while (cases[i].argv[argc])
+			argc++;
+		if (cli_parse(argc, cases[i].argv, &cli, &err) >= 0)
+			fail_msg("case %zu accepted", i);
+		if (!strstr(err.msg, cases[i].expected))
+			fail_msg("case %zu: '%s' does not contain '%s'", i, err.msg,
+				 cases[i].expected);
+		assert_int_equal(err.exit_code, SL_EXIT_FAILURE);
+	}
+}
+
+static void helper_option_limit(void **state)
+{
+	char *argv[2 * CLI_MAX_HELPER_OPTIONS + 8];
+	struct sl_err err = {0};
+	struct cli cli;
+	int argc = 0, i;
+
+	(void)state;
+	argv[argc++] = "sluice";
+	argv[argc++] = "run";
+	argv[argc++] = "--via";
+	argv[argc++] = "ssh://h";
+	for (i = 0; i < CLI_MAX_HELPER_OPTIONS; i++) {
+		argv[argc++] = "--ssh-option";
+		argv[argc++] = "A=b";
+	}
+	argv[argc++] = "x";
+	argv[argc] = NULL;
+	assert_int_equal(cli_parse(argc, argv, &cli, &err), 0);
+	assert_int_equal(cli.run.n_ssh_options, CLI_MAX_HELPER_OPTIONS);
+	argv[argc - 1] = "--ssh-option=A=b";
+	argv[argc++] = "x";
+	argv[argc] = NULL;
+	assert_true(cli_parse(argc, argv, &cli, &err) < 0);
+	assert_non_null(strstr(err.msg, "--ssh-option: at most 64"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +439,9 @@ int main(void)
 	    cmocka_unit_test(udp_proxy_through_one_socks5_hop),
 	    cmocka_unit_test(allow_host_loopback_only_direct),
 	    cmocka_unit_test(password_from_environment),
+	    cmocka_unit_test(tor_and_ssh_options),
+	    cmocka_unit_test(tor_and_ssh_option_errors),
+	    cmocka_unit_test(helper_option_limit),
 	};
 
 	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
