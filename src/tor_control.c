@@ -93,6 +93,9 @@ int tor_control_parse_bootstrap(const char *line, size_t len, struct tor_bootstr
 
 	if (!boot)
 		return 0;
+	/* Tor writes no NUL; one would cut a key short ("PROGRESS\0x=5" read as PROGRESS). */
+	if (memchr(line, '\0', len))
+		return -1;
 	memset(out, 0, sizeof(*out));
 	out->warning = (boot - line >= 5 && !memcmp(boot - 5, "WARN ", 5)) ||
 		       (boot - line >= 4 && !memcmp(boot - 4, "ERR ", 4));

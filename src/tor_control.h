@@ -30,7 +30,7 @@ struct tor_bootstrap {
 /**
  * tor_control_parse_bootstrap() - parse one line (without its CRLF)
  * Return: 1 and @out filled for a bootstrap status line; 0 for any other line; -1 for a
- * bootstrap line that is malformed (no PROGRESS, a number out of range, an open quote).
+ * bootstrap line that is malformed (no PROGRESS, a number out of range, an open quote, a NUL).
  */
 int tor_control_parse_bootstrap(const char *line, size_t len, struct tor_bootstrap *out);
 

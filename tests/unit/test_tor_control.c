@@ -193,6 +193,8 @@ static void malformed_bootstrap_lines(void **state)
 	    "650 STATUS_CLIENT NOTICE BOOTSTRAP PROGRESS=5 SUMMARY=\"ends in \\",
 	    "650 STATUS_CLIENT NOTICE BOOTSTRAP SUMMARY=\"PROGRESS=5\"",
 	};
+	static const char nul_key[] = "650 X BOOTSTRAP PROGRESS\0x=5";
+	static const char nul_value[] = "650 X BOOTSTRAP PROGRESS=5 SUMMARY=\"a\0b\"";
 	struct tor_bootstrap b;
 	size_t i;
 
@@ -200,6 +202,9 @@ static void malformed_bootstrap_lines(void **state)
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		if (parse(lines[i], &b) != -1)
 			fail_msg("\"%s\" not refused", lines[i]);
+	/* A NUL byte (tor writes none) would cut a key or value short. */
+	assert_int_equal(tor_control_parse_bootstrap(nul_key, sizeof(nul_key) - 1, &b), -1);
+	assert_int_equal(tor_control_parse_bootstrap(nul_value, sizeof(nul_value) - 1, &b), -1);
 	/* A quote the length cuts off is open. */
 	assert_int_equal(
 	    tor_control_parse_bootstrap("650 X BOOTSTRAP PROGRESS=5 SUMMARY=\"ab\"", 38, &b), -1);
