@@ -349,6 +349,7 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 	const struct hop_scheme *scheme = NULL;
 	const char *rest, *at, *hostport, *end;
 	size_t i;
+	int ret;
 
 	for (i = 0; text[i]; i++) {
 		uint8_t c = (uint8_t)text[i];
@@ -389,7 +390,7 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 				 "a tor hop takes no user or password: sluice sets them itself, "
 				 "to keep each sandbox on circuits of its own");
 	if (at) {
-		int ret = parse_userinfo(text, rest, (size_t)(at - rest), out, err);
+		ret = parse_userinfo(text, rest, (size_t)(at - rest), out, err);
 		if (ret < 0)
 			return ret;
 	}
@@ -415,8 +416,17 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 	out->port_given = memchr(hostport, ':', (size_t)(end - hostport)) &&
 			  (hostport[0] != '[' || memchr(hostport, ']', (size_t)(end - hostport)) <
 						     (const void *)(end - 1));
-	return parse_host_port(text, hostport, (size_t)(end - hostport), scheme->default_port,
-			       &out->server, err);
+	ret = parse_host_port(text, hostport, (size_t)(end - hostport), scheme->default_port,
+			      &out->server, err);
+	if (ret < 0)
+		return ret;
+	/* "tor://unix:PORT" would read back as a path: a host of that name is a forgotten path. */
+	if (out->kind == HOP_TOR && out->server.kind == TARGET_NAME &&
+	    !strcmp(out->server.name, "unix"))
+		return hop_error(err, text,
+				 "\"unix\" needs the socket's path: tor://unix:/PATH (for a host "
+				 "of that name, write its address)");
+	return 0;
 }
 
 int hop_url_parse(const char *text, struct hop_spec *out, struct sl_err *err)

@@ -548,6 +548,13 @@ static void test_tor_and_ssh_errors(void **state __attribute__((unused)))
 	assert_non_null(
 	    strstr(parse_fails(text, &err), "the unix socket path is longer than 107 bytes"));
 	assert_non_null(strstr(parse_fails("tor://unix:/run/tor\n", &err), "control character"));
+	/* A host named "unix" would print as tor://unix:9050, a path: the path was forgotten. */
+	assert_string_equal(parse_fails("tor://unix", &err),
+			    "hop \"tor://unix\": \"unix\" needs the socket's path: "
+			    "tor://unix:/PATH (for a host of that name, write its address)");
+	assert_non_null(strstr(parse_fails("tor://unix.", &err), "needs the socket's path"));
+	assert_non_null(strstr(parse_fails("tor://unix/", &err), "needs the socket's path"));
+	assert_non_null(strstr(parse_fails("tor://unix:9050", &err), "must be absolute"));
 
 	/* ssh asks for its password itself; one in the URL would sit in ps and logs. */
 	msg = parse_fails("ssh://u:S3cr3tPw@h", &err);
