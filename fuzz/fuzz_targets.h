@@ -17,6 +17,7 @@ int fuzz_hop_url(const uint8_t *data, size_t size);
 int fuzz_dns_message(const uint8_t *data, size_t size);
 int fuzz_chain(const uint8_t *data, size_t size);
 int fuzz_nsswitch(const uint8_t *data, size_t size);
+int fuzz_tor_control(const uint8_t *data, size_t size);
 
 /* One FUZZ_ENTRY(name) line per target, each at the start of its own line. */
 #define FUZZ_TARGET_TABLE \
@@ -26,6 +27,7 @@ int fuzz_nsswitch(const uint8_t *data, size_t size);
 	FUZZ_ENTRY(dns_message) \
 	FUZZ_ENTRY(chain) \
 	FUZZ_ENTRY(nsswitch) \
+	FUZZ_ENTRY(tor_control) \
 	/* end of FUZZ_TARGET_TABLE */
 
 #endif
