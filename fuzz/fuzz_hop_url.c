@@ -72,6 +72,9 @@ static void check_success(const struct hop_spec *hop)
 	if (hop->kind != HOP_DIRECT)
 		assert(same_server(&back.server, &hop->server));
 	assert(!strcmp(back.user, hop->user));
+	assert(back.spawn == hop->spawn && !strcmp(back.unix_path, hop->unix_path));
+	if (hop->kind == HOP_SSH) /* only ssh leaves the port out when none was given */
+		assert(back.port_given == hop->port_given);
 	if (hop->has_auth && !hop->password_from_env_needed)
 		assert(!strcmp(back.password, "***"));
 }
