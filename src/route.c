@@ -28,9 +28,11 @@ void route_plan(const struct run_options *run, size_t position, struct route *ou
 	else
 		out->dns = out->n_hops ? DNS_FAKEIP : DNS_FORWARD;
 	out->reach = run->ipv6 ? RESOLVER_IPV6 : 0;
-	for (i = out->first; i < out->first + out->n_hops; i++)
-		if (run->hops[i].kind == HOP_TOR && out->dns == DNS_FAKEIP)
-			out->reach |= RESOLVER_ONION;
+	/* The last hop gets the names: only a Tor hop there knows .onion (any other would ask
+	 * DNS for it, which RFC 7686 forbids). */
+	if (out->n_hops && out->dns == DNS_FAKEIP &&
+	    run->hops[out->first + out->n_hops - 1].kind == HOP_TOR)
+		out->reach |= RESOLVER_ONION;
 }
 
 int route_check_chain(const struct run_options *run, struct sl_err *err)

@@ -30,7 +30,8 @@ struct route {
 	size_t n_hops;	  /* hops first .. first + n_hops - 1; 0: direct */
 	bool local_entry; /* hops[first] is reached at a path, not through the network */
 	enum cli_dns_mode dns;
-	unsigned int reach; /* RESOLVER_IPV6, RESOLVER_ONION (resolver.h) */
+	/* RESOLVER_IPV6, and RESOLVER_ONION when the last hop is Tor (resolver.h) */
+	unsigned int reach;
 };
 
 /**

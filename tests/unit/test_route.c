@@ -69,15 +69,17 @@ static void example_of_route_h(void **state)
 	assert_route(&run, 2, 1, 1, true, DNS_FAKEIP, RESOLVER_IPV6);
 	/* Position 3, B's (B runs no program, so it gets no stage): tor's socket. */
 	assert_route(&run, 3, 2, 1, true, DNS_FAKEIP, RESOLVER_IPV6 | RESOLVER_ONION);
-	/* The program: tor's socket, then B; the user's DNS mode. */
-	assert_route(&run, 4, 2, 2, true, DNS_FAKEIP, RESOLVER_IPV6 | RESOLVER_ONION);
+	/* The program: tor's socket, then B; the user's DNS mode.  B, not tor, would get the
+	 * names: no .onion (B could only ask a DNS resolver for it). */
+	assert_route(&run, 4, 2, 2, true, DNS_FAKEIP, RESOLVER_IPV6);
 
 	/* .onion only with fake-IP: forwarded queries would ask a resolver for the name. */
 	run.dns = DNS_FORWARD;
 	assert_route(&run, 4, 2, 2, true, DNS_FORWARD, RESOLVER_IPV6);
 	run.dns = DNS_FAKEIP;
 	run.ipv6 = false;
-	assert_route(&run, 4, 2, 2, true, DNS_FAKEIP, RESOLVER_ONION);
+	assert_route(&run, 3, 2, 1, true, DNS_FAKEIP, RESOLVER_ONION);
+	assert_route(&run, 4, 2, 2, true, DNS_FAKEIP, 0);
 	assert_route(&run, 1, 0, 1, false, DNS_FAKEIP, 0);
 }
 
