@@ -36,6 +36,9 @@ LAB_ECHO_PORT=7777  # target: TCP and UDP echo, each peer logged (lab_echo_peers
 LAB_CLOSED_PORT=81  # target: nothing listens (connection refused)
 LAB_CLIENT_IF=sl$$c # the client's end of its veth pair, in the current netns
 LAB_HOSTS="target dns px1 px2 px3"
+# More hosts (e.g. tor_lab.sh's): append NAME to LAB_HOSTS and set LAB_EXTRA_ADDR[NAME] to its
+# IPv4 address in 10.77.0.0/24 (IPv6: fd77:: plus the last byte) before lab_up.
+declare -A LAB_EXTRA_ADDR=()
 declare -A LAB_PIDS=() # server name (NAME:PORT) -> pid
 LAB_ETC_NETNS_MADE=0
 
@@ -45,7 +48,7 @@ lab_addr() {
 	case $1 in
 	client) echo $LAB_CLIENT ;; target) echo $LAB_TARGET ;; dns) echo $LAB_DNS ;;
 	px1) echo $LAB_PX1 ;; px2) echo $LAB_PX2 ;; px3) echo $LAB_PX3 ;;
-	*) return 1 ;;
+	*) [ -n "${LAB_EXTRA_ADDR[$1]:-}" ] && echo "${LAB_EXTRA_ADDR[$1]}" ;;
 	esac
 }
 lab_addr6() { local a; a=$(lab_addr "$1") || return 1; echo "fd77::${a##*.}"; }
@@ -93,13 +96,13 @@ lab_kill() {
 lab_counters_nft() {
 	local src proto a a6
 	echo "table inet lab {"
-	for src in client target dns px1 px2 px3; do
+	for src in client $LAB_HOSTS; do
 		for proto in "" _tcp _udp _icmp; do echo "  counter from_$src$proto { }"; done
 	done
 	echo "  chain pre {"
 	echo "    type filter hook prerouting priority -300; policy accept;"
 	echo "    icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-solicit, nd-router-advert, nd-redirect } return"
-	for src in client target dns px1 px2 px3; do
+	for src in client $LAB_HOSTS; do
 		a=$(lab_addr $src) a6=$(lab_addr6 $src)
 		echo "    ip saddr $a counter name from_$src"
 		echo "    ip6 saddr $a6 counter name from_$src"
@@ -221,9 +224,11 @@ lab_dns() {
 }
 
 # lab_dns_queries: the queries dnsmasq got so far, one a line: "NAME TYPE SOURCE-ADDRESS",
-# e.g. "target.lab A 10.77.0.11".
+# e.g. "target.lab A 10.77.0.11".  NAME is in lower case: tor's exits mix the case of the names
+# they ask for (DNS 0x20, "TArGET.LaB"), and DNS names compare without case anyway.
 lab_dns_queries() {
-	sed -n 's/.* query\[\([A-Za-z0-9]*\)\] \([^ ]*\) from \([^ ]*\).*/\2 \1 \3/p' "$LAB_DIR/dnsmasq.log"
+	sed -n 's/.* query\[\([A-Za-z0-9]*\)\] \([^ ]*\) from \([^ ]*\).*/\2 \1 \3/p' "$LAB_DIR/dnsmasq.log" |
+		awk '{ $1 = tolower($1); print }'
 }
 
 # lab_socks_dante NAME PORT: dante (danted) as a SOCKS5 server without authentication on NAME's
