@@ -74,6 +74,10 @@ check_match "anti-test: a query of the client's own is logged with its address" 
 	"$(lab_dns_queries)"
 tor_lab_client_kill "$C1"
 check "the native client is stopped by PID" pid_gone "$C1"
+tor_lab_native_client "$TMP/c1" 9150 >/dev/null
+check "the native client starts again with its warm DataDirectory" test -n "$TOR_LAB_CLIENT_PID"
+diag "warm start bootstrapped in ${TOR_LAB_CLIENT_MS:-?} ms"
+[ -n "$TOR_LAB_CLIENT_PID" ] && tor_lab_client_kill "$TOR_LAB_CLIENT_PID"
 
 # No authorities: a fresh client cannot bootstrap, and tor says why.
 check "the authorities are killed, their hosts unreachable" tor_lab_kill_authorities

@@ -58,7 +58,8 @@
 #                                "Problem bootstrapping" or on timeout it kills that tor and
 #                                fails, naming the warning; the log stays in DIR/tor.log.  Call
 #                                it outside $(...) to get the variables; every client is killed
-#                                at cleanup, wherever it was started.
+#                                at cleanup, wherever it was started.  DIR/data is kept: a second
+#                                call with the same DIR starts with a warm DataDirectory.
 #   tor_lab_client_kill PID      kills a native client (checked by its command line) and waits
 #   tor_lab_client_pids DIR      the PIDs of the native clients started with DIR, one a line
 
@@ -75,7 +76,7 @@ TOR_LAB_CLIENT_PID='' TOR_LAB_CLIENT_MS='' TOR_LAB_UP_TIMES='' tor_lab_t=0
 LAB_EXTRA_ADDR[auth1]=10.77.0.21 LAB_EXTRA_ADDR[auth2]=10.77.0.22 LAB_EXTRA_ADDR[auth3]=10.77.0.23
 LAB_EXTRA_ADDR[relay1]=10.77.0.24 LAB_EXTRA_ADDR[relay2]=10.77.0.25
 LAB_EXTRA_ADDR[exit1]=10.77.0.26 LAB_EXTRA_ADDR[onion]=10.77.0.27
-LAB_HOSTS="$LAB_HOSTS $TOR_LAB_AUTHS relay1 relay2 exit1 onion"
+LAB_HOSTS="$LAB_HOSTS $TOR_LAB_AUTHS $TOR_LAB_RELAYS onion"
 
 # Native clients may be started in a command substitution (a subshell, whose cleanup_push is
 # lost): their PIDs go to a file instead, which this cleanup reads.
@@ -84,7 +85,10 @@ cleanup_push "tor_lab_kill_clients"
 
 tor_lab_fail() { echo "tor_lab: $*" >&2; return 1; }
 
-# tor_lab_common NAME: the torrc lines every tor of the lab shares.
+# tor_lab_common NAME: the torrc lines every tor of the lab shares.  TestingTorNetwork shortens
+# tor's download and retry schedules; PathsNeededToBuildCircuits lets a tor build circuits once
+# it has two thirds of a network this small.  The info log is where the onion service says it
+# uploaded its descriptor (tor_lab_onion_published) and where to look when a test fails.
 tor_lab_common() {
 	local d=$TOR_LAB_DIR/$1
 	cat <<EOF
@@ -112,10 +116,16 @@ SocksPort 0
 Address $a
 ORPort $a:$TOR_LAB_OR_PORT
 ContactInfo $h@lab
-AssumeReachable 1
 EOF
+	# A relay publishes its descriptor without first testing that its ORPort is reachable
+	# (that test needs circuits, hence a consensus, which needs descriptors: minutes), and the
+	# authorities list every relay as Running without their half-hourly reachability test.
+	echo "AssumeReachable 1"
 	case " $TOR_LAB_AUTHS " in
 	*" $h "*)
+		# The fastest schedule tor accepts (vote and distribution delays of 2 s, the interval
+		# at least twice their sum plus 1): a consensus 5 s after start, then every 10 s,
+		# valid for two intervals.  Every host shares one clock, so no slack is needed.
 		cat <<EOF
 DirPort $a:$TOR_LAB_DIR_PORT
 AuthoritativeDirectory 1
