@@ -3,6 +3,7 @@
 #   make              build ./build/sluice
 #   make check        unit tests + integration tests (root and rootless)
 #   make check-asan   the same against an ASan+UBSan build
+#   make check-slow   the slow integration tests (a private Tor network), both builds
 #   make fuzz         build the libFuzzer binary (clang); make fuzz-run runs each target briefly
 #   make bench        benchmarks under bench/, each prints ratios
 #   make demo         show sluice at work on this machine (no internet needed)
@@ -37,7 +38,7 @@ LIB_OBJ    := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all helpers lint check check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
+.PHONY: all helpers lint check check-slow check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
         format-check man
 
 all: $(BUILD)/sluice
@@ -80,6 +81,11 @@ $(BUILD)/bench/%: bench/helpers/%.c
 check: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)
 	$(MAKE) SANITIZE=1 build-asan/sluice $(UNIT_BIN:$(BUILD)/%=build-asan/%)
 	SLUICE_BUILDS="$(BUILD) build-asan" tests/run
+
+# The slow integration tests (tests/integration/s*.sh), both builds; .ci/run runs them too.
+check-slow: $(BUILD)/sluice $(HELPER_BIN)
+	$(MAKE) SANITIZE=1 build-asan/sluice
+	SLUICE_BUILDS="$(BUILD) build-asan" tests/run --slow
 
 # One build only (quicker while developing).
 check-one: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)

@@ -3,6 +3,7 @@
 # and sees the right peer address, the packet counters count, dnsmasq logs each query with its
 # source, the proxies proxy (alone and chained with proxychains4), the hostile fake proxies
 # misbehave as promised, and the echo server takes 2,000 concurrent connections.
+# runs-without-sluice: a lab checking itself; tests/run runs it for the first build only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 

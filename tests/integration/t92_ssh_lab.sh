@@ -6,6 +6,7 @@
 # sees the client; a changed host key, a key the server refuses and a passphrase without a
 # way to ask each fail with ssh's own message; killing sshd ends the session and a restarted
 # sshd takes a new one.
+# runs-without-sluice: a lab checking itself; tests/run runs it for the first build only.
 if [ -z "${SLUICE_SSH_LAB_MNTNS:-}" ]; then
 	# The lab's passwd copies are bind mounts: run in a private mount namespace (before
 	# lib.sh, whose EXIT trap must run in there).

@@ -1,9 +1,10 @@
 #!/bin/bash
-# t90_tor_lab: the private Tor network of the Tor tests (tor_lab.sh) works, checked without
+# s90_tor_lab (slow: make check-slow): the private Tor network of the Tor tests (tor_lab.sh) works, checked without
 # sluice: it comes up; a native tor client (as the mode's user, in the client's netns) bootstraps
 # from it; through that client the target sees the exit, names are resolved by the exit (never by
 # the client), the onion service answers; with the authorities killed a fresh client cannot
 # bootstrap and tor says why; started again, the network serves clients again.
+# runs-without-sluice: a lab checking itself; tests/run runs it for the first build only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/tor_lab.sh"
@@ -101,6 +102,6 @@ check "a fresh client bootstraps again" test -n "$TOR_LAB_CLIENT_PID" -a "$TOR_L
 diag "fresh client bootstrapped in ${TOR_LAB_CLIENT_MS:-?} ms"
 check_eq "  ... and reaches the target through the exit" "$EXIT" \
 	"$(as_user curl -s -m 30 --socks5-hostname 127.0.0.1:9152 http://target.lab/)"
-diag "t90 took $((SECONDS - t0)) s"
+diag "s90 took $((SECONDS - t0)) s"
 
 done_testing
