@@ -326,7 +326,7 @@ if [ -n "$sp" ]; then
 		[ "$(readlink "/proc/$p/ns/pid" 2>/dev/null)" = "$ns" ] && stage_pids+="$p "
 	done
 fi
-all=$(echo $(marked_pids))
+all=$(marked_pids | tr '\n' ' ')
 check "  ... sluice ($slp), ssh ($sp) and the stage's processes ($stage_pids) found" \
 	test -n "$slp" -a -n "$sp" -a -n "$stage_pids"
 rundir=$RUNBASE/$slp
