@@ -176,6 +176,7 @@ static void fail(struct helpers *set, struct helper *h, const char *fmt, ...)
 static void fail(struct helpers *set, struct helper *h, const char *fmt, ...)
 {
 	char what[SL_ERR_MSG_MAX];
+	const char *where;
 	va_list ap;
 
 	clear_progress_line(h);
@@ -184,7 +185,10 @@ static void fail(struct helpers *set, struct helper *h, const char *fmt, ...)
 	va_end(ap);
 	h->state = HELPER_FAILED;
 	set->failed = true;
-	sl_err_set(&set->failure, 0, "%s: %s", h->label, what);
+	/* What its own connections met is sluice's to tell: the helper only sees a reset. */
+	where = set->relay ? relay_route_error(set->relay, h->index) : "";
+	sl_err_set(&set->failure, 0, "%s: %s%s%s%s", h->label, what, where[0] ? " [sluice: " : "",
+		   where, where[0] ? "]" : "");
 	set->failure.exit_code = SL_EXIT_FAILURE;
 }
 

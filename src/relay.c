@@ -122,6 +122,7 @@ struct relay {
 	int pipe_pool[PIPE_POOL_MAX][2];
 	size_t pipes_pooled;
 	char last_error[CHAIN_ERROR_MAX + 128];
+	char route_error[ROUTE_MAX][CHAIN_ERROR_MAX + 128]; /* a helper's last failed connection */
 };
 
 /*
@@ -140,6 +141,7 @@ static void report(struct relay *relay, const struct flow *flow, const char *fmt
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (flow && flow->route != relay->run->n_hops) {
+		memcpy(relay->route_error[flow->route], text, sizeof(text));
 		log_verbose("%s", text);
 	} else if (strcmp(text, relay->last_error)) {
 		log_info("%s", text);
@@ -347,7 +349,10 @@ static void flow_fail(struct relay *relay, struct flow *flow, const char *fmt, .
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	target_format(&flow->target, where, sizeof(where));
-	report(relay, flow, "%s (connection to %s refused to the program)", text, where);
+	if (flow->route == relay->run->n_hops)
+		report(relay, flow, "%s (connection to %s refused to the program)", text, where);
+	else
+		report(relay, flow, "%s (a helper's connection to %s, reset)", text, where);
 	flow_close(relay, flow, true);
 }
 
@@ -912,6 +917,11 @@ void relay_first_hop(const struct relay *relay, struct sockaddr_storage *address
 {
 	*address = relay->first_hop;
 	*len = relay->first_hop_len;
+}
+
+const char *relay_route_error(const struct relay *relay, size_t route)
+{
+	return route < ROUTE_MAX ? relay->route_error[route] : "";
 }
 
 size_t relay_active_flows(const struct relay *relay)

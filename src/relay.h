@@ -64,6 +64,12 @@ void relay_tick(struct relay *relay);
 /* relay_first_hop() - the first hop's address, as resolved at start (with proxy hops only). */
 void relay_first_hop(const struct relay *relay, struct sockaddr_storage *address, socklen_t *len);
 
+/*
+ * relay_route_error() - the last connection of @route's namespace (a helper's stage) that
+ * failed, and why ("" if none): what a helper that gives up could not reach.
+ */
+const char *relay_route_error(const struct relay *relay, size_t route);
+
 /* relay_active_flows() - connections open now. */
 size_t relay_active_flows(const struct relay *relay);
 
