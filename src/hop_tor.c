@@ -237,17 +237,25 @@ static int tor_arguments(struct helper *h, bool interactive, struct sl_err *err)
 	return ret ? sl_err_set(err, E2BIG, "%s: tor's command line does not fit", h->label) : 0;
 }
 
-static void tor_stopped(struct helper *h)
+static void close_control(struct tor_state *tor)
 {
-	struct tor_state *tor = h->kind;
-
-	if (!tor)
-		return;
 	if (tor->control >= 0)
 		close(tor->control);
 	tor->control = -1;
 	tor->asked = false;
 	tor->len = 0;
+}
+
+/* tor is gone: its cookie with it, so a restarted tor is never asked with the old one. */
+static void tor_stopped(struct helper *h)
+{
+	char cookie[PATH_MAX];
+
+	if (!h->kind)
+		return;
+	close_control(h->kind);
+	if (!helper_path(h, cookie, sizeof(cookie), "tor.cookie"))
+		unlink(cookie);
 }
 
 /* Connect and authenticate with the cookie; 0 when not there yet, negative on failure. */
@@ -330,7 +338,7 @@ static int tor_poll(struct helper *h, struct sl_err *err)
 	}
 	n = recv(tor->control, tor->buffer + tor->len, sizeof(tor->buffer) - tor->len, 0);
 	if (n == 0 || (n < 0 && errno != EAGAIN)) {
-		tor_stopped(h); /* tor went away; its exit is reported by the stage */
+		close_control(tor); /* tor went away; its exit is reported by the stage */
 		return 0;
 	}
 	if (n > 0)
@@ -357,7 +365,7 @@ static int tor_poll(struct helper *h, struct sl_err *err)
 		memmove(tor->buffer, eol + 1, tor->len);
 	}
 	if (ret == 1)
-		tor_stopped(h); /* bootstrapped: the control connection is no longer needed */
+		close_control(tor); /* bootstrapped: the control connection is no longer needed */
 	return ret;
 }
 
