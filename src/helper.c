@@ -10,7 +10,7 @@
  * listeners, which the relay and resolver serve with the helper's position as the route, so
  * everything the helper connects to goes through the hops before it.  Then the helper is
  * started (CHANNEL_HELPER_START with a fresh pipe for its output) and its pidfd comes back
- * (CHANNEL_HELPER_STARTED).  A 100 ms timer polls the kind until it says ready; then the
+ * (CHANNEL_HELPER_STARTED).  A 25 ms timer polls the kind until it says ready; then the
  * endpoint goes up and the next helper starts.  A helper that exits or times out before the
  * program runs fails the run with its own last words.  Once the program runs
  * (helpers_running()), an exit takes the endpoint down and schedules a restart with backoff.

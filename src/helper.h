@@ -31,7 +31,7 @@
 #define HELPER_ARGV_MAX	     (2 * CLI_MAX_HELPER_OPTIONS + 32)
 #define HELPER_STRINGS_MAX   16384
 #define HELPER_LINE_MAX	     512
-#define HELPER_POLL_MS	     100
+#define HELPER_POLL_MS	     25
 #define HELPER_BACKOFF_MAX_S 30
 
 enum helper_state {
