@@ -141,33 +141,6 @@ static int setup(const struct sandbox_config *config, struct sl_err *err)
 	return sandbox_net_setup(&plan, err);
 }
 
-/* CHANNEL_READY with the listeners, in enum listener_kind order; value: bit k = kind k sent. */
-static int hand_over_listeners(const struct sandbox_config *config, struct sl_err *err)
-{
-	struct channel_msg ready = {.type = CHANNEL_READY};
-	struct netplan plan = netplan_for_sandbox(config->run);
-	struct listener_set set;
-	int fds[LISTENER_COUNT];
-	size_t n = 0;
-	int kind, ret;
-
-	ret = sandbox_net_listeners(&plan, &set, err);
-	if (ret)
-		return ret;
-	for (kind = 0; kind < LISTENER_COUNT; kind++) {
-		if (set.fd[kind] < 0)
-			continue;
-		ready.value |= 1 << kind;
-		fds[n++] = set.fd[kind];
-	}
-	ret = channel_send(config->channel, &ready, fds, n);
-	while (n)
-		close(fds[--n]); /* the supervisor has them now */
-	if (ret)
-		return sl_err_set(err, -ret, "cannot hand the listeners to the supervisor");
-	return 0;
-}
-
 /* The program's process group is its pid (program.c); it may have left it (setsid). */
 static void forward_signal(pid_t program, int sig)
 {
@@ -209,6 +182,7 @@ static void reap_children(const struct sandbox_config *config, pid_t program)
 
 void sandbox_init_main(const struct sandbox_config *config)
 {
+	struct netplan plan = netplan_for_sandbox(config->run);
 	sigset_t forwarded;
 	struct sl_err err;
 	int signal_fd;
@@ -225,7 +199,7 @@ void sandbox_init_main(const struct sandbox_config *config)
 		sl_err_set(&err, -signal_fd, "cannot create the sandbox's signalfd");
 		goto fail;
 	}
-	if (hand_over_listeners(config, &err))
+	if (sandbox_net_hand_over(&plan, config->channel, &err))
 		goto fail;
 	/*
 	 * Not dumpable: the program may not ptrace us or open /proc/1/fd, mem, environ.  Only now:

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "channel.h"
 #include "firewall.h"
 #include "log.h"
 #include "netlink.h"
@@ -215,5 +216,30 @@ int sandbox_net_listeners(const struct netplan *plan, struct listener_set *set, 
 		}
 		set->fd[kind] = fd;
 	}
+	return 0;
+}
+
+int sandbox_net_hand_over(const struct netplan *plan, int channel, struct sl_err *err)
+{
+	struct channel_msg ready = {.type = CHANNEL_READY};
+	struct listener_set set;
+	int fds[LISTENER_COUNT];
+	size_t n = 0;
+	int kind, ret;
+
+	ret = sandbox_net_listeners(plan, &set, err);
+	if (ret)
+		return ret;
+	for (kind = 0; kind < LISTENER_COUNT; kind++) {
+		if (set.fd[kind] < 0)
+			continue;
+		ready.value |= 1 << kind;
+		fds[n++] = set.fd[kind];
+	}
+	ret = channel_send(channel, &ready, fds, n);
+	while (n)
+		close(fds[--n]); /* the supervisor has them now */
+	if (ret)
+		return sl_err_set(err, -ret, "cannot hand the listeners to the supervisor");
 	return 0;
 }

@@ -72,6 +72,13 @@ int sandbox_net_setup(const struct netplan *plan, struct sl_err *err);
  */
 int sandbox_net_listeners(const struct netplan *plan, struct listener_set *set, struct sl_err *err);
 
+/**
+ * sandbox_net_hand_over() - make the listeners @plan needs and send them to the supervisor
+ * with CHANNEL_READY (value: bit k set for each enum listener_kind k sent, in that order)
+ * Return: 0, or negative errno with @err filled; no listener stays open here either way.
+ */
+int sandbox_net_hand_over(const struct netplan *plan, int channel, struct sl_err *err);
+
 /* sandbox_net_resolv_conf() - the /etc/resolv.conf text for @plan; pure. */
 const char *sandbox_net_resolv_conf(const struct netplan *plan);
 

@@ -41,29 +41,6 @@
 #include "stage.h"
 #include "userns.h"
 
-static int hand_over_listeners(const struct stage_spec *spec, int channel, struct sl_err *err)
-{
-	struct channel_msg ready = {.type = CHANNEL_READY};
-	struct listener_set set;
-	int fds[LISTENER_COUNT];
-	size_t n = 0;
-	int kind, ret;
-
-	ret = sandbox_net_listeners(&spec->plan, &set, err);
-	if (ret)
-		return ret;
-	for (kind = 0; kind < LISTENER_COUNT; kind++) {
-		if (set.fd[kind] < 0)
-			continue;
-		ready.value |= 1 << kind;
-		fds[n++] = set.fd[kind];
-	}
-	ret = channel_send(channel, &ready, fds, n);
-	while (n)
-		close(fds[--n]);
-	return ret ? sl_err_set(err, -ret, "cannot hand the stage's listeners over") : 0;
-}
-
 /*
  * The helper's name lookups go to sluice's resolver (and so through the hops before it),
  * never to a daemon of the host (nscd, systemd-resolved) that would resolve around them:
@@ -102,7 +79,7 @@ static int setup(const struct stage_spec *spec, int channel, int other_end, stru
 	if (!ret)
 		ret = sandbox_net_setup(&spec->plan, err);
 	if (!ret)
-		ret = hand_over_listeners(spec, channel, err);
+		ret = sandbox_net_hand_over(&spec->plan, channel, err);
 	return ret;
 }
 
