@@ -16,7 +16,7 @@
 
 T=$LAB_TARGET E=$LAB_ECHO_PORT
 DANTE=socks5://$LAB_PX1:1080 MSOCKS=socks5://$LAB_PX2:1080
-LP=$((20000 + $$ % 20000)) # the loopback listeners' port
+LP=$((20000 + $$ % 12000)) # the loopback listeners' port: below the ephemeral range (32768-)
 RST_PORT=7001 FIN_PORT=7002 READ_PORT=7003
 
 if ! lab_up || ! lab_target_http || ! lab_dns ||
@@ -33,11 +33,22 @@ start_logged() { # NAME PORT LOG CMD...: a server here, stopped by PID at the en
 	"$@" >"$TMP/$log.out" 2>&1 </dev/null &
 	pid=$!
 	cleanup_push "kill_tree $pid"
-	wait_until 10 sh -c "ss -Hltn 'sport = :$port' | grep -q ." || { lab_fail "$log did not start"; return 1; }
+	wait_until 10 sh -c "ss -Hltn 'sport = :$port' | grep -q ." ||
+		{ lab_fail "$log did not start: $(tail -2 "$TMP/$log.out")"; return 1; }
+}
+# The loopback listener's port is arbitrary: if one is taken (a UDP or TCP socket of this
+# network namespace may hold it), the next candidate.
+start_lp() {
+	local i
+	for ((i = 0; i < 5; i++)); do
+		start_logged host "$LP" lo-lp "$HELPERS/echo_server" -p "$LP" -u -l "$TMP/lo.log" && return 0
+		LP=$((20000 + (LP - 20000 + 997) % 12000))
+	done
+	return 1
 }
 : >"$TMP/lo.log"
 chmod 0666 "$TMP/lo.log"
-if ! start_logged host "$LP" lo-lp "$HELPERS/echo_server" -p "$LP" -u -l "$TMP/lo.log" ||
+if ! start_lp ||
 	! start_logged host 1 lo-1 "$HELPERS/echo_server" -p 1 -u -l "$TMP/lo.log" ||
 	! start_logged host 2 lo-2 "$HELPERS/echo_server" -p 2 -u -l "$TMP/lo.log" ||
 	! lab_start px1 "$LP" px1-lo "$HELPERS/echo_server" -p "$LP" -u -l "$LAB_DIR/px-lo.log" ||
