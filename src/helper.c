@@ -371,7 +371,8 @@ static void begin(struct helpers *set, struct helper *h)
 	h->strings_used = 0;
 	for (h->building = 0; h->building < 2 && !ret; h->building++) {
 		h->argc[h->building] = 0;
-		ret = h->ops->arguments(h, h->building && set->ctx.interactive, &err);
+		ret = h->ops->arguments(
+		    h, h->building && set->ctx.interactive && h->ops->may_prompt, &err);
 	}
 	if (ret || start_stage(set, h, &err)) {
 		clear_progress_line(h);
@@ -587,7 +588,7 @@ static void on_stage_message(struct helpers *set, struct helper *h)
 			if (ret)
 				fail(set, h, "cannot serve its stage's listeners: %s",
 				     strerror(-ret));
-			else if (launch(set, h, set->ctx.interactive, &err))
+			else if (launch(set, h, set->ctx.interactive && h->ops->may_prompt, &err))
 				fail(set, h, "%s", err.msg);
 			break;
 		case CHANNEL_SETUP_FAILED:
@@ -661,7 +662,8 @@ static void poll_starting(struct helpers *set)
 			}
 			continue;
 		}
-		limit = h->ops->timeout_s(h, !set->running && set->ctx.interactive);
+		limit = h->ops->timeout_s(h, !set->running && set->ctx.interactive &&
+						 h->ops->may_prompt);
 		if (limit && monotonic_ms() - h->started_ms > 1000ull * limit) {
 			if (set->running) {
 				log_info("%s: not ready within %u s (%s); restarting it", h->label,

@@ -47,6 +47,7 @@ struct helper;
 struct helper_ops {
 	const char *program; /* looked up in PATH before anything starts */
 	const char *package; /* the Debian package that has it, for the message */
+	bool may_prompt;     /* asks the user (ssh): its first start keeps the terminal */
 	/* Once, before the first start: configuration files, the endpoint's address. */
 	int (*prepare)(struct helper *h, struct sl_err *err);
 	/* Before each start: the argv (helper_arg()); @interactive: prompts can be answered. */

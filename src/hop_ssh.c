@@ -118,6 +118,7 @@ static unsigned int ssh_timeout_s(const struct helper *h, bool interactive)
 const struct helper_ops hop_ssh_helper = {
     .program = "ssh",
     .package = "openssh-client",
+    .may_prompt = true,
     .prepare = ssh_prepare,
     .arguments = ssh_arguments,
     .poll = ssh_poll,

@@ -378,6 +378,7 @@ static unsigned int tor_timeout_s(const struct helper *h, bool interactive)
 const struct helper_ops hop_tor_helper = {
     .program = "tor",
     .package = "tor",
+    .may_prompt = false,
     .prepare = tor_prepare,
     .arguments = tor_arguments,
     .poll = tor_poll,
