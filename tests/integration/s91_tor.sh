@@ -103,6 +103,11 @@ check "on a terminal: the line is erased before the program's output" \
 	grep -q $'\r\033\[Kprogram-ran' "$TMP/tty.out"
 
 # --- socks5 -> tor: tor's own connections go through px1; the Tor network never sees the client. ---
+# The earlier runs' tor connections (from here, direct) must have finished closing first: their
+# last FIN and ACK packets would count.  TIME-WAIT sockets send nothing.
+closing() { ss -Htn | awk '$1 != "TIME-WAIT" && $5 ~ /:(5000|7000)$/' | grep -q .; }
+wait_until 10 eval '! closing'
+sleep 0.5
 lab_counters_reset
 slrun --via socks5://$LAB_PX1:1080 "${TOR[@]}" -- "${CURL[@]}" http://$T/
 sl_eq "socks5 -> tor: the target sees the exit" "$EXIT"
