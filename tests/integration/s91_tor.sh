@@ -188,15 +188,23 @@ mkdir -p "$TMP/unixtor" && chmod 0700 "$TMP/unixtor"
 [ "$MODE" = rootless ] && chown "$TEST_UID:$TEST_UID" "$TMP/unixtor"
 { cat "$TORRC"; echo "DataDirectory $TMP/unixtor/data"; echo "SocksPort unix:$TMP/unixtor/socks"; } >"$TMP/unixtor.torrc"
 as_user tor -f "$TMP/unixtor.torrc" --defaults-torrc /dev/null >"$TMP/unixtor.log" 2>&1 </dev/null &
-UPID=$!
-cleanup_push "kill -KILL $UPID"
+# as_user runs in a subshell: $! is not tor's PID.  Find tor by its command line.
+unixtor_kill() {
+	local p
+	for p in $(pids_with_cmdline "tor -f $TMP/unixtor.torrc --defaults-torrc /dev/null"); do
+		kill -KILL "$p"
+	done
+}
+cleanup_push unixtor_kill
 if wait_until 60 grep -q 'Bootstrapped 100%' "$TMP/unixtor.log"; then
 	slrun --via "tor://unix:$TMP/unixtor/socks" -- "${CURL[@]}" http://$T/
 	sl_eq "tor://unix:PATH: the target sees the exit" "$EXIT"
 else
 	not_ok "a tor with a unix SocksPort bootstraps"; diag "$(tail -3 "$TMP/unixtor.log")"
 fi
-kill -KILL $UPID 2>/dev/null
+unixtor_kill
+check "tor://unix:PATH: the test's own tor is stopped" wait_until 5 eval \
+	'[ -z "$(pids_with_cmdline "tor -f $TMP/unixtor.torrc --defaults-torrc /dev/null")" ]'
 
 # --- Bad input: exit 125, the program never started, nothing left running. ---
 # bad DESC REGEX ENV-ASSIGNMENTS... -- SLUICE-RUN-ARGS...: sluice run with those, as the user.
