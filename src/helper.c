@@ -33,8 +33,10 @@
 #include "chain.h"
 #include "channel.h"
 #include "helper.h"
+#include "listeners.h"
 #include "log.h"
 #include "monotonic.h"
+#include "program.h"
 #include "relay.h"
 #include "resolver.h"
 #include "route.h"
@@ -107,28 +109,6 @@ void helper_progress(struct helper *h, int percent, const char *text)
 	} else {
 		log_info("%s: %d%% %s", h->name, percent, text);
 	}
-}
-
-static bool program_in_path(const char *program)
-{
-	const char *path = getenv("PATH");
-	char candidate[PATH_MAX];
-
-	if (strchr(program, '/'))
-		return access(program, X_OK) == 0;
-	if (!path)
-		path = "/usr/bin:/bin";
-	while (*path) {
-		size_t len = strcspn(path, ":");
-
-		if (len &&
-		    snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)len, path, program) <
-			(int)sizeof(candidate) &&
-		    access(candidate, X_OK) == 0)
-			return true;
-		path += len + (path[len] == ':');
-	}
-	return false;
 }
 
 static int watch(struct helpers *set, enum epoll_type type, int fd, size_t index)
@@ -218,7 +198,7 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 	snprintf(h->name, sizeof(h->name), "%s", ops->name);
 	chain_hop_label(hop, index, h->label, sizeof(h->label));
 	set_down(h, "%s is not running yet", h->name);
-	if (!program_in_path(h->ops->program)) {
+	if (!program_on_path(h->ops->program, X_OK)) {
 		sl_err_set(err, 0,
 			   "%s: the program '%s' is not installed (Debian package '%s'), or not "
 			   "in PATH",
@@ -431,35 +411,6 @@ static struct helper *helper_at(struct helpers *set, size_t index)
 	return NULL;
 }
 
-/* The stage's listeners: its connections take route h->index (the hops before it). */
-static int take_listeners(struct helpers *set, struct helper *h, uint32_t mask, int *fds,
-			  size_t n_fds)
-{
-	size_t next = 0;
-	int kind, ret = 0;
-
-	for (kind = 0; kind < LISTENER_COUNT && next < n_fds; kind++) {
-		int fd;
-
-		if (!(mask & (1u << kind)))
-			continue;
-		fd = fds[next];
-		fds[next++] = -1;
-		h->listeners[kind] = fd;
-		if (kind == LISTENER_TCP4 || kind == LISTENER_TCP6)
-			ret = set->relay ? relay_add_listener(set->relay, fd, h->index) : -EINVAL;
-		else if (kind == LISTENER_DNS_UDP4 || kind == LISTENER_DNS_UDP6)
-			ret =
-			    set->resolver ? resolver_add_udp(set->resolver, fd, h->index) : -EINVAL;
-		else if (kind == LISTENER_DNS_TCP4 || kind == LISTENER_DNS_TCP6)
-			ret = set->resolver ? resolver_add_tcp_listener(set->resolver, fd, h->index)
-					    : -EINVAL;
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
 static void on_ready(struct helpers *set, struct helper *h)
 {
 	size_t i;
@@ -565,6 +516,10 @@ static void on_log(struct helpers *set, struct helper *h)
 
 static void on_stage_message(struct helpers *set, struct helper *h)
 {
+	struct listener_servers servers = {set->relay, set->resolver, NULL};
+	char stage_name[sizeof(h->name) + 8];
+
+	snprintf(stage_name, sizeof(stage_name), "%s stage", h->name);
 	for (;;) {
 		struct channel_msg msg;
 		int fds[CHANNEL_MAX_FDS];
@@ -584,10 +539,10 @@ static void on_stage_message(struct helpers *set, struct helper *h)
 		switch (msg.type) {
 		case CHANNEL_READY:
 			h->stage_ready = true;
-			ret = take_listeners(set, h, (uint32_t)msg.value, fds, n_fds);
-			if (ret)
-				fail(set, h, "cannot serve its stage's listeners: %s",
-				     strerror(-ret));
+			/* Its connections take route h->index: the hops before it. */
+			if (listeners_take(&servers, h->index, stage_name, (uint32_t)msg.value, fds,
+					   n_fds, h->listeners, &err))
+				fail(set, h, "%s", err.msg);
 			else if (launch(set, h, set->ctx.interactive && h->ops->may_prompt, &err))
 				fail(set, h, "%s", err.msg);
 			break;

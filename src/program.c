@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -107,12 +106,18 @@ static int keep_only_intended_fds(const struct sandbox_config *config, struct sl
  */
 static bool found_in_path(const char *name)
 {
-	const char *path = getenv("PATH"), *dir, *end;
-	char candidate[PATH_MAX];
-	struct stat st;
-
 	if (strchr(name, '/'))
 		return true; /* not searched: the EACCES is about this very file */
+	return program_on_path(name, F_OK);
+}
+
+bool program_on_path(const char *name, int mode)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	char candidate[PATH_MAX];
+
+	if (strchr(name, '/'))
+		return false;
 	if (!path)
 		path = "/bin:/usr/bin";
 	for (dir = path; *dir; dir = *end ? end + 1 : end) {
@@ -122,7 +127,7 @@ static bool found_in_path(const char *name)
 		dir_len = (int)(end - dir);
 		if (snprintf(candidate, sizeof(candidate), "%.*s/%s", dir_len, dir_len ? dir : ".",
 			     name) < (int)sizeof(candidate) &&
-		    stat(candidate, &st) == 0)
+		    access(candidate, mode) == 0)
 			return true;
 	}
 	return false;

@@ -11,11 +11,19 @@
 #ifndef SLUICE_PROGRAM_H
 #define SLUICE_PROGRAM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sandbox.h"
 
 void program_exec(const struct sandbox_config *config) __attribute__((noreturn));
+
+/**
+ * program_on_path() - is there a file @name that access(2) allows with @mode (F_OK, X_OK) in
+ * a directory of PATH, searched as execvp() does (an empty entry is the current directory)?
+ * Return: false also for a @name holding '/', which is not searched.
+ */
+bool program_on_path(const char *name, int mode);
 
 /* program_exec_exit_code() - 127 for "not found", 126 for any other exec failure. */
 int program_exec_exit_code(int errnum);

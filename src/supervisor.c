@@ -27,6 +27,7 @@
 #include "channel.h"
 #include "epoll_ref.h"
 #include "helper.h"
+#include "listeners.h"
 #include "hop.h"
 #include "log.h"
 #include "program.h"
@@ -230,59 +231,25 @@ static void on_signal(struct supervisor *sv)
 	}
 }
 
-/*
- * The listeners made in the sandbox, in enum listener_kind order, one bit each in @mask.
- * Return: 0, or negative with @err filled: a listener nobody serves would leave the program's
- * connections hanging, so the run ends instead.
- */
-static int take_listeners(struct supervisor *sv, uint32_t mask, const int *fds, size_t n_fds,
-			  struct sl_err *err)
-{
-	size_t next = 0, route = sv->config.run->n_hops; /* the program's (route.h) */
-	int kind, ret = 0;
-
-	for (kind = 0; kind < LISTENER_COUNT && next < n_fds; kind++) {
-		int fd;
-
-		if (!(mask & (1u << kind)))
-			continue;
-		fd = fds[next++];
-		sv->listeners[kind] = fd;
-		if (kind == LISTENER_TCP4 || kind == LISTENER_TCP6)
-			ret = sv->relay ? relay_add_listener(sv->relay, fd, route) : -EINVAL;
-		else if (kind == LISTENER_UDP4 || kind == LISTENER_UDP6)
-			ret = sv->udp ? udp_relay_add_listener(sv->udp, fd) : -EINVAL;
-		else if (kind == LISTENER_DNS_UDP4 || kind == LISTENER_DNS_UDP6)
-			ret = sv->resolver ? resolver_add_udp(sv->resolver, fd, route) : -EINVAL;
-		else
-			ret = sv->resolver ? resolver_add_tcp_listener(sv->resolver, fd, route)
-					   : -EINVAL;
-		if (ret) {
-			while (next < n_fds)
-				close(fds[next++]);
-			return sl_err_set(err, -ret, "cannot serve the sandbox's %s listener",
-					  listener_kind_name(kind));
-		}
-		log_debug("serving the %s listener", listener_kind_name(kind));
-	}
-	while (next < n_fds)
-		close(fds[next++]);
-	return 0;
-}
-
 static void on_message(struct supervisor *sv, const struct channel_msg *msg, int *fds, size_t n_fds)
 {
 	switch (msg->type) {
-	case CHANNEL_READY:
-		if (take_listeners(sv, (uint32_t)msg->value, fds, n_fds, &sv->setup_err)) {
+	case CHANNEL_READY: {
+		struct listener_servers servers = {sv->relay, sv->resolver, sv->udp};
+
+		/* The program's route (route.h) is the last position. */
+		if (listeners_take(&servers, sv->config.run->n_hops, "sandbox",
+				   (uint32_t)msg->value, fds, n_fds, sv->listeners,
+				   &sv->setup_err)) {
 			/* Fail closed: end the sandbox, whose program may have started already. */
 			sv->setup_failed = true;
 			sv->setup_err.exit_code = SL_EXIT_FAILURE;
 			send_to_sandbox(sv, SIGKILL);
-			return;
+			break;
 		}
 		log_verbose("sandbox ready, starting the program");
-		return;
+		break;
+	}
 	case CHANNEL_SETUP_FAILED:
 		sv->setup_failed = true;
 		sv->setup_err.errnum = msg->errnum;
