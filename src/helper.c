@@ -690,6 +690,11 @@ void helpers_tick(struct helpers *set)
 	}
 }
 
+const char *helpers_runtime_dir(const struct helpers *set)
+{
+	return set ? set->ctx.runtime_dir : "";
+}
+
 void helpers_destroy(struct helpers *set)
 {
 	size_t i;

@@ -67,6 +67,26 @@ static int keep_only_init_fds(const struct sandbox_config *config, struct sl_err
 	return fds_close_all_except(keep, n, err);
 }
 
+/*
+ * tor's and ssh's SOCKS sockets, tor's control port and its cookie: the program reaches the
+ * hops through sluice only (a direct use would skip the hops after that helper, and the
+ * control port would let it steer tor).  An empty read-only tmpfs covers the directory.
+ */
+static int hide_helpers(const char *dir, struct sl_err *err)
+{
+	int mnt, ret;
+
+	if (!dir || !dir[0])
+		return 0;
+	log_verbose("hiding the helpers' directory %s", dir);
+	mnt = mounts_detached_tmpfs("4k", err);
+	if (mnt < 0)
+		return mnt;
+	ret = mounts_cover_read_only(mnt, "", dir, err);
+	close(mnt);
+	return ret;
+}
+
 static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 {
 	static char nsswitch[NSSWITCH_TEXT_MAX];
@@ -91,6 +111,8 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 	ret = host_sockets_names_by_dns(nsswitch, sizeof(nsswitch), err);
 	if (ret < 0)
 		return ret;
+	if (hide_helpers(config->helpers_dir, err))
+		return -1;
 	if (ret == 0)
 		n_files--; /* the host has no nsswitch.conf: glibc's default asks files and DNS */
 	if (mounts_hosts_file(hosts, sizeof(hosts), config->run->hostname) < 0)

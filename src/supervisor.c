@@ -617,6 +617,7 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	if (ret)
 		goto out;
 
+	sv.config.helpers_dir = helpers_runtime_dir(sv.helpers);
 	terminal_open(&sv.terminal);
 	sv.config.tty_fd = sv.terminal.fd;
 	sv.config.tty_foreground = sv.terminal.foreground;

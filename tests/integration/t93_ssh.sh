@@ -105,6 +105,22 @@ check_eq "  ... the sshd saw one connection, from the client (ssh's route is dir
 check_eq "  ... no SSH_AUTH_SOCK in the program's environment (none given)" 0 "$(sed -n 3p <<<"$SL_OUT")"
 check "  ... nothing left running" wait_until 5 nothing_left
 
+# The helpers' directory is hidden inside: the program cannot use ssh's socket directly (that
+# would skip the hops after ssh).  Anti-test: outside, during a run, the socket is there and works.
+slrun run --via "ssh://$A" -- sh -c "ls -A $RUNBASE/*/ 2>&1; for s in $RUNBASE/*/ssh-1.socks; do
+	curl -s -m 5 --proxy socks5h://localhost\$s http://$T/ && echo REACHED; done; echo program-done"
+check "the helpers' directory inside: the program ran" grep -q '^program-done$' <<<"$SL_OUT"
+check "  ... it does not see ssh's socket" eval '! grep -q "ssh-1.socks" <<<"$SL_OUT"'
+check "  ... it cannot reach anything through it" eval '! grep -q REACHED <<<"$SL_OUT"'
+sl run --via "ssh://$A" -- sleep 5 >/dev/null 2>&1 </dev/null &
+slpid=$!
+wait_until 15 eval 'ls "$RUNBASE"/*/ssh-1.socks >/dev/null 2>&1'
+sock=$(ls "$RUNBASE"/*/ssh-1.socks 2>/dev/null | head -1)
+check_eq "anti-test: outside, during a run, ssh's socket reaches the target through px1" "$LAB_PX1" \
+	"$(as_user curl -s -m 5 --proxy "socks5h://localhost$sock" "http://$T/")"
+wait "$slpid"
+check "  ... nothing left running" wait_until 5 nothing_left
+
 # --- a SOCKS hop before ssh ---------------------------------------------------------------------
 n0=$(sshd_count)
 lab_counters_reset
