@@ -18,6 +18,7 @@ int fuzz_dns_message(const uint8_t *data, size_t size);
 int fuzz_chain(const uint8_t *data, size_t size);
 int fuzz_nsswitch(const uint8_t *data, size_t size);
 int fuzz_tor_control(const uint8_t *data, size_t size);
+int fuzz_dial_request(const uint8_t *data, size_t size);
 
 /* One FUZZ_ENTRY(name) line per target, each at the start of its own line. */
 #define FUZZ_TARGET_TABLE \
@@ -28,6 +29,7 @@ int fuzz_tor_control(const uint8_t *data, size_t size);
 	FUZZ_ENTRY(chain) \
 	FUZZ_ENTRY(nsswitch) \
 	FUZZ_ENTRY(tor_control) \
+	FUZZ_ENTRY(dial_request) \
 	/* end of FUZZ_TARGET_TABLE */
 
 #endif

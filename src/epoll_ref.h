@@ -32,6 +32,8 @@ enum epoll_type {
 	EPOLL_TYPE_HELPER_EXIT,	  /* helpers: pidfd of a helper program (index: the hop) */
 	EPOLL_TYPE_HELPER_LOG,	  /* helpers: a helper program's output (index: the hop) */
 	EPOLL_TYPE_HELPER_POLL,	  /* helpers: the readiness timer while one starts */
+	EPOLL_TYPE_HELPER_DIAL,	  /* helpers: a dial listener (dial.h) (index: the hop) */
+	EPOLL_TYPE_HELPER_DIAL_REQUEST, /* helpers: a dial request not read yet (index: the hop) */
 	EPOLL_TYPE_COUNT
 };
 

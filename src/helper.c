@@ -24,6 +24,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -32,6 +34,7 @@
 
 #include "chain.h"
 #include "channel.h"
+#include "dial.h"
 #include "helper.h"
 #include "listeners.h"
 #include "log.h"
@@ -172,6 +175,88 @@ static void fail(struct helpers *set, struct helper *h, const char *fmt, ...)
 	set->failure.exit_code = SL_EXIT_FAILURE;
 }
 
+/*
+ * Where `sluice dial` asks for the helper's server connection (dial.h): only when sluice knows
+ * its own binary, which the stage runs by path (a binary replaced since has " (deleted)").
+ */
+static int open_dial_listener(struct helpers *set, struct helper *h, struct sl_err *err)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char name[32];
+
+	if (!set->ctx.self[0])
+		return 0;
+	snprintf(name, sizeof(name), "%s-%zu.dial", h->name, h->index + 1);
+	if (helper_path(h, sun.sun_path, sizeof(sun.sun_path), name))
+		return 0; /* too long for a socket: the helper connects the usual way */
+	h->dial_listener = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (h->dial_listener < 0 || bind(h->dial_listener, (struct sockaddr *)&sun, sizeof(sun)) ||
+	    listen(h->dial_listener, 16) ||
+	    watch(set, EPOLL_TYPE_HELPER_DIAL, h->dial_listener, h->index))
+		return sl_err_set(err, errno, "%s: cannot make its dial socket %s", h->label,
+				  sun.sun_path);
+	snprintf(h->dial_path, sizeof(h->dial_path), "%s", sun.sun_path);
+	return 0;
+}
+
+static void close_dial(struct helpers *set, struct helper *h)
+{
+	size_t i;
+
+	unwatch_close(set, &h->dial_listener);
+	for (i = 0; i < HELPER_DIAL_PENDING; i++)
+		unwatch_close(set, &h->dial_pending[i]);
+}
+
+/* The helper's own `sluice dial` (same user) asks for a connection: wait for its request. */
+static void on_dial(struct helpers *set, struct helper *h)
+{
+	for (;;) {
+		int fd = accept4(h->dial_listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct ucred peer;
+		socklen_t len = sizeof(peer);
+		size_t i;
+
+		if (fd < 0)
+			return;
+		for (i = 0; i < HELPER_DIAL_PENDING && h->dial_pending[i] >= 0; i++)
+			;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &len) ||
+		    peer.uid != set->ctx.uid || i == HELPER_DIAL_PENDING ||
+		    watch(set, EPOLL_TYPE_HELPER_DIAL_REQUEST, fd, h->index)) {
+			log_verbose("%s: a dial request refused", h->label);
+			close(fd);
+			continue;
+		}
+		h->dial_pending[i] = fd;
+	}
+}
+
+static void on_dial_request(struct helpers *set, struct helper *h, int fd)
+{
+	char request[DIAL_REQUEST_MAX];
+	struct sockaddr_storage destination;
+	ssize_t n;
+	size_t i;
+
+	for (i = 0; i < HELPER_DIAL_PENDING && h->dial_pending[i] != fd; i++)
+		;
+	if (i == HELPER_DIAL_PENDING)
+		return;
+	n = recv(fd, request, sizeof(request), MSG_DONTWAIT);
+	if (n < 0 && errno == EAGAIN)
+		return;
+	epoll_ctl(set->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+	h->dial_pending[i] = -1;
+	if (n <= 0 || dial_request_parse(request, (size_t)n, &destination) || !set->relay) {
+		log_verbose("%s: a malformed dial request", h->label);
+		close(fd);
+		return;
+	}
+	if (relay_dial(set->relay, h->index, fd, &destination))
+		log_verbose("%s: a dial request refused: the relay is full", h->label);
+}
+
 static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 				 struct hop_endpoint *endpoint, size_t index, struct sl_err *err)
 {
@@ -189,7 +274,9 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 	h->index = index;
 	h->hop = hop;
 	h->endpoint = endpoint;
-	h->pidfd = h->log_pipe = h->log_file = -1;
+	h->pidfd = h->log_pipe = h->log_file = h->dial_listener = -1;
+	for (kind = 0; kind < HELPER_DIAL_PENDING; kind++)
+		h->dial_pending[kind] = -1;
 	h->stage.pidfd = h->stage.channel = -1;
 	h->progress = -1;
 	h->backoff_s = 1;
@@ -218,12 +305,25 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 		free(h);
 		return NULL;
 	}
-	if (h->ops->prepare(h, err)) {
+	if ((h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err)) {
+		if (h->dial_listener >= 0)
+			close(h->dial_listener);
 		close(h->log_file);
 		free(h);
 		return NULL;
 	}
 	return h;
+}
+
+static void self_binary(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	static const char deleted[] = " (deleted)";
+
+	buf[n > 0 ? n : 0] = '\0';
+	if (n > 0 && (size_t)n >= sizeof(deleted) - 1 &&
+	    !strcmp(buf + n - (sizeof(deleted) - 1), deleted))
+		buf[0] = '\0';
 }
 
 struct helpers *helpers_create(const struct run_options *run, struct hop_spec *hops,
@@ -244,6 +344,7 @@ struct helpers *helpers_create(const struct run_options *run, struct hop_spec *h
 	set->ctx.uid = geteuid();
 	set->ctx.gid = getegid();
 	set->ctx.original_signals = original_signals;
+	self_binary(set->ctx.self, sizeof(set->ctx.self));
 	for (i = 0; i < run->n_hops; i++)
 		if (hop_runs_helper(&hops[i]))
 			break;
@@ -303,6 +404,7 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 	spec.argv[0] = h->argv[0];
 	spec.argv[1] = h->argv[1];
 	spec.name = h->name;
+	spec.before_exec = h->ops->before_exec;
 	spec.original_signals = set->ctx.original_signals;
 	log_verbose("%s: starting its stage (its traffic: %s)", h->label,
 		    route.n_hops ? "through the hops before it" : "direct");
@@ -652,6 +754,14 @@ void helpers_event(struct helpers *set, union epoll_ref ref, uint32_t events)
 		if (h && h->log_pipe == ref.fd)
 			on_log(set, h);
 		break;
+	case EPOLL_TYPE_HELPER_DIAL:
+		if (h && h->dial_listener == ref.fd)
+			on_dial(set, h);
+		break;
+	case EPOLL_TYPE_HELPER_DIAL_REQUEST:
+		if (h)
+			on_dial_request(set, h, ref.fd);
+		break;
 	case EPOLL_TYPE_HELPER_EXIT:
 		/* The exit status comes from the stage (CHANNEL_HELPER_EXITED); until then the
 		 * endpoint goes down at once. */
@@ -710,6 +820,7 @@ void helpers_destroy(struct helpers *set)
 		stage_destroy(&h->stage); /* the program dies with its stage */
 		unwatch_close(set, &h->pidfd);
 		unwatch_close(set, &h->log_pipe);
+		close_dial(set, h);
 		for (kind = 0; kind < LISTENER_COUNT; kind++)
 			if (h->listeners[kind] >= 0)
 				close(h->listeners[kind]);

@@ -33,6 +33,7 @@
 #define HELPER_LINE_MAX	     512
 #define HELPER_POLL_MS	     25
 #define HELPER_BACKOFF_MAX_S 30
+#define HELPER_DIAL_PENDING  4 /* dial requests accepted and not read yet, per helper */
 
 enum helper_state {
 	HELPER_WAITING,	   /* not started yet: a helper before it is not ready */
@@ -48,6 +49,7 @@ struct helper_ops {
 	const char *program; /* looked up in PATH before anything starts */
 	const char *package; /* the Debian package that has it, for the message */
 	bool may_prompt;     /* asks the user (ssh): its first start keeps the terminal */
+	bool dials;	     /* can take its server connection from `sluice dial` (dial.h) */
 	/* Once, before the first start: configuration files, the endpoint's address. */
 	int (*prepare)(struct helper *h, struct sl_err *err);
 	/* Before each start: the argv (helper_arg()); @interactive: prompts can be answered. */
@@ -58,6 +60,8 @@ struct helper_ops {
 	void (*stopped)(struct helper *h);
 	/* Seconds a start may take, 0 for no limit. */
 	unsigned int (*timeout_s)(const struct helper *h, bool interactive);
+	/* Optional: in the stage, as the helper, just before it runs (stage_spec.before_exec). */
+	char *const *(*before_exec)(char *const *argv);
 };
 
 struct helper_context {
@@ -66,6 +70,7 @@ struct helper_context {
 	bool interactive;	    /* sluice has a terminal on stdin: the first start may prompt */
 	uid_t uid;
 	gid_t gid;
+	char self[PATH_MAX]; /* sluice's own binary, for `sluice dial`; "" when unknown */
 	const struct signal_state *original_signals;
 };
 
@@ -86,9 +91,12 @@ struct helper {
 	int building; /* which argv helper_arg() fills */
 	char strings[HELPER_STRINGS_MAX];
 	size_t strings_used;
-	int pidfd;    /* of the running program, -1 */
-	int log_pipe; /* read end of its stdout and stderr, -1 */
-	int log_file; /* NAME-N.log in the runtime directory */
+	int pidfd;	   /* of the running program, -1 */
+	int log_pipe;	   /* read end of its stdout and stderr, -1 */
+	int log_file;	   /* NAME-N.log in the runtime directory */
+	int dial_listener; /* NAME-N.dial when the kind dials (dial.h), -1 */
+	char dial_path[108];
+	int dial_pending[HELPER_DIAL_PENDING]; /* accepted, request not read yet, -1 */
 	char log_path[PATH_MAX];
 	char partial[HELPER_LINE_MAX];
 	size_t partial_len;

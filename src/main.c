@@ -4,8 +4,10 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
+#include "dial.h"
 #include "err.h"
 #include "log.h"
 #include "secret_env.h"
@@ -18,6 +20,9 @@ int main(int argc, char *argv[])
 	int ret;
 
 	sl_err_clear(&err);
+	/* Internal: ssh's ProxyCommand in the ssh hop's stage (dial.h).  Takes no option. */
+	if (argc >= 2 && !strcmp(argv[1], "dial"))
+		return dial_main(argc - 2, argv + 2);
 	ret = cli_parse(argc, argv, &cli, &err);
 	if (!ret)
 		ret = cli_apply_environment(&cli, &err);

@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "chain.h"
+#include "dial.h"
 #include "hop.h"
 #include "log.h"
 #include "monotonic.h"
@@ -92,7 +93,9 @@ struct flow {
 	struct direction down; /* upstream -> program */
 	uint64_t started_ms;
 	struct target target;
-	uint8_t route; /* whose connection: a position (route.h) */
+	uint8_t route;	  /* whose connection: a position (route.h) */
+	bool hand_over;	  /* relay_dial(): @inside asked for the upstream socket itself */
+	bool handed_over; /* ... and got it: the relay saw none of its bytes */
 	uint32_t next_free;
 	/* Changes each time the slot is reused.  Events carry it instead of the fd: a flow can
 	 * close and a new one take the same slot and the same fd numbers within one batch of
@@ -309,7 +312,7 @@ static void flow_close(struct relay *relay, struct flow *flow, bool reset)
 {
 	uint32_t index = (uint32_t)(flow - relay->flows);
 
-	if (log_get_level() >= LOG_VERBOSE) {
+	if (log_get_level() >= LOG_VERBOSE && !flow->handed_over) {
 		char where[TARGET_NAME_MAX + 16];
 
 		target_format(&flow->target, where, sizeof(where));
@@ -372,18 +375,14 @@ static void flow_refuse(struct relay *relay, struct flow *flow, enum target_verd
  * Return: 0 with @t filled, -errno when the destination is unknown, or a positive
  * enum target_verdict when the policy refuses it (@t then holds the address as given).
  */
-static int original_target(struct relay *relay, int fd, int family, struct target *t)
+static int judge_destination(struct relay *relay, const struct sockaddr_storage *ss,
+			     struct target *t)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
 	enum target_verdict verdict;
 	struct target named;
 	int ret;
 
-	if (family == AF_INET ? getsockopt(fd, SOL_IP, SO_ORIGINAL_DST, &ss, &len)
-			      : getsockopt(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, &ss, &len))
-		return -errno;
-	ret = target_from_sockaddr(&ss, NULL, t); /* the address as the program gave it */
+	ret = target_from_sockaddr(ss, NULL, t); /* the address as the program gave it */
 	if (ret)
 		return ret;
 	verdict = target_policy_check(&relay->policy, TARGET_USE_TCP, t);
@@ -392,11 +391,23 @@ static int original_target(struct relay *relay, int fd, int family, struct targe
 	if (!relay->fakeip || t->kind == TARGET_NAME)
 		return 0;
 	/* The policy let through only fake addresses that stand for a name now. */
-	if (target_from_sockaddr(&ss, relay->fakeip, &named))
+	if (target_from_sockaddr(ss, relay->fakeip, &named))
 		return (int)TARGET_REFUSED_FAKE_EXPIRED;
 	if (named.kind == TARGET_NAME)
 		*t = named;
 	return 0;
+}
+
+/* The destination of a connection the firewall redirected, judged as above. */
+static int original_target(struct relay *relay, int fd, int family, struct target *t)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (family == AF_INET ? getsockopt(fd, SOL_IP, SO_ORIGINAL_DST, &ss, &len)
+			      : getsockopt(fd, SOL_IPV6, IP6T_SO_ORIGINAL_DST, &ss, &len))
+		return -errno;
+	return judge_destination(relay, &ss, t);
 }
 
 static int watch_fd(struct relay *relay, enum epoll_type type, int fd, uint32_t index,
@@ -569,6 +580,29 @@ int relay_open(struct relay *relay, size_t route, int inside, const struct targe
 	return 0;
 }
 
+int relay_dial(struct relay *relay, size_t route, int requester,
+	       const struct sockaddr_storage *destination)
+{
+	struct flow *flow = flow_alloc(relay, requester);
+	int ret;
+
+	if (!flow)
+		return -EMFILE;
+	flow->route = (uint8_t)route;
+	flow->hand_over = true;
+	ret = judge_destination(relay, destination, &flow->target);
+	if (ret > 0) {
+		flow_refuse(relay, flow, (enum target_verdict)ret);
+		return 0;
+	}
+	if (ret) {
+		flow_close(relay, flow, true);
+		return 0;
+	}
+	flow_start(relay, flow);
+	return 0;
+}
+
 static void on_listener(struct relay *relay, int fd, uint8_t route)
 {
 	int i;
@@ -676,8 +710,63 @@ static void flow_flush(struct relay *relay, struct flow *flow)
 	flow_splice(relay, flow);
 }
 
+/*
+ * relay_dial()'s answer: the upstream socket itself when no byte of the far end was read with
+ * the last hop's reply; otherwise the requester's own socket carries the stream, spliced.
+ * Return: true when the flow is finished with (handed over, or failed and closed).
+ */
+static bool flow_hand_over(struct relay *relay, struct flow *flow)
+{
+	struct handshake *hs = flow->handshake;
+
+	if (hs->input_len) {
+		/* Read too far: those bytes go first, on the requester's socket. */
+		if (hs->input_len == hs->input_cap) {
+			uint8_t *bigger = realloc(hs->input, hs->input_cap + 1);
+
+			if (!bigger) {
+				flow_fail(relay, flow, "relay: out of memory");
+				return true;
+			}
+			hs->input = bigger;
+			hs->input_cap++;
+		}
+		memmove(hs->input + 1, hs->input, hs->input_len);
+		hs->input[0] = DIAL_ANSWER_SPLICED;
+		hs->input_len++;
+		flow->hand_over = false;
+		if (log_get_level() >= LOG_VERBOSE) {
+			char where[TARGET_NAME_MAX + 16];
+
+			target_format(&flow->target, where, sizeof(where));
+			log_verbose("tcp %s %s: connected; the far end's first bytes came with the "
+				    "proxy's answer, so the relay carries this one",
+				    where, relay->route_text[flow->route]);
+		}
+		return false;
+	}
+	if (dial_send_socket(flow->inside, DIAL_ANSWER_SOCKET, flow->upstream)) {
+		flow_fail(relay, flow, "relay: cannot hand a connection over: %s", strerror(errno));
+		return true;
+	}
+	if (log_get_level() >= LOG_VERBOSE) {
+		char where[TARGET_NAME_MAX + 16];
+
+		target_format(&flow->target, where, sizeof(where));
+		log_verbose("tcp %s %s: connected, handed over to the helper", where,
+			    relay->route_text[flow->route]);
+	}
+	epoll_ctl(relay->epoll_fd, EPOLL_CTL_DEL, flow->inside, NULL);
+	epoll_ctl(relay->epoll_fd, EPOLL_CTL_DEL, flow->upstream, NULL);
+	flow->handed_over = true;
+	flow_close(relay, flow, false);
+	return true;
+}
+
 static void flow_negotiated(struct relay *relay, struct flow *flow)
 {
+	if (flow->hand_over && flow_hand_over(relay, flow))
+		return;
 	flow->state = FLOW_FLUSHING;
 	flow_flush(relay, flow);
 }

@@ -55,6 +55,18 @@ int relay_add_listener(struct relay *relay, int fd, size_t route);
  */
 int relay_open(struct relay *relay, size_t route, int inside, const struct target *target);
 
+/**
+ * relay_dial() - a connection through the hops of @route for a helper that wants the socket
+ * itself (dial.h): like a connection of that namespace to @destination (judged and mapped back
+ * from a fake address the same way), but once the last hop has answered, @requester gets the
+ * upstream socket with DIAL_ANSWER_SOCKET, and the relay is out of the data path.  When the
+ * far end's first bytes came with the last hop's answer, @requester gets DIAL_ANSWER_SPLICED
+ * and those bytes, and the relay carries the stream on @requester as on any connection.
+ * The relay owns @requester from now on; a failure resets it.
+ * Return: 0, or -EMFILE when full.
+ */
+int relay_dial(struct relay *relay, size_t route, int requester,
+	       const struct sockaddr_storage *destination);
 /* relay_event() - an epoll event whose type belongs to the relay. */
 void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events);
 

@@ -87,6 +87,7 @@ static int setup(const struct stage_spec *spec, int channel, int other_end, stru
 static void __attribute__((noreturn))
 exec_helper(const struct stage_spec *spec, int log_fd, bool interactive)
 {
+	char *const *argv;
 	struct sl_err err;
 	sigset_t none;
 
@@ -108,8 +109,11 @@ exec_helper(const struct stage_spec *spec, int log_fd, bool interactive)
 		dprintf(2, "sluice: %s\n", err.msg);
 		_exit(126);
 	}
-	execvp(spec->argv[interactive][0], spec->argv[interactive]);
-	dprintf(2, "sluice: cannot run %s: %s\n", spec->argv[interactive][0], strerror(errno));
+	argv = spec->argv[interactive];
+	if (spec->before_exec)
+		argv = spec->before_exec(argv);
+	execvp(argv[0], argv);
+	dprintf(2, "sluice: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
 

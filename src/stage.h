@@ -39,7 +39,10 @@ struct stage_spec {
 	/* The helper, [1] when started with STAGE_START_INTERACTIVE; argv[0] is looked up in
 	 * PATH. */
 	char *const *argv[2];
-	const char *name;			     /* "tor", for messages */
+	const char *name; /* "tor", for messages */
+	/* Optional: called in the helper's child, without privileges, just before the exec;
+	 * returns the argv to run (may be the one it got). */
+	char *const *(*before_exec)(char *const *argv);
 	const struct signal_state *original_signals; /* what the helper gets back */
 };
 

@@ -397,6 +397,8 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 			case EPOLL_TYPE_HELPER_EXIT:
 			case EPOLL_TYPE_HELPER_LOG:
 			case EPOLL_TYPE_HELPER_POLL:
+			case EPOLL_TYPE_HELPER_DIAL:
+			case EPOLL_TYPE_HELPER_DIAL_REQUEST:
 				if (sv->helpers)
 					helpers_event(sv->helpers, ref, events[i].events);
 				break;
