@@ -15,7 +15,10 @@
 #     the same process, and -v tells the exit and "back after restart";
 #   - SIGKILL of sluice: ssh and every process of its stage go, the runtime dir is removed by
 #     the next sluice;
-#   - --ssh-option reaches ssh (Port= of an sshd on a non-default port).
+#   - --ssh-option reaches ssh (Port= of an sshd on a non-default port);
+#   - ssh's own connection is made by the relay and handed to ssh (-v says so, and the relay
+#     counts none of its bytes); a ProxyCommand of the user's (config or --ssh-option) is kept;
+#     a proxy that sends the sshd's banner with its reply still works (the relay carries it).
 # ssh and sluice processes are found by an environment marker of this run (T93_MARK), which
 # sluice passes on to ssh, so other tests' ssh or sluice processes never count.
 if [ -z "${SLUICE_SSH_LAB_MNTNS:-}" ]; then
@@ -169,6 +172,60 @@ check_match "  ... dante on px2 logged a connection from px1 (the sshd host) to 
 	"$LAB_PX1\.[0-9]+ .*$T\.80" "$(tail -n +$((before + 1)) "$LAB_DIR/dante-px2-1080.log")"
 check_eq "  ... px2 got no TCP from the client" 0 "$(lab_seen px2 client tcp)"
 check "  ... px2 got TCP from px1" test "$(lab_seen px2 px1 tcp)" -gt 0
+
+# --- ssh's own connection: made by the relay and handed to ssh (dial.h) ------------------------
+# ssh gets a socket the relay connected (ProxyCommand 'sluice dial', ProxyUseFdpass), so the
+# relay copies none of ssh's bytes; a ProxyCommand of the user's own is kept.
+PX1_22_RE="${LAB_PX1//./\\.}:22"
+n0=$(sshd_count)
+slrun -v run --via "ssh://$A" -- curl -s -m 10 "http://$T/"
+ceq "ssh's connection handed over: the target sees px1" "$LAB_PX1" "$SL_OUT"
+check_match "  ... -v: the relay connected to px1:22 and handed the socket to ssh" \
+	"tcp $PX1_22_RE direct: connected, handed over to the helper" "$SL_ERR"
+check "  ... -v: the relay carried none of ssh's bytes (no byte count for px1:22)" \
+	eval '! grep -qE "tcp $PX1_22_RE direct: [0-9]+ bytes" <<<"$SL_ERR"'
+check_eq "  ... the sshd saw the client" "$LAB_CLIENT" "$(sshd_clients_since "$n0")"
+# The user's own ProxyCommand, in ~/.ssh/config and as --ssh-option: ssh uses it (socat runs in
+# the stage; its connection is caught there and carried by the relay), sluice adds nothing.
+cfg=$SSH_LAB_HOME/.ssh/config
+cp -p "$cfg" "$TMP/ssh_config.saved"
+ssh_lab_as_owner sh -c 'cat >>"$1"' - "$cfg" <<EOF
+Host $A-pc
+	HostName $LAB_PX1
+	User $U
+	IdentityFile ~/.ssh/id_ed25519
+	IdentitiesOnly yes
+	UserKnownHostsFile ~/.ssh/known_hosts
+	GlobalKnownHostsFile /dev/null
+	ProxyCommand socat - TCP:%h:%p
+EOF
+n0=$(sshd_count)
+slrun -v run --via "ssh://$A-pc" -- curl -s -m 10 "http://$T/"
+ceq "a ProxyCommand in the user's ssh config: the target sees px1" "$LAB_PX1" "$SL_OUT"
+check "  ... sluice kept it: nothing handed over" eval '! grep -q "handed over" <<<"$SL_ERR"'
+check_match "  ... the relay carried socat's connection from the stage" \
+	"tcp $PX1_22_RE direct: [0-9]+ bytes up" "$SL_ERR"
+check_eq "  ... the sshd saw the client" "$LAB_CLIENT" "$(sshd_clients_since "$n0")"
+cp -p "$TMP/ssh_config.saved" "$cfg"
+slrun -v run --via "ssh://$A" --ssh-option "ProxyCommand=socat - TCP:%h:%p" -- curl -s -m 10 "http://$T/"
+ceq "a ProxyCommand as --ssh-option: the target sees px1" "$LAB_PX1" "$SL_OUT"
+check "  ... sluice kept it: nothing handed over" eval '! grep -q "handed over" <<<"$SL_ERR"'
+check_match "  ... the relay carried socat's connection" \
+	"tcp $PX1_22_RE direct: [0-9]+ bytes up" "$SL_ERR"
+# A proxy before ssh that sends the sshd's banner with its CONNECT reply: the relay read those
+# bytes, so it carries this connection itself, and ssh gets them first (or it could not log in).
+if lab_start px3 1081 socks-eager "$HELPERS/socks_eager" 0.0.0.0 1081; then
+	n0=$(sshd_count)
+	slrun -v run --via "socks5://$LAB_PX3:1081" --via "ssh://$A" -- curl -s -m 10 "http://$T/"
+	ceq "a proxy that sends the banner with its reply, then ssh: the target sees px1" "$LAB_PX1" "$SL_OUT"
+	check_match "  ... -v: the relay carries that one (the banner came with the reply)" \
+		"tcp $PX1_22_RE via socks5 [^ ]+: connected; the far end's first bytes came with" "$SL_ERR"
+	check_eq "  ... the sshd saw px3 (the proxy)" "$LAB_PX3" "$(sshd_clients_since "$n0")"
+	lab_kill px3:1081
+else
+	not_ok "socks_eager starts on px3:1081"
+fi
+check "  ... nothing left running" wait_until 5 nothing_left
 
 # --- the agent ----------------------------------------------------------------------------------
 if ssh_lab_agent; then
