@@ -60,6 +60,8 @@
 #                                it outside $(...) to get the variables; every client is killed
 #                                at cleanup, wherever it was started.  DIR/data is kept: a second
 #                                call with the same DIR starts with a warm DataDirectory.
+#                                TOR_LAB_CLIENT_EXTRA, when set, is appended to that torrc (more
+#                                lines, e.g. a ControlPort).
 #   tor_lab_client_kill PID      kills a native client (checked by its command line) and waits
 #   tor_lab_client_pids DIR      the PIDs of the native clients started with DIR, one a line
 
@@ -349,6 +351,7 @@ DataDirectory $dir/data
 SocksPort 127.0.0.1:$port
 Log notice stdout
 EOF
+	[ -z "${TOR_LAB_CLIENT_EXTRA:-}" ] || echo "$TOR_LAB_CLIENT_EXTRA" >>"$dir/torrc"
 	if [ "$MODE" = rootless ]; then
 		chown -R "$TEST_UID:$TEST_UID" "$dir/data"
 		chmod 0755 "$dir"
