@@ -1,18 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * cli.c - turns argv into a struct cli and holds the help texts.  Owns option syntax and
- * validation of option values; does not act on them.
+ * cli.c - turns argv into a struct cli and holds the help texts.  Owns option syntax
+ * (which option is which key, values inline or next); the values are checked by conf.c's
+ * setters, as a profile's are.  Does not act on them.
  */
-#include <ctype.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
-#include "hop.h"
-#include "route.h"
 
 static const char main_help[] =
     "Usage: sluice [-v|-q] COMMAND [OPTIONS] [-- PROGRAM [ARGS...]]\n"
@@ -97,24 +93,6 @@ const char *cli_run_help(void)
 	return run_help;
 }
 
-/* Is @arg the option @name, alone ("--net") or with a value ("--net=none")? */
-static bool option_is(char *arg, const char *name, char **inline_value)
-{
-	size_t n = strlen(name);
-
-	if (strncmp(arg, name, n))
-		return false;
-	if (arg[n] == '\0') {
-		*inline_value = NULL;
-		return true;
-	}
-	if (arg[n] == '=') {
-		*inline_value = arg + n + 1;
-		return true;
-	}
-	return false;
-}
-
 /* The value of an option that takes one: inline ("--x=v") or the next argument. */
 static int option_value(int argc, char *argv[], int *i, char *inline_value, char **value,
 			struct sl_err *err)
@@ -127,34 +105,6 @@ static int option_value(int argc, char *argv[], int *i, char *inline_value, char
 		return sl_err_set(err, 0, "option %s needs a value; see 'sluice run --help'",
 				  argv[*i]);
 	*value = argv[++*i];
-	return 0;
-}
-
-static bool hostname_valid(const char *name)
-{
-	size_t n = strlen(name), i;
-
-	if (n == 0 || n > CLI_HOSTNAME_MAX || name[0] == '-' || name[0] == '.')
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (!isalnum(c) && c != '-' && c != '.')
-			return false;
-	}
-	return true;
-}
-
-static int parse_fd(const char *text, int *fd)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(text, &end, 10);
-	if (errno || end == text || *end || v < 0 || v > INT_MAX)
-		return -1;
-	*fd = (int)v;
 	return 0;
 }
 
@@ -176,167 +126,33 @@ static bool parse_verbosity(const char *arg, enum log_level *level)
 	return false;
 }
 
-static int parse_via(struct run_options *run, char *text, bool *saw_direct, struct sl_err *err)
+/* The key of @arg: "--opt", "--opt=VALUE" (the value in @inline_value) or "-r"; or NULL. */
+static const struct conf_key *key_of(char *arg, char **inline_value)
 {
-	struct hop_spec hop;
+	char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const struct conf_key *key;
+	char name[40];
 
-	if (hop_url_parse(text, &hop, err))
-		return sl_err_wrap(err, "--via");
-	if (hop.kind == HOP_DIRECT) {
-		*saw_direct = true;
-		return 0;
-	}
-	if (run->n_hops == CLI_MAX_HOPS)
-		return sl_err_set(err, 0, "--via: at most %d hops", CLI_MAX_HOPS);
-	run->via_text[run->n_hops] = text;
-	run->hops[run->n_hops++] = hop;
-	explicit_bzero(&hop, sizeof(hop));
-	return 0;
-}
-
-/* One line of torrc or one ssh -o option: no line breaks, which would smuggle in more. */
-static int add_helper_option(const char **list, size_t *n, const char *option, const char *value,
-			     struct sl_err *err)
-{
-	const char *p;
-
-	for (p = value; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return sl_err_set(err, 0,
-					  "%s: control characters (such as a line break) "
-					  "are not allowed; give one option per %s",
-					  option, option);
-	if (!value[0])
-		return sl_err_set(err, 0, "%s: expected a value", option);
-	if (*n == CLI_MAX_HELPER_OPTIONS)
-		return sl_err_set(err, 0, "%s: at most %d", option, CLI_MAX_HELPER_OPTIONS);
-	list[(*n)++] = value;
-	return 0;
-}
-
-static int parse_seconds(const char *value, unsigned int *out)
-{
-	unsigned long n = 0;
-	const char *p;
-
-	if (!*value)
-		return -1;
-	for (p = value; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		n = n * 10 + (unsigned long)(*p - '0');
-		if (n > 86400)
-			return -1;
-	}
-	if (!n)
-		return -1;
-	*out = (unsigned int)n;
-	return 0;
-}
-
-static int parse_dns(struct run_options *run, const char *value, struct sl_err *err)
-{
-	if (!strcmp(value, "fakeip")) {
-		run->dns = DNS_FAKEIP;
-	} else if (!strcmp(value, "none")) {
-		run->dns = DNS_NONE;
-	} else if (!strcmp(value, "forward")) {
-		run->dns = DNS_FORWARD;
-	} else if (!strncmp(value, "forward=", 8) && value[8]) {
-		if (strlen(value + 8) >= sizeof(run->dns_forward_to))
-			return sl_err_set(err, 0,
-					  "--dns forward=%.*s...: the address is too long (%zu "
-					  "characters, at most %zu); give an IPv4 or IPv6 address",
-					  24, value + 8, strlen(value + 8),
-					  sizeof(run->dns_forward_to) - 1);
-		run->dns = DNS_FORWARD;
-		strcpy(run->dns_forward_to, value + 8);
-	} else {
-		return sl_err_set(
-		    err, 0, "--dns %s: expected fakeip, forward, forward=ADDR or none", value);
-	}
-	return 0;
-}
-
-/* Does sluice start a program of @kind for some hop? */
-static bool chain_runs(const struct run_options *run, enum hop_kind kind)
-{
-	size_t i;
-
-	for (i = 0; i < run->n_hops; i++)
-		if (run->hops[i].kind == kind && hop_runs_helper(&run->hops[i]))
-			return true;
-	return false;
-}
-
-bool cli_has_proxy(const struct run_options *run)
-{
-	return run->n_hops > 0;
-}
-
-/* Defaults that depend on the hops, and combinations that make no sense. */
-static int finish_run(struct run_options *run, bool net_none, bool saw_direct, bool dns_given,
-		      bool udp_given, struct sl_err *err)
-{
-	if (net_none) {
-		if (run->n_hops || saw_direct)
-			return sl_err_set(err, 0, "--net none and --via exclude each other");
-		if (run->allow_host_loopback)
-			return sl_err_set(
-			    err, 0,
-			    "--allow-host-loopback needs a network; it excludes --net "
-			    "none");
-		run->net = NET_NONE;
-		return 0;
-	}
-	run->net = NET_RELAY;
-	if (saw_direct && run->n_hops)
-		return sl_err_set(err, 0,
-				  "--via direct cannot be chained with proxy hops; leave it out");
-	if (run->allow_host_loopback && cli_has_proxy(run))
-		return sl_err_set(
-		    err, 0,
-		    "--allow-host-loopback works only with --via direct: through a "
-		    "proxy, the host's loopback cannot be reached (the proxy would be "
-		    "asked for its own); leave out the option or the proxy hops");
-	if (!dns_given)
-		run->dns = cli_has_proxy(run) ? DNS_FAKEIP : DNS_FORWARD;
-	if (!udp_given)
-		run->udp = cli_has_proxy(run) ? UDP_BLOCK : UDP_DIRECT;
-	if (run->dns == DNS_FAKEIP && !cli_has_proxy(run))
-		return sl_err_set(err, 0,
-				  "--dns fakeip needs a proxy hop to resolve the names; with a "
-				  "direct uplink use --dns forward");
-	if (route_check_chain(run, err))
-		return -1;
-	if ((run->n_tor_options || run->tor_config) && !chain_runs(run, HOP_TOR))
-		return sl_err_set(err, 0,
-				  "--tor-option and --tor-config are for sluice's own tor: add "
-				  "--via tor");
-	if (run->n_ssh_options && !chain_runs(run, HOP_SSH))
-		return sl_err_set(err, 0, "--ssh-option needs an ssh hop: add --via ssh://HOST");
-	if (run->udp == UDP_PROXY) {
-		if (!cli_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
-			return sl_err_set(err, 0,
-					  "--udp proxy: the chain cannot carry UDP: its last hop "
-					  "must be a socks5 proxy");
-		if (run->n_hops > 1)
-			return sl_err_set(
-			    err, 0,
-			    "--udp proxy: the chain cannot carry UDP: datagrams cannot "
-			    "pass the hops before the last one; use one socks5 hop, or "
-			    "--udp block");
-	}
-	return 0;
+	*inline_value = NULL;
+	if (len >= sizeof(name))
+		return NULL;
+	memcpy(name, arg, len);
+	name[len] = '\0';
+	key = conf_key_by_option(name);
+	if (key && eq)
+		*inline_value = eq + 1;
+	return key;
 }
 
 static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_err *err)
 {
-	struct run_options *run = &cli->run;
-	bool net_none = false, saw_direct = false, dns_given = false, udp_given = false;
+	struct conf conf;
 
+	conf_init(&conf, &cli->run);
 	for (; i < argc; i++) {
 		char *arg = argv[i], *inline_value = NULL, *value = NULL;
+		const struct conf_key *key;
 
 		if (!strcmp(arg, "--")) {
 			i++;
@@ -350,129 +166,26 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 			cli->command = CLI_RUN_HELP;
 			return 0;
 		}
-		if (!strcmp(arg, "-r") || !strcmp(arg, "--map-root")) {
-			run->id_map = ID_MAP_ROOT;
-		} else if (!strcmp(arg, "--allow-host-loopback")) {
-			run->allow_host_loopback = true;
-		} else if (option_is(arg, "--net", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (strcmp(value, "none"))
-				return sl_err_set(
-				    err, 0,
-				    "--net %s: unknown network mode; expected 'none' (for "
-				    "hops, use --via)",
-				    value);
-			net_none = true;
-		} else if (option_is(arg, "--via", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (parse_via(run, value, &saw_direct, err))
-				return -1;
-		} else if (option_is(arg, "--dns", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (parse_dns(run, value, err))
-				return -1;
-			dns_given = true;
-		} else if (option_is(arg, "--udp", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (!strcmp(value, "block"))
-				run->udp = UDP_BLOCK;
-			else if (!strcmp(value, "direct"))
-				run->udp = UDP_DIRECT;
-			else if (!strcmp(value, "proxy"))
-				run->udp = UDP_PROXY;
-			else
-				return sl_err_set(
-				    err, 0, "--udp %s: expected block, direct or proxy", value);
-			udp_given = true;
-		} else if (option_is(arg, "--ipv6", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (!strcmp(value, "on"))
-				run->ipv6 = true;
-			else if (!strcmp(value, "off"))
-				run->ipv6 = false;
-			else
-				return sl_err_set(err, 0, "--ipv6 %s: expected on or off", value);
-		} else if (option_is(arg, "--tor-option", &inline_value) ||
-			   option_is(arg, "--ssh-option", &inline_value)) {
-			bool tor = !strncmp(arg, "--tor", 5);
-
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (add_helper_option(tor ? run->tor_options : run->ssh_options,
-					      tor ? &run->n_tor_options : &run->n_ssh_options,
-					      tor ? "--tor-option" : "--ssh-option", value, err))
-				return -1;
-		} else if (option_is(arg, "--tor-config", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (!value[0])
-				return sl_err_set(err, 0, "--tor-config: expected a file name");
-			run->tor_config = value;
-		} else if (option_is(arg, "--tor-timeout", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (parse_seconds(value, &run->tor_timeout))
-				return sl_err_set(
-				    err, 0, "--tor-timeout '%s': expected seconds, 1-86400", value);
-		} else if (option_is(arg, "--tor-isolate", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (!strcmp(value, "sandbox"))
-				run->tor_isolate = TOR_ISOLATE_SANDBOX;
-			else if (!strcmp(value, "destination"))
-				run->tor_isolate = TOR_ISOLATE_DESTINATION;
-			else if (!strcmp(value, "none"))
-				run->tor_isolate = TOR_ISOLATE_NONE;
-			else
-				return sl_err_set(
-				    err, 0,
-				    "--tor-isolate %s: expected sandbox, destination or none",
-				    value);
-		} else if (option_is(arg, "--user", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (!value[0] || strlen(value) > CLI_USER_MAX)
-				return sl_err_set(
-				    err, 0, "--user '%s': expected a user name or uid", value);
-			strcpy(run->user, value);
-		} else if (option_is(arg, "--hostname", &inline_value)) {
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (!hostname_valid(value))
-				return sl_err_set(err, 0,
-						  "--hostname '%s': expected 1-%d letters, digits, "
-						  "'-' or '.', not starting with '-' or '.'",
-						  value, CLI_HOSTNAME_MAX);
-			strcpy(run->hostname, value);
-		} else if (option_is(arg, "--pass-fd", &inline_value)) {
-			int fd;
-
-			if (option_value(argc, argv, &i, inline_value, &value, err))
-				return -1;
-			if (parse_fd(value, &fd))
-				return sl_err_set(
-				    err, 0, "--pass-fd '%s': expected a file descriptor number",
-				    value);
-			if (run->n_pass_fds == CLI_MAX_PASS_FDS)
-				return sl_err_set(err, 0, "--pass-fd: at most %d descriptors",
-						  CLI_MAX_PASS_FDS);
-			run->pass_fds[run->n_pass_fds++] = fd;
-		} else {
+		key = key_of(arg, &inline_value);
+		if (!key)
 			return sl_err_set(err, 0,
 					  "run: unknown option '%s'; see 'sluice run --help'", arg);
+		if (key->takes_value) {
+			if (option_value(argc, argv, &i, inline_value, &value, err))
+				return -1;
+		} else if (inline_value) {
+			return sl_err_set(err, 0, "%s takes no value; see 'sluice run --help'",
+					  key->option);
 		}
+		if (conf_set(&conf, key, value, CONF_FROM_COMMAND_LINE, key->option, err))
+			return -1;
 	}
 	if (i >= argc)
 		return sl_err_set(err, 0,
 				  "run: no program given; usage: sluice run [OPTIONS] -- PROGRAM "
 				  "[ARGS...]");
-	run->argv = &argv[i];
-	return finish_run(run, net_none, saw_direct, dns_given, udp_given, err);
+	cli->run.argv = &argv[i];
+	return conf_finish(&conf, err);
 }
 
 int cli_apply_environment(struct cli *cli, struct sl_err *err)
@@ -530,11 +243,6 @@ int cli_parse(int argc, char *argv[], struct cli *cli, struct sl_err *err)
 	memset(cli, 0, sizeof(*cli));
 	cli->command = CLI_NONE;
 	cli->log_level = LOG_NORMAL;
-	cli->run.net = NET_RELAY;
-	cli->run.ipv6 = true;
-	cli->run.id_map = ID_MAP_SELF;
-	strcpy(cli->run.hostname, "sluice");
-	cli->run.tor_timeout = CLI_TOR_TIMEOUT_DEFAULT;
 
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
