@@ -90,7 +90,9 @@ static void path_add(struct path *out, const struct path *parent, const char *ke
 {
 	size_t n;
 
-	snprintf(out->text, sizeof(out->text), "%s", parent ? parent->text : "");
+	memset(out, 0, sizeof(*out));
+	if (parent)
+		memcpy(out->text, parent->text, sizeof(out->text));
 	n = strlen(out->text);
 	if (key) {
 		if (n && n < sizeof(out->text) - 1)
@@ -205,7 +207,6 @@ static int only_keys(struct parse *p, const struct path *path, const json_t *obj
 
 static int check_depth(struct parse *p, const struct path *path, const json_t *value, int depth)
 {
-	size_t index;
 	const char *key;
 	json_t *item;
 
@@ -214,6 +215,8 @@ static int check_depth(struct parse *p, const struct path *path, const json_t *v
 	if (depth > PROFILE_DEPTH_MAX)
 		return path_error(p, path, "nested deeper than %d levels", PROFILE_DEPTH_MAX);
 	if (json_is_array(value)) {
+		size_t index;
+
 		json_array_foreach(value, index, item)
 		{
 			struct path at;
@@ -269,13 +272,15 @@ static void url_add_encoded(struct url *url, const char *text, size_t len)
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)text[i];
-		char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
 
 		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
 		    c == '-' || c == '.' || c == '_' || c == '~')
 			url_add(url, (const char *)&text[i], 1);
-		else
+		else {
+			char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
+
 			url_add(url, esc, 3);
+		}
 	}
 }
 

@@ -112,12 +112,12 @@ static int fetch_secrets(struct conf *conf, const struct profile *profile, struc
 {
 	char password[PASSWORD_FILE_MAX];
 	size_t i;
-	int ret;
 
 	for (i = 0; i < profile->n_secrets; i++) {
 		const struct profile_secret *secret = &profile->secrets[i];
 		struct hop_spec *hop = &conf->run->hops[secret->hop];
 		const char *value;
+		int ret;
 
 		if (secret->kind == PROFILE_SECRET_FILE) {
 			if (read_password_file(secret, password, sizeof(password), err))
