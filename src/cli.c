@@ -17,6 +17,7 @@ static const char main_help[] =
     "\n"
     "Commands:\n"
     "  run       run PROGRAM in a new sandbox (see 'sluice run --help')\n"
+    "  profile   'profile check NAME|FILE': load a profile without running it\n"
     "  help      show this help\n"
     "\n"
     "Options:\n"
@@ -31,12 +32,21 @@ static const char main_help[] =
 
 static const char run_help[] =
     "Usage: sluice run [OPTIONS] [--] PROGRAM [ARGS...]\n"
+    "       sluice run [OPTIONS] NAME [-- PROGRAM [ARGS...]]\n"
+    "       sluice run --profile FILE|- [OPTIONS] [-- PROGRAM [ARGS...]]\n"
     "\n"
     "Start PROGRAM as an unprivileged process in new user (when not root), network, mount,\n"
     "pid, uts and ipc namespaces, with all its traffic through sluice's relay. Its\n"
     "environment, working directory and terminal are kept.\n"
     "\n"
+    "A profile (sluice-profile(5)) is applied first, then the options given here,\n"
+    "which win.  NAME is ~/.config/sluice/profiles/NAME.json (as root:\n"
+    "/etc/sluice/profiles/NAME.json); without PROGRAM, the profile's command runs.\n"
+    "A lone WORD is the profile WORD if it exists, else the program WORD; write\n"
+    "'sluice run -- WORD' for the program.\n"
+    "\n"
     "Options:\n"
+    "  --profile FILE      apply the profile in FILE ('-': read it from stdin)\n"
     "  --via HOP           send all traffic through HOP; repeat to chain hops, the first\n"
     "                      nearest the host.  HOP is socks5://[USER[:PASS]@]HOST[:PORT],\n"
     "                      http://[USER[:PASS]@]HOST[:PORT] (HTTP CONNECT), tor (a\n"
@@ -81,6 +91,8 @@ static const char run_help[] =
     "  sluice run --via tor -- curl https://check.torproject.org/api/ip\n"
     "  sluice run --via ssh://me@example.org --via tor -- firefox\n"
     "  sluice run --net none -- bash\n"
+    "  sluice run work -- firefox\n"
+    "  sluice run --profile ./p.json --dns none\n"
     "  echo hi | sluice run -- cat\n";
 
 const char *cli_main_help(void)
@@ -145,17 +157,56 @@ static const struct conf_key *key_of(char *arg, char **inline_value)
 	return key;
 }
 
+bool cli_profile_name_valid(const char *word)
+{
+	size_t i, n = strlen(word);
+
+	if (!n || n > 64 || word[0] == '.' || word[0] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = word[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The first word after the options: "run NAME -- [PROGRAM...]" names a profile; "run WORD"
+ * alone is the profile WORD if one exists, else the program WORD (the caller looks); anything
+ * else is the program, as it always was.  After "--" it is always the program.
+ */
+static void program_or_profile(int argc, char *argv[], int i, bool after_dashes, struct cli *cli)
+{
+	if (!after_dashes && !cli->profile_ref && cli_profile_name_valid(argv[i])) {
+		if (i + 1 == argc) {
+			cli->profile_ref = CLI_PROFILE_NAME_OR_PROGRAM;
+			cli->profile = argv[i];
+		} else if (!strcmp(argv[i + 1], "--")) {
+			cli->profile_ref = CLI_PROFILE_NAME;
+			cli->profile = argv[i];
+			i += 2;
+			if (i >= argc)
+				return; /* the profile's command */
+		}
+	}
+	cli->run.argv = &argv[i];
+}
+
 static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_err *err)
 {
-	struct conf conf;
+	bool after_dashes = false;
 
-	conf_init(&conf, &cli->run);
+	conf_init(&cli->conf, &cli->run);
 	for (; i < argc; i++) {
 		char *arg = argv[i], *inline_value = NULL, *value = NULL;
 		const struct conf_key *key;
 
 		if (!strcmp(arg, "--")) {
 			i++;
+			after_dashes = true;
 			break;
 		}
 		if (arg[0] != '-' || arg[1] == '\0')
@@ -165,6 +216,18 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			cli->command = CLI_RUN_HELP;
 			return 0;
+		}
+		if (!strcmp(arg, "--profile") || !strncmp(arg, "--profile=", 10)) {
+			if (option_value(argc, argv, &i, arg[9] ? arg + 10 : NULL, &value, err))
+				return -1;
+			if (cli->profile_ref)
+				return sl_err_set(err, 0, "--profile: give one profile only");
+			if (!value[0])
+				return sl_err_set(err, 0,
+						  "--profile: expected a file, or - for stdin");
+			cli->profile_ref = CLI_PROFILE_FILE;
+			cli->profile = value;
+			continue;
 		}
 		key = key_of(arg, &inline_value);
 		if (!key)
@@ -177,15 +240,47 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 			return sl_err_set(err, 0, "%s takes no value; see 'sluice run --help'",
 					  key->option);
 		}
-		if (conf_set(&conf, key, value, CONF_FROM_COMMAND_LINE, key->option, err))
+		if (conf_set(&cli->conf, key, value, CONF_FROM_COMMAND_LINE, key->option, err))
 			return -1;
 	}
-	if (i >= argc)
+	if (i < argc)
+		program_or_profile(argc, argv, i, after_dashes, cli);
+	if (cli->profile_ref)
+		return 0; /* profile_file_apply() layers the profile, then finishes */
+	if (!cli->run.argv)
 		return sl_err_set(err, 0,
 				  "run: no program given; usage: sluice run [OPTIONS] -- PROGRAM "
-				  "[ARGS...]");
-	cli->run.argv = &argv[i];
-	return conf_finish(&conf, err);
+				  "[ARGS...], or sluice run NAME|--profile FILE [-- PROGRAM...]");
+	return conf_finish(&cli->conf, err);
+}
+
+static int parse_profile_command(int argc, char *argv[], int i, struct cli *cli, struct sl_err *err)
+{
+	const char *word;
+	size_t len;
+
+	if (i >= argc || strcmp(argv[i], "check"))
+		return sl_err_set(err, 0,
+				  "profile: expected 'sluice profile check NAME|FILE'; see "
+				  "sluice-profile(5)");
+	if (i + 2 != argc)
+		return sl_err_set(err, 0, "profile check: expected one NAME or FILE");
+	conf_init(&cli->conf, &cli->run);
+	cli->command = CLI_PROFILE_CHECK;
+	word = argv[i + 1];
+	len = strlen(word);
+	/* A file has a '/' or ends in ".json" (or is "-"); anything else is a name. */
+	cli->profile_ref =
+	    strchr(word, '/') || !strcmp(word, "-") || (len > 5 && !strcmp(word + len - 5, ".json"))
+		? CLI_PROFILE_FILE
+		: CLI_PROFILE_NAME;
+	cli->profile = word;
+	if (cli->profile_ref == CLI_PROFILE_NAME && !cli_profile_name_valid(word))
+		return sl_err_set(err, 0,
+				  "profile check '%s': expected a profile name (letters, digits, "
+				  "'.', '_', '-') or a file",
+				  word);
+	return 0;
 }
 
 int cli_apply_environment(struct cli *cli, struct sl_err *err)
@@ -261,6 +356,8 @@ int cli_parse(int argc, char *argv[], struct cli *cli, struct sl_err *err)
 			cli->command = CLI_RUN;
 			return parse_run(argc, argv, i + 1, cli, err);
 		}
+		if (!strcmp(arg, "profile"))
+			return parse_profile_command(argc, argv, i + 1, cli, err);
 		if (arg[0] == '-')
 			return sl_err_set(err, 0, "unknown option '%s'; see 'sluice --help'", arg);
 		return sl_err_set(err, 0, "unknown command '%s'; see 'sluice --help'", arg);

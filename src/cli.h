@@ -22,12 +22,26 @@ enum cli_command {
 	CLI_VERSION,  /* sluice --version */
 	CLI_RUN_HELP, /* sluice run --help */
 	CLI_RUN,
+	CLI_PROFILE_CHECK, /* sluice profile check NAME|FILE */
+};
+
+/* Which profile `run` layers under the command line (sluice-profile(5)). */
+enum cli_profile_ref {
+	CLI_PROFILE_NONE,
+	CLI_PROFILE_FILE,	     /* --profile FILE ("-": stdin); profile check FILE */
+	CLI_PROFILE_NAME,	     /* run NAME -- [PROGRAM...]; profile check NAME: must exist */
+	CLI_PROFILE_NAME_OR_PROGRAM, /* run WORD: the profile WORD if it exists, else the program */
 };
 
 struct cli {
 	enum cli_command command;
 	enum log_level log_level;
 	struct run_options run;
+	/* The command line's values; with a profile, conf_finish() is left to the caller, who
+	 * layers the profile under them first (profile_file.h). */
+	struct conf conf;
+	enum cli_profile_ref profile_ref;
+	const char *profile; /* the file or the name, from argv */
 };
 
 /**
@@ -36,9 +50,18 @@ struct cli {
  * @cli:		filled on success
  * @err:		usage error, with a hint to --help
  *
+ * When a profile is named (cli->profile_ref), the configuration is not finished and
+ * cli->run.argv may be NULL (the profile's command): profile_file_apply() completes it.
+ * A word after `run` is a profile name (not a program) when it has no '/' and is followed by
+ * "--"; alone, it may be either (CLI_PROFILE_NAME_OR_PROGRAM).
+ *
  * Return: 0 on success, negative on a usage error (err filled, exit code 125).
  */
 int cli_parse(int argc, char *argv[], struct cli *cli, struct sl_err *err);
+
+/* cli_profile_name_valid() - could @word name a profile?  Letters, digits, '.', '_', '-', not
+ * starting with '.' or '-', at most 64 characters. */
+bool cli_profile_name_valid(const char *word);
 
 /**
  * cli_apply_environment() - fill passwords given as "USER@HOST" from the environment

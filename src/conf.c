@@ -30,6 +30,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_TOR_TIMEOUT, "tor_timeout", "--tor-timeout", NULL, true, false},
     {CONF_TOR_ISOLATE, "tor_isolate", "--tor-isolate", NULL, true, false},
     {CONF_SSH_OPTION, "ssh_option", "--ssh-option", NULL, true, true},
+    {CONF_ENVIRONMENT, "environment", NULL, NULL, true, true},
 };
 
 const struct conf_key *conf_key_by_option(const char *option)
@@ -37,10 +38,15 @@ const struct conf_key *conf_key_by_option(const char *option)
 	size_t i;
 
 	for (i = 0; i < CONF_KEY_COUNT; i++)
-		if (!strcmp(option, conf_keys[i].option) ||
+		if ((conf_keys[i].option && !strcmp(option, conf_keys[i].option)) ||
 		    (conf_keys[i].short_option && !strcmp(option, conf_keys[i].short_option)))
 			return &conf_keys[i];
 	return NULL;
+}
+
+const struct conf_key *conf_key_of(enum conf_key_id id)
+{
+	return &conf_keys[id];
 }
 
 const struct conf_key *conf_key_by_name(const char *name)
@@ -90,6 +96,9 @@ static void clear_list(struct conf *conf, enum conf_key_id id)
 		break;
 	case CONF_SSH_OPTION:
 		run->n_ssh_options = 0;
+		break;
+	case CONF_ENVIRONMENT:
+		run->n_environment = 0;
 		break;
 	default:
 		break;
@@ -222,6 +231,36 @@ static int add_helper_option(const char **list, size_t *n, const char *label, co
 	return 0;
 }
 
+/* "NAME=VALUE": NAME a portable variable name (letters, digits, '_', not starting with a
+ * digit), VALUE anything without a NUL (it ends the text).  A NAME given twice: the last wins. */
+static int add_environment(struct run_options *run, char *entry, const char *label,
+			   struct sl_err *err)
+{
+	const char *eq = strchr(entry, '=');
+	size_t name_len = eq ? (size_t)(eq - entry) : 0, i;
+
+	if (!eq || !name_len || name_len > CLI_ENV_NAME_MAX || isdigit((unsigned char)entry[0]))
+		goto bad_name;
+	for (i = 0; i < name_len; i++)
+		if (!isalnum((unsigned char)entry[i]) && entry[i] != '_')
+			goto bad_name;
+	for (i = 0; i < run->n_environment; i++)
+		if (!strncmp(run->environment[i], entry, name_len + 1)) {
+			run->environment[i] = entry;
+			return 0;
+		}
+	if (run->n_environment == CLI_MAX_ENVIRONMENT)
+		return sl_err_set(err, 0, "%s: at most %d variables", label, CLI_MAX_ENVIRONMENT);
+	run->environment[run->n_environment++] = entry;
+	return 0;
+
+bad_name:
+	return sl_err_set(err, 0,
+			  "%s: expected NAME=VALUE, NAME of 1-%d letters, digits or '_', not "
+			  "starting with a digit",
+			  label, CLI_ENV_NAME_MAX);
+}
+
 /* The setter of each key: @value is never NULL here (a flag's is "on"). */
 static int set_value(struct conf *conf, enum conf_key_id id, char *value, const char *label,
 		     struct sl_err *err)
@@ -290,6 +329,8 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 		return add_helper_option(run->tor_options, &run->n_tor_options, label, value, err);
 	case CONF_SSH_OPTION:
 		return add_helper_option(run->ssh_options, &run->n_ssh_options, label, value, err);
+	case CONF_ENVIRONMENT:
+		return add_environment(run, value, label, err);
 	case CONF_TOR_CONFIG:
 		if (!value[0])
 			return sl_err_set(err, 0, "%s: expected a file name", label);

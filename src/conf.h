@@ -26,6 +26,8 @@
 #define CLI_USER_MAX		63
 #define CLI_MAX_HELPER_OPTIONS	64
 #define CLI_TOR_TIMEOUT_DEFAULT 120
+#define CLI_MAX_ENVIRONMENT	64
+#define CLI_ENV_NAME_MAX	255
 
 enum cli_net_mode {
 	NET_NONE,  /* loopback only */
@@ -85,6 +87,11 @@ struct run_options {
 	enum cli_tor_isolation tor_isolate;
 	const char *ssh_options[CLI_MAX_HELPER_OPTIONS];
 	size_t n_ssh_options;
+
+	/* Variables added to the program's environment, "NAME=VALUE" (a profile's
+	 * "environment"); they win over what the program would inherit. */
+	char *environment[CLI_MAX_ENVIRONMENT];
+	size_t n_environment;
 };
 
 /* The keys, by what they set (conf_keys[] in conf.c names them). */
@@ -104,6 +111,7 @@ enum conf_key_id {
 	CONF_TOR_TIMEOUT,
 	CONF_TOR_ISOLATE,
 	CONF_SSH_OPTION,
+	CONF_ENVIRONMENT, /* profiles only: no option */
 	CONF_KEY_COUNT
 };
 
@@ -117,7 +125,7 @@ enum conf_source {
 struct conf_key {
 	enum conf_key_id id;
 	const char *name;	  /* in a profile: "dns", "tor_timeout" */
-	const char *option;	  /* on the command line: "--dns" */
+	const char *option;	  /* on the command line: "--dns"; NULL: profiles only */
 	const char *short_option; /* "-r", or NULL */
 	bool takes_value; /* false: a flag (no value on the command line; true in a profile) */
 	bool repeatable;  /* each value adds to a list (--via, --tor-option) */
@@ -134,6 +142,9 @@ void conf_init(struct conf *conf, struct run_options *run);
 
 /* conf_key_by_option() - the key of a command-line option ("--dns", "-r"), or NULL. */
 const struct conf_key *conf_key_by_option(const char *option);
+
+/* conf_key_of() - the key @id (below CONF_KEY_COUNT). */
+const struct conf_key *conf_key_of(enum conf_key_id id);
 
 /* conf_key_by_name() - the key of a profile's name ("dns"), or NULL. */
 const struct conf_key *conf_key_by_name(const char *name);

@@ -10,26 +10,42 @@
 #include "dial.h"
 #include "err.h"
 #include "log.h"
+#include "profile.h"
+#include "profile_file.h"
 #include "secret_env.h"
 #include "supervisor.h"
 
 int main(int argc, char *argv[])
 {
+	struct profile profile; /* what the run's configuration points into, until the end */
 	struct sl_err err;
 	struct cli cli;
 	int ret;
 
 	sl_err_clear(&err);
+	profile_init(&profile);
 	/* Internal: ssh's ProxyCommand in the ssh hop's stage (dial.h).  Takes no option. */
 	if (argc >= 2 && !strcmp(argv[1], "dial"))
 		return dial_main(argc - 2, argv + 2);
 	ret = cli_parse(argc, argv, &cli, &err);
+	if (!ret)
+		log_set_level(cli.log_level); /* a profile's warnings obey -q */
+	if (!ret && cli.command == CLI_PROFILE_CHECK) {
+		ret = profile_file_check(&cli, &err);
+		secret_env_scrub();
+		if (ret)
+			log_error("%s", err.msg);
+		return ret ? SL_EXIT_FAILURE : 0;
+	}
+	if (!ret && cli.command == CLI_RUN)
+		ret = profile_file_apply(&cli, &profile, &err);
 	if (!ret)
 		ret = cli_apply_environment(&cli, &err);
 	/* The passwords are copied into cli now: no process sluice starts may inherit them. */
 	secret_env_scrub();
 	if (ret) {
 		log_error("%s", err.msg);
+		profile_free(&profile);
 		return SL_EXIT_FAILURE;
 	}
 	cli_scrub_credentials(&cli);
@@ -47,11 +63,14 @@ int main(int argc, char *argv[])
 		return 0;
 	case CLI_RUN:
 		ret = supervisor_run(&cli.run, &err);
+		explicit_bzero(cli.run.hops, sizeof(cli.run.hops));
+		profile_free(&profile);
 		if (ret < 0) {
 			log_error("%s", err.msg);
 			return err.exit_code;
 		}
 		return ret;
+	case CLI_PROFILE_CHECK:
 	case CLI_NONE:
 		break;
 	}

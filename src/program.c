@@ -138,6 +138,7 @@ void program_exec(const struct sandbox_config *config)
 	const struct run_options *run = config->run;
 	struct channel_msg msg = {.type = CHANNEL_EXEC_FAILED};
 	struct sl_err err;
+	size_t i;
 	int errnum;
 
 	sl_err_clear(&err);
@@ -157,6 +158,13 @@ void program_exec(const struct sandbox_config *config)
 			goto fail;
 		identity_environment(&config->program_user);
 	}
+	/* The profile's additions win over the inherited ones and over HOME/USER above.  This
+	 * process execs or exits: putenv() keeping the pointer is what we want. */
+	for (i = 0; i < run->n_environment; i++)
+		if (putenv(run->environment[i])) {
+			sl_err_set(&err, errno, "cannot add a variable to the environment");
+			goto fail;
+		}
 	if (privileges_drop_all(&err) || syscall_filter_install(&err))
 		goto fail;
 	signals_restore_original(&config->original_signals);

@@ -30,7 +30,8 @@ bool secret_env_is_secret(const char *entry, size_t name_len)
 	return true;
 }
 
-int secret_env_scrub(void)
+/* Remove @name's entries (NULL: every secret one) from environ, zeroing their values. */
+static int scrub(const char *name)
 {
 	char **from, **to;
 	int removed = 0;
@@ -42,7 +43,8 @@ int secret_env_scrub(void)
 		char *eq = strchr(*from, '=');
 		size_t name_len = eq ? (size_t)(eq - *from) : strlen(*from);
 
-		if (!secret_env_is_secret(*from, name_len)) {
+		if (name ? strlen(name) != name_len || memcmp(*from, name, name_len)
+			 : !secret_env_is_secret(*from, name_len)) {
 			*to++ = *from;
 			continue;
 		}
@@ -52,4 +54,14 @@ int secret_env_scrub(void)
 	}
 	*to = NULL;
 	return removed;
+}
+
+int secret_env_scrub(void)
+{
+	return scrub(NULL);
+}
+
+int secret_env_remove(const char *name)
+{
+	return scrub(name) > 0;
 }

@@ -24,4 +24,11 @@ bool secret_env_is_secret(const char *entry, size_t name_len);
  */
 int secret_env_scrub(void);
 
+/**
+ * secret_env_remove() - zero the value of variable @name in place and unset it
+ * For a secret whose name the user chose (a profile's password_env).
+ * Return: 1 if it was set, else 0.
+ */
+int secret_env_remove(const char *name);
+
 #endif

@@ -58,7 +58,7 @@ static void verbosity_counts(void **state)
 
 static void map_root_and_pass_fds(void **state)
 {
-	char *argv[] = {"sluice", "run", "-r", "--pass-fd", "5", "--pass-fd=7", "x", NULL};
+	char *argv[] = {"sluice", "run", "-r", "--pass-fd", "5", "--pass-fd=7", "./x", NULL};
 	struct sl_err err = {0};
 	struct cli cli;
 
@@ -101,15 +101,15 @@ static void errors_name_the_problem(void **state)
 	    {{"sluice", "run", NULL}, "no program given"},
 	    {{"sluice", "run", "--", NULL}, "no program given"},
 	    {{"sluice", "run", "--net", NULL}, "--net needs a value"},
-	    {{"sluice", "run", "--net", "tor", "x", NULL}, "--net tor: unknown network mode"},
-	    {{"sluice", "run", "--hostname", "-bad", "x", NULL}, "--hostname '-bad'"},
-	    {{"sluice", "run", "--hostname", "a b", "x", NULL}, "--hostname 'a b'"},
-	    {{"sluice", "run", "--pass-fd", "x1", "x", NULL}, "--pass-fd 'x1'"},
-	    {{"sluice", "run", "--pass-fd", "-1", "x", NULL}, "--pass-fd '-1'"},
-	    {{"sluice", "run", "--bogus", "x", NULL}, "unknown option '--bogus'"},
-	    {{"sluice", "run", "--dns", "forward=", "x", NULL}, "expected fakeip, forward"},
+	    {{"sluice", "run", "--net", "tor", "./x", NULL}, "--net tor: unknown network mode"},
+	    {{"sluice", "run", "--hostname", "-bad", "./x", NULL}, "--hostname '-bad'"},
+	    {{"sluice", "run", "--hostname", "a b", "./x", NULL}, "--hostname 'a b'"},
+	    {{"sluice", "run", "--pass-fd", "x1", "./x", NULL}, "--pass-fd 'x1'"},
+	    {{"sluice", "run", "--pass-fd", "-1", "./x", NULL}, "--pass-fd '-1'"},
+	    {{"sluice", "run", "--bogus", "./x", NULL}, "unknown option '--bogus'"},
+	    {{"sluice", "run", "--dns", "forward=", "./x", NULL}, "expected fakeip, forward"},
 	    {{"sluice", "run", "--dns",
-	      "forward=2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff:2001:db8:aaaa:bbbb:cccc:dddd", "x",
+	      "forward=2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff:2001:db8:aaaa:bbbb:cccc:dddd", "./x",
 	      NULL},
 	     "--dns forward=2001:db8:aaaa:bbbb:cccc:...: the address is too long (67 characters, "
 	     "at most 63)"},
@@ -135,7 +135,7 @@ static void errors_name_the_problem(void **state)
 static void hostname_length_limit(void **state)
 {
 	char long_name[CLI_HOSTNAME_MAX + 2];
-	char *argv[] = {"sluice", "run", "--hostname", long_name, "x", NULL};
+	char *argv[] = {"sluice", "run", "--hostname", long_name, "./x", NULL};
 	struct sl_err err = {0};
 	struct cli cli;
 
@@ -175,7 +175,7 @@ static void via_chain_and_defaults(void **state)
 
 static void udp_proxy_through_one_socks5_hop(void **state)
 {
-	char *argv[] = {"sluice", "run", "--via", "socks5://h:1080", "--udp", "proxy", "x", NULL};
+	char *argv[] = {"sluice", "run", "--via", "socks5://h:1080", "--udp", "proxy", "./x", NULL};
 	struct sl_err err = {0};
 	struct cli cli;
 
@@ -186,9 +186,9 @@ static void udp_proxy_through_one_socks5_hop(void **state)
 
 static void no_via_is_direct(void **state)
 {
-	char *argv[] = {"sluice", "run", "--via", "direct", "--ipv6", "off", "x", NULL};
-	char *plain[] = {"sluice", "run", "x", NULL};
-	char *none[] = {"sluice", "run", "--net", "none", "x", NULL};
+	char *argv[] = {"sluice", "run", "--via", "direct", "--ipv6", "off", "./x", NULL};
+	char *plain[] = {"sluice", "run", "./x", NULL};
+	char *none[] = {"sluice", "run", "--net", "none", "./x", NULL};
 	struct sl_err err = {0};
 	struct cli cli;
 
@@ -208,10 +208,10 @@ static void no_via_is_direct(void **state)
 
 static void allow_host_loopback_only_direct(void **state)
 {
-	char *direct[] = {"sluice", "run", "--allow-host-loopback", "x", NULL};
+	char *direct[] = {"sluice", "run", "--allow-host-loopback", "./x", NULL};
 	char *proxy[] = {"sluice", "run", "--allow-host-loopback", "--via", "socks5://h:1080",
-			 "x",	   NULL};
-	char *none[] = {"sluice", "run", "--net", "none", "--allow-host-loopback", "x", NULL};
+			 "./x",	   NULL};
+	char *none[] = {"sluice", "run", "--net", "none", "--allow-host-loopback", "./x", NULL};
 	struct sl_err err = {0};
 	struct cli cli;
 
@@ -227,7 +227,7 @@ static void allow_host_loopback_only_direct(void **state)
 static void password_from_environment(void **state)
 {
 	char *argv[] = {"sluice",	    "run", "--via", "socks5://bob@h:1", "--via",
-			"socks5://eve@h:2", "x",   NULL};
+			"socks5://eve@h:2", "./x", NULL};
 	struct sl_err err = {0};
 	struct cli cli;
 
@@ -272,7 +272,7 @@ static void tor_and_ssh_options(void **state)
 			"--",
 			"curl",
 			NULL};
-	char *defaults[] = {"sluice", "run", "--via", "tor", "x", NULL};
+	char *defaults[] = {"sluice", "run", "--via", "tor", "./x", NULL};
 	char *bounds[] = {"sluice",
 			  "run",
 			  "--via",
@@ -281,7 +281,7 @@ static void tor_and_ssh_options(void **state)
 			  "--tor-timeout",
 			  "86400",
 			  "--tor-isolate=none",
-			  "x",
+			  "./x",
 			  NULL};
 	struct sl_err err = {0};
 	struct cli cli;
@@ -321,61 +321,130 @@ static void tor_and_ssh_options(void **state)
 	assert_int_equal(cli.run.tor_isolate, TOR_ISOLATE_NONE);
 }
 
+/* How a word after `run` is told: profile name, either, or program (sluice-profile(5)). */
+static void profile_name_or_program(void **state)
+{
+	char *alone[] = {"sluice", "run", "--dns", "none", "work", NULL};
+	char *named[] = {"sluice", "run", "work", "--", "curl", "-s", NULL};
+	char *named_no_program[] = {"sluice", "run", "work", "--", NULL};
+	char *program[] = {"sluice", "run", "curl", "-s", "x", NULL};
+	char *after_dashes[] = {"sluice", "run", "--", "work", NULL};
+	char *path[] = {"sluice", "run", "./work", NULL};
+	char *file[] = {"sluice", "run", "--profile", "-", "--hostname", "h", NULL};
+	char *file_inline[] = {"sluice", "run", "--profile=p.json", "--", "sh", NULL};
+	char *twice[] = {"sluice", "run", "--profile", "a", "--profile", "b", NULL};
+	char *nothing[] = {"sluice", "run", "--dns", "none", NULL};
+	char *check_name[] = {"sluice", "profile", "check", "work", NULL};
+	char *check_file[] = {"sluice", "profile", "check", "work.json", NULL};
+	char *check_bad[] = {"sluice", "profile", "check", "../x", "y", NULL};
+	char *profile_alone[] = {"sluice", "profile", NULL};
+	struct sl_err err = {0};
+	struct cli cli;
+
+	(void)state;
+	assert_int_equal(cli_parse(ARGC(alone), alone, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_NAME_OR_PROGRAM);
+	assert_string_equal(cli.profile, "work");
+	assert_string_equal(cli.run.argv[0], "work"); /* if no profile "work" exists */
+	assert_int_equal(cli.conf.origin[CONF_DNS], CONF_FROM_COMMAND_LINE);
+
+	assert_int_equal(cli_parse(ARGC(named), named, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_NAME);
+	assert_string_equal(cli.run.argv[0], "curl");
+	assert_string_equal(cli.run.argv[1], "-s");
+	assert_int_equal(cli_parse(ARGC(named_no_program), named_no_program, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_NAME);
+	assert_null(cli.run.argv);
+
+	assert_int_equal(cli_parse(ARGC(program), program, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_NONE);
+	assert_string_equal(cli.run.argv[0], "curl");
+	assert_int_equal(cli_parse(ARGC(after_dashes), after_dashes, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_NONE);
+	assert_string_equal(cli.run.argv[0], "work");
+	assert_int_equal(cli_parse(ARGC(path), path, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_NONE);
+
+	assert_int_equal(cli_parse(ARGC(file), file, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_FILE);
+	assert_string_equal(cli.profile, "-");
+	assert_null(cli.run.argv);
+	assert_string_equal(cli.run.hostname, "h");
+	assert_int_equal(cli_parse(ARGC(file_inline), file_inline, &cli, &err), 0);
+	assert_string_equal(cli.profile, "p.json");
+	assert_string_equal(cli.run.argv[0], "sh");
+	assert_true(cli_parse(ARGC(twice), twice, &cli, &err) < 0);
+	assert_string_equal(err.msg, "--profile: give one profile only");
+	assert_true(cli_parse(ARGC(nothing), nothing, &cli, &err) < 0);
+	assert_non_null(strstr(err.msg, "run: no program given"));
+
+	assert_int_equal(cli_parse(ARGC(check_name), check_name, &cli, &err), 0);
+	assert_int_equal(cli.command, CLI_PROFILE_CHECK);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_NAME);
+	assert_int_equal(cli_parse(ARGC(check_file), check_file, &cli, &err), 0);
+	assert_int_equal(cli.profile_ref, CLI_PROFILE_FILE);
+	assert_true(cli_parse(ARGC(check_bad), check_bad, &cli, &err) < 0);
+	assert_string_equal(err.msg, "profile check: expected one NAME or FILE");
+	assert_true(cli_parse(ARGC(profile_alone), profile_alone, &cli, &err) < 0);
+	assert_non_null(strstr(err.msg, "sluice profile check NAME|FILE"));
+}
+
 static void tor_and_ssh_option_errors(void **state)
 {
 	static struct {
 		char *argv[10];
 		const char *expected;
 	} cases[] = {
-	    {{"sluice", "run", "--via", "tor", "--tor-option", "ExitNodes {de}\nSocksPort 0", "x",
+	    {{"sluice", "run", "--via", "tor", "--tor-option", "ExitNodes {de}\nSocksPort 0", "./x",
 	      NULL},
 	     "--tor-option: control characters (such as a line break) are not allowed"},
-	    {{"sluice", "run", "--via", "tor", "--tor-option=a\rb", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-option=a\rb", "./x", NULL},
 	     "--tor-option: control characters"},
-	    {{"sluice", "run", "--via", "tor", "--tor-option=", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-option=", "./x", NULL},
 	     "--tor-option: expected a value"},
-	    {{"sluice", "run", "--via", "ssh://h", "--ssh-option", "A=b\nProxyCommand=x", "x",
+	    {{"sluice", "run", "--via", "ssh://h", "--ssh-option", "A=b\nProxyCommand=x", "./x",
 	      NULL},
 	     "--ssh-option: control characters"},
-	    {{"sluice", "run", "--tor-option", "ExitNodes {de}", "x", NULL},
+	    {{"sluice", "run", "--tor-option", "ExitNodes {de}", "./x", NULL},
 	     "--tor-option and --tor-config are for sluice's own tor: add --via tor"},
-	    {{"sluice", "run", "--via", "tor://127.0.0.1:9050", "--tor-option", "A 1", "x", NULL},
+	    {{"sluice", "run", "--via", "tor://127.0.0.1:9050", "--tor-option", "A 1", "./x", NULL},
 	     "are for sluice's own tor: add --via tor"},
-	    {{"sluice", "run", "--via", "tor://unix:/run/tor/socks", "--tor-config", "/f", "x",
+	    {{"sluice", "run", "--via", "tor://unix:/run/tor/socks", "--tor-config", "/f", "./x",
 	      NULL},
 	     "are for sluice's own tor: add --via tor"},
-	    {{"sluice", "run", "--via", "socks5://h", "--ssh-option", "A=b", "x", NULL},
+	    {{"sluice", "run", "--via", "socks5://h", "--ssh-option", "A=b", "./x", NULL},
 	     "--ssh-option needs an ssh hop: add --via ssh://HOST"},
-	    {{"sluice", "run", "--via", "tor", "--ssh-option", "A=b", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--ssh-option", "A=b", "./x", NULL},
 	     "--ssh-option needs an ssh hop"},
-	    {{"sluice", "run", "--via", "tor", "--tor-config", "", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-config", "", "./x", NULL},
 	     "--tor-config: expected a file name"},
-	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "0", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "0", "./x", NULL},
 	     "--tor-timeout '0': expected seconds, 1-86400"},
-	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "abc", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "abc", "./x", NULL},
 	     "--tor-timeout 'abc': expected seconds"},
-	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "86401", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "86401", "./x", NULL},
 	     "--tor-timeout '86401': expected seconds, 1-86400"},
-	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "99999999999999999999", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "99999999999999999999", "./x",
+	      NULL},
 	     "--tor-timeout '99999999999999999999'"},
-	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "-5", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout", "-5", "./x", NULL},
 	     "--tor-timeout '-5'"},
-	    {{"sluice", "run", "--via", "tor", "--tor-timeout=", "x", NULL}, "--tor-timeout ''"},
+	    {{"sluice", "run", "--via", "tor", "--tor-timeout=", "./x", NULL}, "--tor-timeout ''"},
 	    {{"sluice", "run", "--via", "tor", "--tor-timeout", NULL},
 	     "--tor-timeout needs a value"},
-	    {{"sluice", "run", "--via", "tor", "--tor-isolate", "bogus", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-isolate", "bogus", "./x", NULL},
 	     "--tor-isolate bogus: expected sandbox, destination or none"},
-	    {{"sluice", "run", "--via", "tor", "--tor-isolate", "Sandbox", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--tor-isolate", "Sandbox", "./x", NULL},
 	     "--tor-isolate Sandbox: expected"},
-	    {{"sluice", "run", "--via", "tor", "--udp", "proxy", "x", NULL},
+	    {{"sluice", "run", "--via", "tor", "--udp", "proxy", "./x", NULL},
 	     "--udp proxy: hop 1 (tor) cannot carry UDP: Tor carries TCP streams only"},
-	    {{"sluice", "run", "--via", "ssh://h", "--udp", "proxy", "x", NULL},
+	    {{"sluice", "run", "--via", "ssh://h", "--udp", "proxy", "./x", NULL},
 	     "--udp proxy: hop 1 (ssh) cannot carry UDP"},
-	    {{"sluice", "run", "--via", "socks5://h", "--via", "tor://unix:/s", "x", NULL},
+	    {{"sluice", "run", "--via", "socks5://h", "--via", "tor://unix:/s", "./x", NULL},
 	     "--via tor://unix:/s: a tor reached at a path on this machine"},
-	    {{"sluice", "run", "--via", "tor://u:p@h", "x", NULL},
+	    {{"sluice", "run", "--via", "tor://u:p@h", "./x", NULL},
 	     "a tor hop takes no user or password"},
-	    {{"sluice", "run", "--via", "ssh://u:p@h", "x", NULL},
+	    {{"sluice", "run", "--via", "ssh://u:p@h", "./x", NULL},
 	     "an ssh hop takes no password in the URL"},
 	};
 	size_t i;
@@ -413,12 +482,12 @@ static void helper_option_limit(void **state)
 		argv[argc++] = "--ssh-option";
 		argv[argc++] = "A=b";
 	}
-	argv[argc++] = "x";
+	argv[argc++] = "./x";
 	argv[argc] = NULL;
 	assert_int_equal(cli_parse(argc, argv, &cli, &err), 0);
 	assert_int_equal(cli.run.n_ssh_options, CLI_MAX_HELPER_OPTIONS);
 	argv[argc - 1] = "--ssh-option=A=b";
-	argv[argc++] = "x";
+	argv[argc++] = "./x";
 	argv[argc] = NULL;
 	assert_true(cli_parse(argc, argv, &cli, &err) < 0);
 	assert_non_null(strstr(err.msg, "--ssh-option: at most 64"));
@@ -441,6 +510,7 @@ int main(void)
 	    cmocka_unit_test(password_from_environment),
 	    cmocka_unit_test(tor_and_ssh_options),
 	    cmocka_unit_test(tor_and_ssh_option_errors),
+	    cmocka_unit_test(profile_name_or_program),
 	    cmocka_unit_test(helper_option_limit),
 	};
 

@@ -29,8 +29,11 @@ static void every_key_by_option_and_name(void **state)
 	size_t i, j;
 
 	(void)state;
-	assert_int_equal(sizeof(options) / sizeof(options[0]), CONF_KEY_COUNT);
-	for (i = 0; i < CONF_KEY_COUNT; i++) {
+	/* Every key but the profile-only "environment" has an option. */
+	assert_int_equal(sizeof(options) / sizeof(options[0]), CONF_KEY_COUNT - 1);
+	assert_null(conf_key_by_name("environment")->option);
+	assert_ptr_equal(conf_key_of(CONF_ENVIRONMENT), conf_key_by_name("environment"));
+	for (i = 0; i < CONF_KEY_COUNT - 1; i++) {
 		const struct conf_key *key = conf_key_by_option(options[i]);
 
 		assert_non_null(key);

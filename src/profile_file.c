@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * profile_file.c - finds and reads profiles and the password files and variables they name,
+ * and completes `sluice run` and `sluice profile check` with them (see profile_file.h).  Owns
+ * the file side; what a profile says is profile.c's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "hop_url.h"
+#include "log.h"
+#include "profile_file.h"
+#include "secret_env.h"
+
+#define PASSWORD_FILE_MAX 4096
+
+int profile_file_path(const char *name, char *path, size_t cap, struct sl_err *err)
+{
+	const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (geteuid() == 0)
+		n = snprintf(path, cap, "/etc/sluice/profiles/%s.json", name);
+	else if (config && config[0] == '/')
+		n = snprintf(path, cap, "%s/sluice/profiles/%s.json", config, name);
+	else if (home && home[0] == '/')
+		n = snprintf(path, cap, "%s/.config/sluice/profiles/%s.json", home, name);
+	else
+		return sl_err_set(
+		    err, 0,
+		    "profile '%s': neither XDG_CONFIG_HOME nor HOME is set to a path; "
+		    "give the file with --profile FILE",
+		    name);
+	if (n < 0 || (size_t)n >= cap)
+		return sl_err_set(err, ENAMETOOLONG, "profile '%s': its path is too long", name);
+	return 0;
+}
+
+/* All of @fd, at most PROFILE_SIZE_MAX bytes (one more tells it is too big). */
+static int read_all(int fd, const char *label, char **text, size_t *len, struct sl_err *err)
+{
+	size_t cap = PROFILE_SIZE_MAX + 1, got = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return sl_err_set(err, ENOMEM, "%s: cannot read the profile", label);
+	while (got < cap) {
+		ssize_t n = read(fd, buf + got, cap - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int errnum = errno;
+
+			free(buf);
+			return sl_err_set(err, errnum, "%s: cannot read the profile", label);
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > PROFILE_SIZE_MAX) {
+		explicit_bzero(buf, got);
+		free(buf);
+		return sl_err_set(err, 0,
+				  "%s: larger than %d bytes; a profile may have at most that",
+				  label, PROFILE_SIZE_MAX);
+	}
+	*text = buf;
+	*len = got;
+	return 0;
+}
+
+/* The password in @file: its first line, without the line break. */
+static int read_password_file(const struct profile_secret *secret, char *out, size_t cap,
+			      struct sl_err *err)
+{
+	int fd = open(secret->source, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+	char *end;
+
+	if (fd < 0)
+		return sl_err_set(err, errno, "%s: cannot open %s", secret->label, secret->source);
+	do
+		n = read(fd, out, cap - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		int errnum = errno;
+
+		close(fd);
+		return sl_err_set(err, errnum, "%s: cannot read %s", secret->label, secret->source);
+	}
+	close(fd);
+	out[n] = '\0';
+	end = strchr(out, '\n');
+	if (end) {
+		*end = '\0';
+		if (end > out && end[-1] == '\r')
+			end[-1] = '\0';
+	}
+	return 0;
+}
+
+/* Fill the hops' passwords the profile asks for from files and variables. */
+static int fetch_secrets(struct conf *conf, const struct profile *profile, struct sl_err *err)
+{
+	char password[PASSWORD_FILE_MAX];
+	size_t i;
+
+	for (i = 0; i < profile->n_secrets; i++) {
+		const struct profile_secret *secret = &profile->secrets[i];
+		struct hop_spec *hop = &conf->run->hops[secret->hop];
+		const char *value;
+		int ret;
+
+		if (secret->kind == PROFILE_SECRET_FILE) {
+			if (read_password_file(secret, password, sizeof(password), err))
+				return -1;
+			value = password;
+		} else {
+			value = getenv(secret->source);
+			if (!value)
+				return sl_err_set(err, 0, "%s: the variable %s is not set",
+						  secret->label, secret->source);
+		}
+		ret = hop_url_apply_env_password(hop, value);
+		explicit_bzero(password, sizeof(password));
+		if (secret->kind == PROFILE_SECRET_ENV)
+			secret_env_remove(secret->source); /* no process sluice starts gets it */
+		if (ret == -E2BIG)
+			return sl_err_set(err, 0, "%s: the password is longer than %d bytes",
+					  secret->label, HOP_CREDENTIAL_MAX);
+		if (ret)
+			return sl_err_set(err, -ret,
+					  "%s: the password is unusable (a control character?)",
+					  secret->label);
+	}
+	return 0;
+}
+
+int profile_file_load(struct conf *conf, const char *file, struct profile *profile,
+		      bool *readable_by_others, struct sl_err *err)
+{
+	bool from_stdin = !strcmp(file, "-");
+	const char *label = from_stdin ? "stdin" : file;
+	char base_dir[PATH_MAX], *slash;
+	struct stat st;
+	size_t len = 0;
+	char *text = NULL;
+	int fd, ret;
+
+	fd = from_stdin ? STDIN_FILENO : open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sl_err_set(err, errno, "%s: cannot open the profile", file);
+	if (fstat(fd, &st)) {
+		ret = sl_err_set(err, errno, "%s: cannot read the profile", label);
+		goto out;
+	}
+	if (!from_stdin && !S_ISREG(st.st_mode)) {
+		ret = sl_err_set(err, 0, "%s: not a regular file; expected a JSON profile", label);
+		goto out;
+	}
+	if (readable_by_others)
+		*readable_by_others = !from_stdin && (st.st_mode & (S_IRGRP | S_IROTH));
+	ret = read_all(fd, label, &text, &len, err);
+	if (ret)
+		goto out;
+	/* Relative paths in the profile are taken from its directory (from stdin: the cwd). */
+	snprintf(base_dir, sizeof(base_dir), "%s", from_stdin ? "" : file);
+	slash = strrchr(base_dir, '/');
+	if (slash)
+		*(slash == base_dir ? slash + 1 : slash) = '\0';
+	else
+		base_dir[0] = '\0';
+	ret = profile_parse(conf, label, base_dir, text, len, profile, err);
+	explicit_bzero(text, len); /* it may hold a password */
+	free(text);
+	if (!ret)
+		ret = fetch_secrets(conf, profile, err);
+out:
+	if (!from_stdin)
+		close(fd);
+	return ret;
+}
+
+/* The file @cli names, into @path. */
+static int profile_location(const struct cli *cli, char *path, size_t cap, struct sl_err *err)
+{
+	if (cli->profile_ref == CLI_PROFILE_FILE) {
+		if (strlen(cli->profile) >= cap)
+			return sl_err_set(err, ENAMETOOLONG, "%.64s...: cannot open the profile",
+					  cli->profile);
+		strcpy(path, cli->profile);
+		return 0;
+	}
+	return profile_file_path(cli->profile, path, cap, err);
+}
+
+static void warn_password(const struct profile *profile, bool readable_by_others, const char *file)
+{
+	if (profile->inline_password && readable_by_others)
+		log_warn("%s holds a password and others can read it; chmod 600 it, or use "
+			 "password_file or password_env",
+			 file);
+}
+
+int profile_file_apply(struct cli *cli, struct profile *profile, struct sl_err *err)
+{
+	bool readable_by_others = false;
+	char path[PATH_MAX];
+
+	if (cli->profile_ref == CLI_PROFILE_NONE)
+		return 0;
+	if (profile_location(cli, path, sizeof(path), err))
+		return -1;
+	if (cli->profile_ref == CLI_PROFILE_NAME_OR_PROGRAM) {
+		if (access(path, F_OK) && errno == ENOENT)
+			return conf_finish(&cli->conf, err); /* no such profile: the program */
+		cli->run.argv = NULL;
+	} else if (cli->profile_ref == CLI_PROFILE_NAME && access(path, F_OK) && errno == ENOENT) {
+		return sl_err_set(err, 0,
+				  "no profile '%s' (no file %s); to run a program of that name, "
+				  "write 'sluice run -- %s'",
+				  cli->profile, path, cli->profile);
+	}
+	if (profile_file_load(&cli->conf, path, profile, &readable_by_others, err))
+		return -1;
+	warn_password(profile, readable_by_others, path);
+	if (!cli->run.argv) {
+		if (!profile->command)
+			return sl_err_set(
+			    err, 0,
+			    "%s: no program: the profile has no \"command\"; give one "
+			    "after --",
+			    strcmp(path, "-") ? path : "stdin");
+		cli->run.argv = profile->command;
+	}
+	return conf_finish(&cli->conf, err);
+}
+
+int profile_file_check(struct cli *cli, struct sl_err *err)
+{
+	bool readable_by_others = false;
+	struct profile profile;
+	char path[PATH_MAX];
+	int ret;
+
+	profile_init(&profile);
+	ret = profile_location(cli, path, sizeof(path), err);
+	if (!ret && cli->profile_ref == CLI_PROFILE_NAME && access(path, F_OK) && errno == ENOENT)
+		ret = sl_err_set(err, 0, "no profile '%s' (no file %s)", cli->profile, path);
+	if (!ret)
+		ret = profile_file_load(&cli->conf, path, &profile, &readable_by_others, err);
+	if (!ret)
+		ret = conf_finish(&cli->conf, err);
+	if (!ret) {
+		warn_password(&profile, readable_by_others, path);
+		printf("ok: %s\n", strcmp(path, "-") ? path : "stdin");
+	}
+	explicit_bzero(cli->run.hops, sizeof(cli->run.hops));
+	profile_free(&profile);
+	return ret;
+}
