@@ -114,6 +114,7 @@ slrun run --via "ssh://$A" -- sh -c "ls -A $RUNBASE/*/ 2>&1; for s in $RUNBASE/*
 	curl -s -m 5 --proxy socks5h://localhost\$s http://$T/ && echo REACHED; done; echo program-done"
 check "the helpers' directory inside: the program ran" grep -q '^program-done$' <<<"$SL_OUT"
 check "  ... it does not see ssh's socket" eval '! grep -q "ssh-1.socks" <<<"$SL_OUT"'
+check "  ... nor the dial socket (dial.h) that hands ssh its connection" eval '! grep -q "ssh-1.dial" <<<"$SL_OUT"'
 check "  ... it cannot reach anything through it" eval '! grep -q REACHED <<<"$SL_OUT"'
 sl run --via "ssh://$A" -- sleep 5 >/dev/null 2>&1 </dev/null &
 slpid=$!
@@ -121,6 +122,7 @@ wait_until 15 eval 'ls "$RUNBASE"/*/ssh-1.socks >/dev/null 2>&1'
 sock=$(ls "$RUNBASE"/*/ssh-1.socks 2>/dev/null | head -1)
 check_eq "anti-test: outside, during a run, ssh's socket reaches the target through px1" "$LAB_PX1" \
 	"$(as_user curl -s -m 5 --proxy "socks5h://localhost$sock" "http://$T/")"
+check "anti-test: outside, during a run, the dial socket is there" test -S "${sock%/*}/ssh-1.dial"
 wait "$slpid"
 check "  ... nothing left running" wait_until 5 nothing_left
 
