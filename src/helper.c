@@ -344,12 +344,12 @@ struct helpers *helpers_create(const struct run_options *run, struct hop_spec *h
 	set->ctx.uid = geteuid();
 	set->ctx.gid = getegid();
 	set->ctx.original_signals = original_signals;
-	self_binary(set->ctx.self, sizeof(set->ctx.self));
 	for (i = 0; i < run->n_hops; i++)
 		if (hop_runs_helper(&hops[i]))
 			break;
 	if (i == run->n_hops)
 		return set; /* nothing to run */
+	self_binary(set->ctx.self, sizeof(set->ctx.self));
 	if (runtime_dir_create(set->ctx.runtime_dir, sizeof(set->ctx.runtime_dir), err)) {
 		free(set);
 		return NULL;

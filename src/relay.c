@@ -370,8 +370,8 @@ static void flow_refuse(struct relay *relay, struct flow *flow, enum target_verd
 }
 
 /*
- * The program's original destination, judged by the policy (before anything is dialed), and
- * the name behind it when it is a fake address.
+ * A destination (a redirected connection's, or a helper's dial request), judged by the policy
+ * before anything is dialed, and the name behind it when it is a fake address.
  * Return: 0 with @t filled, -errno when the destination is unknown, or a positive
  * enum target_verdict when the policy refuses it (@t then holds the address as given).
  */
