@@ -43,15 +43,8 @@ slrun() {
 why() { [ -n "$SL_ERR" ] && diag "sluice (exit $SL_RC) said: $(tail -c 400 <<<"$SL_ERR")"; return 0; }
 sl_eq() { check_eq "$1" "$2" "$SL_OUT"; [ "$SL_OUT" = "$2" ] || why; }
 ran() { [ "$SL_RC" != 125 ] && [ "$SL_RC" != 124 ] && [ "$SL_RC" != 137 ]; }
-# tor_pids: the tor processes sluice started (their torrc is in a runtime directory of sluice's).
-tor_pids() {
-	local p line
-	for p in /proc/[0-9]*; do
-		line=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
-		[[ $line == "tor --defaults-torrc "*"/torrc-defaults -f "*/torrc" " ]] && echo "${p#/proc/}"
-	done
-	return 0
-}
+# tor_pids: the tor processes sluice started.
+tor_pids() { tor_lab_sluice_tors; }
 no_tor_left() { [ -z "$(tor_pids)" ]; }
 no_sluice_left() { [ -z "$(sluice_pids)" ]; }
 

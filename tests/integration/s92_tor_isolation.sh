@@ -260,25 +260,8 @@ release E F
 tor_lab_client_kill "$TOR_LAB_CLIENT_PID"
 
 # --- --via tor: sluice's own tor, one per sandbox. ---
-# tor_file PID NAME: the path of NAME in tor PID's runtime directory, as seen from here (through
-# PID's root: tor runs in a mount namespace of its own).
-tor_file() {
-	local torrc
-	torrc=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | tail -1)
-	echo "/proc/$1/root$(dirname "$torrc")/$2"
-}
-tor_datadir() { sed -n 's/^DataDirectory "\(.*\)"$/\1/p' "$(tor_file "$1" torrc)" 2>/dev/null; }
-# tor_pids: the tors this test's sluices started: a torrc in a runtime directory of sluice's,
-# and a data directory in this test's cache (other tests' tors may run meanwhile).
-tor_pids() {
-	local p line
-	for p in /proc/[0-9]*; do
-		line=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
-		[[ $line == "tor --defaults-torrc "*"/torrc-defaults -f "*/torrc" " ]] || continue
-		[[ $(tor_datadir "${p#/proc/}") == "$CACHE/sluice/tor/"* ]] && echo "${p#/proc/}"
-	done
-	return 0
-}
+# tor_pids: the tors this test's sluices started (a data directory in this test's cache).
+tor_pids() { tor_lab_sluice_tors "$CACHE"; }
 # locked FILE...: other processes hold an flock on each FILE.
 locked() {
 	local f
@@ -287,7 +270,10 @@ locked() {
 		[ $? = 99 ] || return 1
 	done
 }
-tor_probe() { probe "UNIX-CONNECT:$(tor_file "$1" tor.control)" "$(tor_file "$1" tor.cookie)"; }
+tor_probe() {
+	probe "UNIX-CONNECT:$(tor_lab_sluice_tor_file "$1" tor.control)" \
+		"$(tor_lab_sluice_tor_file "$1" tor.cookie)"
+}
 OWN=(--via tor --tor-config "$TORRC" --tor-option 'ConfluxEnabled 0')
 
 if sandbox G "${OWN[@]}" -- target.lab:9001 px1.lab:9004 && sandbox H "${OWN[@]}" -- target.lab:9002; then
@@ -296,7 +282,7 @@ if sandbox G "${OWN[@]}" -- target.lab:9001 px1.lab:9004 && sandbox H "${OWN[@]}
 	set -- $pids
 	check_eq "--via tor: two sandboxes run two tor processes (pids $pids)" 2 $#
 	if [ $# = 2 ]; then
-		d1=$(tor_datadir "$1") d2=$(tor_datadir "$2")
+		d1=$(tor_lab_sluice_tor_datadir "$1") d2=$(tor_lab_sluice_tor_datadir "$2")
 		check "--via tor: ... with two data directories ($d1, $d2)" test -n "$d1" -a -n "$d2" -a "$d1" != "$d2"
 		check "--via tor: ... each locked by its sluice while it runs" locked "$d1.lock" "$d2.lock"
 		tor_probe "$1"

@@ -64,6 +64,12 @@
 #                                lines, e.g. a ControlPort).
 #   tor_lab_client_kill PID      kills a native client (checked by its command line) and waits
 #   tor_lab_client_pids DIR      the PIDs of the native clients started with DIR, one a line
+#   tor_lab_sluice_tors [CACHE]  the PIDs of the tors sluice started (`--via tor`), one a line;
+#                                with CACHE, only those whose DataDirectory is in CACHE/sluice/tor
+#   tor_lab_sluice_tor_file PID NAME
+#                                NAME in that tor's runtime directory, as seen from here
+#   tor_lab_sluice_tor_datadir PID
+#                                that tor's DataDirectory
 
 TOR_LAB_DIR=$LAB_DIR/tor
 TOR_LAB_AUTHS="auth1 auth2 auth3"
@@ -387,6 +393,32 @@ tor_lab_client_kill() {
 
 # tor_lab_client_pids DIR: the PIDs of the native clients started with DIR, one a line.
 tor_lab_client_pids() { awk -v d="$1" '$2 == d {print $1}' "$TOR_LAB_CLIENT_PIDS" 2>/dev/null; }
+
+# tor_lab_sluice_tor_file PID NAME: NAME in the runtime directory of tor PID (one sluice
+# started), as seen from here: through PID's root, since that tor runs in a mount namespace of
+# its own.
+tor_lab_sluice_tor_file() {
+	local torrc
+	torrc=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline" | tail -1)
+	echo "/proc/$1/root$(dirname "$torrc")/$2"
+}
+tor_lab_sluice_tor_datadir() {
+	sed -n 's/^DataDirectory "\(.*\)"$/\1/p' "$(tor_lab_sluice_tor_file "$1" torrc)" 2>/dev/null
+}
+# tor_lab_sluice_tors [CACHE]: the tors sluice started (their torrc is in a runtime directory of
+# sluice's); with CACHE, only those whose data directory is in CACHE/sluice/tor (other tests'
+# tors may run meanwhile).
+tor_lab_sluice_tors() {
+	local p line
+	for p in /proc/[0-9]*; do
+		line=$(tr '\0' ' ' 2>/dev/null <"$p/cmdline") || continue
+		[[ $line == "tor --defaults-torrc "*"/torrc-defaults -f "*/torrc" " ]] || continue
+		[ -z "${1:-}" ] || [[ $(tor_lab_sluice_tor_datadir "${p#/proc/}") == "$1/sluice/tor/"* ]] ||
+			continue
+		echo "${p#/proc/}"
+	done
+	return 0
+}
 
 tor_lab_kill_clients() {
 	local pid dir
