@@ -28,6 +28,7 @@
 #define CLI_TOR_TIMEOUT_DEFAULT 120
 #define CLI_MAX_ENVIRONMENT	64
 #define CLI_ENV_NAME_MAX	255
+#define CLI_SESSION_NAME_MAX	64 /* session.h's SESSION_NAME_MAX */
 
 enum cli_net_mode {
 	NET_NONE,  /* loopback only */
@@ -92,6 +93,11 @@ struct run_options {
 	 * "environment"); they win over what the program would inherit. */
 	char *environment[CLI_MAX_ENVIRONMENT];
 	size_t n_environment;
+
+	/* The session: --name ("" for one made from the profile's or the program's name), and
+	 * the profile's name when run by name (for `sluice ls`). */
+	char session_name[CLI_SESSION_NAME_MAX + 1];
+	char profile_name[CLI_SESSION_NAME_MAX + 1];
 };
 
 /* The keys, by what they set (conf_keys[] in conf.c names them). */
@@ -112,6 +118,7 @@ enum conf_key_id {
 	CONF_TOR_ISOLATE,
 	CONF_SSH_OPTION,
 	CONF_ENVIRONMENT, /* profiles only: no option */
+	CONF_NAME,	  /* command line only: a profile's name is its file's */
 	CONF_KEY_COUNT
 };
 
