@@ -81,6 +81,8 @@ static const char run_help[] =
     "                      198.18.0.2 (127.0.0.1) and fd00:5c:1ce::2 (::1); without it\n"
     "                      the host's loopback is never dialed for PROGRAM\n"
     "  --net none          no network at all: only loopback inside\n"
+    "  --name NAME         the session's name, for exec, shell, ls, status, stop\n"
+    "                      (default: the profile's or program's name, -2, -3, ...)\n"
     "  --hostname NAME     host name inside the sandbox (default: sluice)\n"
     "  -r, --map-root      appear as uid 0 / gid 0 inside, in a user namespace of the\n"
     "                      program's own (no real privileges, none over the host)\n"

@@ -84,6 +84,34 @@ sl exec "t97-no-such-session" -- true 2>"$TMP/e.err"
 check_eq "exec: no such session -> 125" 125 $?
 check_match "  ... with the message" "no session named 't97-no-such-session'; 'sluice ls' lists them" "$(cat "$TMP/e.err")"
 
+# --- shell, on a terminal (tmux), as a person would use it ------------------------------------
+sock=$TMP/tmux.sock
+tm() { as_user tmux -S "$sock" "$@"; }
+screen() { tm capture-pane -p -t t -S -100 | sed -e 's/ *$//'; }
+screen_has() { screen | grep -Eq -- "$1"; }
+step() {
+	if wait_until 10 screen_has "$2"; then ok "$1"; else not_ok "$1"; screen | tail -8 | sed 's/^/#   | /'; fi
+}
+run_line() { tm send-keys -t t -l "$1"; tm send-keys -t t Enter; }
+tm -f /dev/null new-session -d -s t -x 100 -y 30 \
+	"env PS1='outer\$ ' HISTFILE=/dev/null bash --norc --noprofile -i"
+cleanup_push "as_user tmux -S '$sock' kill-server"
+step "shell: the outer shell is ready" '^outer\$$'
+run_line "env PS1='inner\$ ' SHELL=/bin/sh $SLUICE shell $S-a"
+step "shell: \$SHELL starts inside, on the terminal" '^inner\$$'
+run_line 'echo host=$(hostname) tty=$(test -t 0 && echo yes)'
+step "shell: it is in the session (its host name), stdin a terminal" '^host=boxa tty=yes$'
+run_line 'stty size'
+step "shell: the terminal's real size" '^30 100$'
+run_line 'sleep 100'
+sleep 0.5
+tm send-keys -t t C-c
+run_line 'echo after-sleep=$?'
+step "shell: Ctrl-C reaches the program inside, not sluice" '^after-sleep=130$'
+run_line 'exit 3'
+run_line 'echo shell-rc=$?'
+step "shell: its exit status comes back" '^shell-rc=3$'
+
 # --- the control socket is not reachable from inside ------------------------------------------
 check_eq "inside, sluice's runtime directory is empty (the control sockets are covered)" "" \
 	"$(sl exec "$S-a" -- ls -A "$BASE" 2>&1)"
