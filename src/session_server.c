@@ -79,8 +79,8 @@ static int claim_name(struct session_server *srv, struct sl_err *err)
 		return session_claim(srv->base, &srv->state, err);
 	}
 	session_name_from(run->profile_name[0] ? run->profile_name
-			  : run->argv		   ? run->argv[0]
-						   : "sandbox",
+			  : run->argv	       ? run->argv[0]
+					       : "sandbox",
 			  stem);
 	for (i = 1; i <= NAME_TRIES; i++) {
 		int ret;
