@@ -23,6 +23,8 @@ static const char main_help[] =
     "  ls        list the running sessions (--json for scripts)\n"
     "  status    one session's state: status NAME [--json]\n"
     "  stop      stop a session and everything in it: stop NAME [--time SECONDS]\n"
+    "  cp        copy in or out of a session: cp [-r] NAME:/PATH DEST, cp [-r] SRC NAME:/PATH\n"
+    "  mv        move in or out of a session, as cp\n"
     "  gc        remove what killed sessions left behind (only what is provably sluice's)\n"
     "  profile   'profile check NAME|FILE': load a profile without running it\n"
     "  help      show this help\n"

@@ -24,5 +24,7 @@ int cmd_ls_main(int argc, char *argv[], enum log_level level);
 int cmd_status_main(int argc, char *argv[], enum log_level level);
 int cmd_stop_main(int argc, char *argv[], enum log_level level);
 int cmd_gc_main(int argc, char *argv[], enum log_level level);
+int cmd_cp_main(int argc, char *argv[], enum log_level level);
+int cmd_mv_main(int argc, char *argv[], enum log_level level);
 
 #endif

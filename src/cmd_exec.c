@@ -46,28 +46,21 @@
 #include "program.h"
 #include "secret_env.h"
 #include "session_client.h"
+#include "session_join.h"
 #include "signals.h"
 #include "terminal.h"
 
 struct exec_state {
 	struct terminal terminal;
 	struct signal_state original_signals;
-	struct identity program_user;
-	struct control_join join;
+	struct session_join sj;
 	bool std_was_closed[3];
-	int ns_fds[CHANNEL_MAX_FDS];
-	size_t n_ns;
-	int control;
 	int signal_fd;
 	int report[2]; /* the program's child tells a failed exec here */
 	pid_t pid;
 	int pidfd;
 	bool stopped_with_program;
 };
-
-static const int namespace_flags[] = {CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWNET,
-				      CLONE_NEWPID,  CLONE_NEWUTS, CLONE_NEWIPC};
-static const char *const namespace_names[] = {"user", "mnt", "net", "pid", "uts", "ipc"};
 
 static int usage(const char *command)
 {
@@ -78,62 +71,7 @@ static int usage(const char *command)
 	return SL_EXIT_FAILURE;
 }
 
-/* Ask to join; the answer's namespaces arrive as fds in the order it names them. */
-static int join_session(struct exec_state *st, const char *name, struct sl_err *err)
-{
-	static char reply[CONTROL_MSG_MAX + 1];
-	struct control_request req = {.op = CONTROL_JOIN};
-	ssize_t n;
-
-	st->control = session_client_connect(name, err);
-	if (st->control < 0)
-		return -1;
-	n = session_client_request(st->control, &req, NULL, 0, reply, st->ns_fds, &st->n_ns, err);
-	if (n < 0)
-		return sl_err_wrap(err, "session '%s'", name);
-	if (control_join_parse(reply, (size_t)n, &st->join, err))
-		return sl_err_wrap(err, "session '%s': its answer", name);
-	if (st->n_ns != st->join.n_namespaces)
-		return sl_err_set(err, EPROTO, "session '%s': %zu namespaces named, %zu given",
-				  name, st->join.n_namespaces, st->n_ns);
-	return 0;
-}
-
-static const char *environment_value(const char *name)
-{
-	return getenv(name);
-}
-
-/* Root mode (no user namespace named): who the program runs as, chosen as `run` does. */
-static int choose_user(struct exec_state *st, bool userns, struct sl_err *err)
-{
-	struct run_options run;
-
-	if (userns)
-		return 0;
-	memset(&run, 0, sizeof(run));
-	run.id_map = st->join.map_root ? ID_MAP_ROOT : ID_MAP_SELF;
-	return identity_choose(&run, environment_value, &st->program_user, err);
-}
-
-static int enter_namespaces(struct exec_state *st, struct sl_err *err)
-{
-	size_t i, k;
-
-	for (i = 0; i < st->n_ns; i++) {
-		for (k = 0; k < 6 && strcmp(st->join.namespaces[i], namespace_names[k]); k++)
-			;
-		if (k == 6 || setns(st->ns_fds[i], namespace_flags[k]))
-			return sl_err_set(err, k == 6 ? EINVAL : errno,
-					  "cannot enter the session's %s namespace",
-					  st->join.namespaces[i]);
-		close(st->ns_fds[i]);
-		st->ns_fds[i] = -1;
-	}
-	return 0;
-}
-
-static int start_program(struct exec_state *st, char *const *argv, const char *cwd, bool userns,
+static int start_program(struct exec_state *st, char *const *argv, const char *cwd,
 			 struct sl_err *err)
 {
 	struct clone_args args = {0};
@@ -152,14 +90,14 @@ static int start_program(struct exec_state *st, char *const *argv, const char *c
 		struct program_spec spec = {
 		    .argv = argv,
 		    .cwd = cwd,
-		    .environment = st->join.environment,
-		    .n_environment = st->join.n_environment,
-		    .unset = st->join.unset,
-		    .n_unset = st->join.n_unset,
+		    .environment = st->sj.join.environment,
+		    .n_environment = st->sj.join.n_environment,
+		    .unset = st->sj.join.unset,
+		    .n_unset = st->sj.join.n_unset,
 		    .tty_fd = st->terminal.fd,
 		    .tty_foreground = st->terminal.foreground,
-		    .userns = userns,
-		    .program_user = &st->program_user,
+		    .userns = st->sj.userns,
+		    .program_user = &st->sj.program_user,
 		    .original_signals = &st->original_signals,
 		    .report = st->report[1],
 		};
@@ -180,7 +118,7 @@ static int register_program(struct exec_state *st, struct sl_err *err)
 	static char reply[CONTROL_MSG_MAX + 1];
 	struct control_request req = {.op = CONTROL_STARTED, .pid = st->pid};
 
-	if (session_client_request(st->control, &req, &st->pidfd, 1, reply, NULL, NULL, err) < 0)
+	if (session_client_request(st->sj.control, &req, &st->pidfd, 1, reply, NULL, NULL, err) < 0)
 		return sl_err_wrap(err, "telling the session about the program");
 	return 0;
 }
@@ -255,23 +193,17 @@ static int program_failure(struct exec_state *st, struct sl_err *err)
 
 static int exec_in_session(const char *name, char *const *argv, struct sl_err *err)
 {
-	struct exec_state st = {.control = -1, .signal_fd = -1, .report = {-1, -1}, .pidfd = -1};
+	struct exec_state st = {.signal_fd = -1, .report = {-1, -1}, .pidfd = -1};
 	char cwd_buf[PATH_MAX], *cwd;
 	sigset_t forwarded;
-	bool userns;
 	int ret, status = -1;
 	size_t i;
 
-	for (i = 0; i < CHANNEL_MAX_FDS; i++)
-		st.ns_fds[i] = -1;
 	/* Nothing in the sandbox may read our memory or fds (we hold its namespaces). */
 	prctl(PR_SET_DUMPABLE, 0);
 	fds_occupy_closed_std(st.std_was_closed);
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
-	ret = join_session(&st, name, err);
-	userns = st.join.n_namespaces && !strcmp(st.join.namespaces[0], "user");
-	if (!ret)
-		ret = choose_user(&st, userns, err);
+	ret = session_join_ask(&st.sj, name, err);
 	if (ret)
 		goto out;
 	signals_save_original(&st.original_signals);
@@ -282,9 +214,9 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 		goto out;
 	}
 	terminal_open(&st.terminal);
-	ret = enter_namespaces(&st, err);
+	ret = session_join_enter(&st.sj, 0, err);
 	if (!ret)
-		ret = start_program(&st, argv, cwd, userns, err);
+		ret = start_program(&st, argv, cwd, err);
 	if (!ret)
 		ret = register_program(&st, err);
 	if (ret) {
@@ -294,8 +226,8 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 			waitpid(st.pid, NULL, 0);
 		goto out;
 	}
-	close(st.control); /* the session watches the pidfd now */
-	st.control = -1;
+	close(st.sj.control); /* the session watches the pidfd now */
+	st.sj.control = -1;
 	status = wait_program(&st);
 	if (program_failure(&st, err))
 		ret = -1;
@@ -306,12 +238,7 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 					  : WEXITSTATUS(status);
 out:
 	terminal_restore(&st.terminal);
-	control_join_free(&st.join);
-	for (i = 0; i < CHANNEL_MAX_FDS; i++)
-		if (st.ns_fds[i] >= 0)
-			close(st.ns_fds[i]);
-	if (st.control >= 0)
-		close(st.control);
+	session_join_close(&st.sj);
 	if (st.pidfd >= 0)
 		close(st.pidfd);
 	for (i = 0; i < 2; i++)

@@ -18,6 +18,8 @@ static const struct cmd commands[] = {
 	{"status", cmd_status_main},
 	{"stop", cmd_stop_main},
 	{"gc", cmd_gc_main},
+	{"cp", cmd_cp_main},
+	{"mv", cmd_mv_main},
 };
 /* clang-format on */
 

@@ -112,6 +112,39 @@ run_line 'exit 3'
 run_line 'echo shell-rc=$?'
 step "shell: its exit status comes back" '^shell-rc=3$'
 
+# --- cp and mv, both ways --------------------------------------------------------------------
+as_user mkdir -p "$TMP/out" "$TMP/here"
+sl exec "$S-a" -- sh -c "mkdir -p $TMP/in/sub && echo hello > $TMP/in/a.txt && echo deep > $TMP/in/sub/b && ln -s /etc/hostname $TMP/in/link"
+sl cp "$S-a:$TMP/in/a.txt" "$TMP/out/"
+check_eq "cp NAME:/FILE DIR: the file comes out" "hello" "$(cat "$TMP/out/a.txt" 2>/dev/null)"
+sl cp "$S-a:$TMP/in" "$TMP/out/x" 2>"$TMP/e.err"
+check_eq "cp of a directory without -r: exit 1" 1 $?
+check_match "  ... with the message" "$TMP/in: a directory \(use -r\)" "$(cat "$TMP/e.err")"
+sl cp -r "$S-a:$TMP/in" "$TMP/out/tree"
+check_eq "cp -r: the tree comes out" "a.txt link sub sub/b" \
+	"$(cd "$TMP/out/tree" 2>/dev/null && find . -mindepth 1 | sed 's|^\./||' | sort | tr '\n' ' ' | sed 's/ $//')"
+check "cp -r: a symbolic link stays a link (never followed)" test -L "$TMP/out/tree/link"
+echo "from the host" | as_user sh -c "cat > '$TMP/here/h.txt'"
+sl cp "$TMP/here/h.txt" "$S-a:$TMP/in/h2.txt"
+check_eq "cp FILE NAME:/PATH: the file goes in, under the new name" "from the host" \
+	"$(sl exec "$S-a" -- cat "$TMP/in/h2.txt")"
+check_eq "  ... owned by the session's program user" \
+	"$(sl exec "$S-a" -- id -u)" "$(stat -c %u "$TMP/in/h2.txt")"
+sl mv "$S-a:$TMP/in/h2.txt" "$TMP/out/moved.txt"
+check "mv NAME:/FILE DIR: moved out" test -f "$TMP/out/moved.txt" -a ! -e "$TMP/in/h2.txt"
+sl mv "$TMP/out/moved.txt" "$S-a:$TMP/in/"
+check "mv FILE NAME:/DIR: moved back in" test -f "$TMP/in/moved.txt" -a ! -e "$TMP/out/moved.txt"
+# A link planted inside where the copy goes: written through, it would reach outside.
+as_user sh -c "echo untouched > '$TMP/victim'"
+sl exec "$S-a" -- ln -s "$TMP/victim" "$TMP/in/trap"
+sl cp "$TMP/here/h.txt" "$S-a:$TMP/in/trap" 2>"$TMP/e.err"
+check_eq "cp onto a symbolic link planted inside: refused (exit 1)" 1 $?
+check_eq "  ... the link's target is untouched" "untouched" "$(cat "$TMP/victim")"
+as_user cp "$TMP/here/h.txt" "$TMP/in/trap"
+check_eq "anti-test: a plain cp writes through the link" "from the host" "$(cat "$TMP/victim")"
+sl cp "$TMP/here/h.txt" "$TMP/out/" 2>"$TMP/e.err"
+check_eq "cp with no session path: exit 125" 125 $?
+
 # --- the control socket is not reachable from inside ------------------------------------------
 check_eq "inside, sluice's runtime directory is empty (the control sockets are covered)" "" \
 	"$(sl exec "$S-a" -- ls -A "$BASE" 2>&1)"
