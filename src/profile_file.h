@@ -51,4 +51,13 @@ int profile_file_apply(struct cli *cli, struct profile *profile, struct sl_err *
  */
 int profile_file_check(struct cli *cli, struct sl_err *err);
 
+/**
+ * profile_file_import_pallium() - `sluice profile import-pallium FILE [-o OUT [--force]]`
+ * Writes the sluice equivalent of the pallium profile @cli->profile ("-": stdin) on stdout,
+ * or into a new file @cli->output of mode 0600 (it may hold passwords), which replaces an
+ * existing one only with @cli->force; warns on stderr for each pallium key it leaves out.
+ * Return: 0, or negative with @err filled (exit code 125); nothing is written then.
+ */
+int profile_file_import_pallium(const struct cli *cli, struct sl_err *err);
+
 #endif
