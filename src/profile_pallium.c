@@ -52,6 +52,8 @@ static void path_add(struct path *out, const struct path *parent, const char *ke
 	if (key) {
 		if (n && n < sizeof(out->text) - 1)
 			out->text[n++] = '.';
+		if (!*key)
+			key = "\"\""; /* an empty key is named as written */
 		for (; *key && n < sizeof(out->text) - 1; key++)
 			out->text[n++] = (unsigned char)*key < 0x20 || *key == 0x7f ? '?' : *key;
 		out->text[n] = '\0';
@@ -1001,18 +1003,20 @@ int profile_pallium_import(const char *label, const char *text, size_t len, char
 				  "network, networking, run or sandbox at the top",
 				  label);
 	case PROFILE_FORMAT_MIXED:
+		sl_err_set(
+		    err, 0,
+		    "%s: holds pallium's key '%s' and sluice's key '%s'; a profile is in one "
+		    "format or the other",
+		    label, pallium_key, sluice_key); /* the keys live in root */
 		json_decref(root);
-		return sl_err_set(err, 0,
-				  "%s: holds pallium's key '%s' and sluice's key '%s'; a profile "
-				  "is in one format or the other",
-				  label, pallium_key, sluice_key);
+		return -1;
 	case PROFILE_FORMAT_PALLIUM:
 		break;
 	}
 	ret = profile_pallium_translate(root, label, t, err);
 	json_decref(root);
 	if (ret)
-		return -1;
+		goto fail;
 	dumped = json_dumps(t->sluice, JSON_INDENT(2));
 	with_newline = dumped ? malloc(strlen(dumped) + 2) : NULL;
 	if (!with_newline) {
@@ -1020,7 +1024,8 @@ int profile_pallium_import(const char *label, const char *text, size_t len, char
 			explicit_bzero(dumped, strlen(dumped));
 			free(dumped);
 		}
-		return sl_err_set(err, ENOMEM, "%s: cannot write the sluice profile", label);
+		sl_err_set(err, ENOMEM, "%s: cannot write the sluice profile", label);
+		goto fail;
 	}
 	sprintf(with_newline, "%s\n", dumped);
 	explicit_bzero(dumped, strlen(dumped));
@@ -1038,8 +1043,11 @@ int profile_pallium_import(const char *label, const char *text, size_t len, char
 	if (ret) {
 		explicit_bzero(with_newline, strlen(with_newline));
 		free(with_newline);
-		return -1;
+		goto fail;
 	}
 	*out = with_newline;
 	return 0;
+fail:
+	profile_pallium_free(t);
+	return -1;
 }
