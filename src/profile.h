@@ -10,6 +10,8 @@
  *   the command line's is, and a key the command line has set already keeps the command
  *   line's value.  Values the command line overrides are still checked: a profile is valid or
  *   not whatever the command line says.
+ * - A profile in pallium's format is read through its sluice translation (profile_pallium.h);
+ *   its warnings are handed back in struct profile for the caller to print.
  * - Messages start "LABEL: PATH: ", PATH a JSON path ("hops[1].port"), and say what was
  *   expected; every error is exit code 125.
  * - The strings the configuration keeps by pointer (hop URLs, torrc lines, the command) live

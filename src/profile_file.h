@@ -38,7 +38,9 @@ int profile_file_load(struct conf *conf, const char *file, struct profile *profi
 /**
  * profile_file_apply() - complete `sluice run` with the profile its command line names
  * Loads the profile under the command line's values, takes the profile's command when no
- * program was given, and finishes the configuration (conf_finish()).  Does nothing for a
+ * program was given and its "quiet" when the command line gave no -q/-v, and finishes the
+ * configuration (conf_finish()).  A NAME is looked up in sluice's directories only; when
+ * only pallium's has it, the error names that file.  Does nothing for a
  * command line without a profile; "run WORD" without a profile WORD runs the program WORD.
  * Return: 0, or negative with @err filled (exit code 125).
  */
