@@ -26,7 +26,9 @@ static const char main_help[] =
     "  cp        copy in or out of a session: cp [-r] NAME:/PATH DEST, cp [-r] SRC NAME:/PATH\n"
     "  mv        move in or out of a session, as cp\n"
     "  gc        remove what killed sessions left behind (only what is provably sluice's)\n"
-    "  profile   'profile check NAME|FILE': load a profile without running it\n"
+    "  profile   'profile check NAME|FILE': load a profile without running it;\n"
+    "            'profile import-pallium FILE [-o OUT [--force]]': write the sluice\n"
+    "            equivalent of a pallium profile\n"
     "  help      show this help\n"
     "\n"
     "Options:\n"
@@ -254,15 +256,48 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 	return conf_finish(&cli->conf, err);
 }
 
+/* "import-pallium FILE [-o OUT] [--force]", options in any order. */
+static int parse_import_pallium(int argc, char *argv[], int i, struct cli *cli, struct sl_err *err)
+{
+	cli->command = CLI_PROFILE_IMPORT_PALLIUM;
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--force")) {
+			cli->force = true;
+		} else if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) {
+			if (i + 1 >= argc || !argv[i + 1][0] || cli->output)
+				return sl_err_set(err, 0,
+						  "profile import-pallium: -o takes one FILE");
+			cli->output = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return sl_err_set(err, 0, "profile import-pallium: unknown option '%s'",
+					  argv[i]);
+		} else if (cli->profile) {
+			return sl_err_set(err, 0, "profile import-pallium: expected one FILE");
+		} else {
+			cli->profile = argv[i];
+		}
+	}
+	if (!cli->profile)
+		return sl_err_set(err, 0,
+				  "profile import-pallium: expected FILE ('-': stdin) [-o OUT "
+				  "[--force]]");
+	if (cli->force && !cli->output)
+		return sl_err_set(err, 0, "profile import-pallium: --force needs -o OUT");
+	cli->profile_ref = CLI_PROFILE_FILE;
+	return 0;
+}
+
 static int parse_profile_command(int argc, char *argv[], int i, struct cli *cli, struct sl_err *err)
 {
 	const char *word;
 	size_t len;
 
+	if (i < argc && !strcmp(argv[i], "import-pallium"))
+		return parse_import_pallium(argc, argv, i + 1, cli, err);
 	if (i >= argc || strcmp(argv[i], "check"))
 		return sl_err_set(err, 0,
-				  "profile: expected 'sluice profile check NAME|FILE'; see "
-				  "sluice-profile(5)");
+				  "profile: expected 'sluice profile check NAME|FILE' or 'sluice "
+				  "profile import-pallium FILE'; see sluice-profile(5)");
 	if (i + 2 != argc)
 		return sl_err_set(err, 0, "profile check: expected one NAME or FILE");
 	conf_init(&cli->conf, &cli->run);

@@ -22,7 +22,8 @@ enum cli_command {
 	CLI_VERSION,  /* sluice --version */
 	CLI_RUN_HELP, /* sluice run --help */
 	CLI_RUN,
-	CLI_PROFILE_CHECK, /* sluice profile check NAME|FILE */
+	CLI_PROFILE_CHECK,	    /* sluice profile check NAME|FILE */
+	CLI_PROFILE_IMPORT_PALLIUM, /* sluice profile import-pallium FILE [-o OUT [--force]] */
 };
 
 /* Which profile `run` layers under the command line (sluice-profile(5)). */
@@ -42,6 +43,8 @@ struct cli {
 	struct conf conf;
 	enum cli_profile_ref profile_ref;
 	const char *profile; /* the file or the name, from argv */
+	const char *output;  /* import-pallium -o OUT; NULL: stdout */
+	bool force;	     /* import-pallium --force: OUT may be replaced */
 };
 
 /**

@@ -37,6 +37,12 @@ int cmd_run_main(int argc, char *argv[])
 			log_error("%s", err.msg);
 		return ret ? SL_EXIT_FAILURE : 0;
 	}
+	if (!ret && cli.command == CLI_PROFILE_IMPORT_PALLIUM) {
+		ret = profile_file_import_pallium(&cli, &err);
+		if (ret)
+			log_error("%s", err.msg);
+		return ret ? SL_EXIT_FAILURE : 0;
+	}
 	if (!ret && cli.command == CLI_RUN)
 		ret = profile_file_apply(&cli, &profile, &err);
 	if (!ret)
@@ -71,6 +77,7 @@ int cmd_run_main(int argc, char *argv[])
 		}
 		return ret;
 	case CLI_PROFILE_CHECK:
+	case CLI_PROFILE_IMPORT_PALLIUM:
 	case CLI_NONE:
 		break;
 	}

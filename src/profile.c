@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "profile.h"
+#include "profile_pallium.h"
 
 /* One parse: where values go, how messages name things, where strings are kept. */
 struct parse {
@@ -705,8 +706,50 @@ static int parse_environment(struct parse *p, const struct path *path, json_t *e
 static const char *const top_keys[] = {
     "description", "hops",     "dns",	   "udp",	  "ipv6",
     "net",	   "hostname", "map_root", "user",	  "allow_host_loopback",
-    "tor",	   "ssh",      "command",  "environment", NULL,
+    "tor",	   "ssh",      "command",  "environment", "quiet",
+    NULL,
 };
+
+bool profile_is_sluice_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; top_keys[i]; i++)
+		if (!strcmp(key, top_keys[i]))
+			return true;
+	return false;
+}
+
+static int parse_top(struct parse *p, json_t *root);
+
+/* A profile in pallium's format: its sluice translation is read as any profile, once
+ * nothing in it lacks an equivalent; what sluice does its own way is left as warnings. */
+static int parse_pallium(struct parse *p, json_t *root)
+{
+	struct pallium_translation t;
+	char warning[SL_ERR_MSG_MAX];
+	size_t i;
+	int ret;
+
+	ret = profile_pallium_translate(root, p->label, &t, p->err);
+	if (!ret)
+		ret = profile_pallium_refuse(&t, p->label, p->err);
+	for (i = 0; !ret && i < t.n_notes && p->profile->n_warnings < PROFILE_WARNINGS_MAX; i++) {
+		char *kept;
+
+		profile_pallium_warning(&t.notes[i], p->label, false, warning, sizeof(warning));
+		kept = keep(p, warning, strlen(warning));
+		if (!kept)
+			ret = -1;
+		else
+			p->profile->warnings[p->profile->n_warnings++] = kept;
+	}
+	p->profile->pallium = true;
+	if (!ret)
+		ret = parse_top(p, t.sluice);
+	profile_pallium_free(&t);
+	return ret;
+}
 
 static int parse_top(struct parse *p, json_t *root)
 {
@@ -723,7 +766,9 @@ static int parse_top(struct parse *p, json_t *root)
 	      {"map_root", CONF_MAP_ROOT},
 	      {"allow_host_loopback", CONF_ALLOW_HOST_LOOPBACK},
 	  };
+	static const struct path quiet_path = {"quiet"};
 	struct path top = {{0}}, at;
+	const char *pallium_key = NULL, *sluice_key = NULL;
 	char *description;
 	json_t *value;
 	size_t i;
@@ -731,11 +776,22 @@ static int parse_top(struct parse *p, json_t *root)
 	if (!json_is_object(root))
 		return sl_err_set(p->err, 0, "%s: expected an object {...} at the top, not %s",
 				  p->label, type_name(root));
-	if (check_depth(p, &top, root, 1))
-		return -1;
+	switch (profile_pallium_detect(root, &pallium_key, &sluice_key)) {
+	case PROFILE_FORMAT_PALLIUM:
+		return parse_pallium(p, root);
+	case PROFILE_FORMAT_MIXED:
+		return sl_err_set(
+		    p->err, 0,
+		    "%s: holds pallium's key '%s' and sluice's key '%s'; a profile is "
+		    "in one format or the other (see PALLIUM COMPATIBILITY in "
+		    "sluice-profile(5))",
+		    p->label, pallium_key, sluice_key);
+	case PROFILE_FORMAT_SLUICE:
+		break;
+	}
 	if (only_keys(p, &top, root, top_keys,
 		      "description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
-		      "allow_host_loopback, tor, ssh, command or environment"))
+		      "allow_host_loopback, tor, ssh, command, environment or quiet"))
 		return -1;
 	value = json_object_get(root, "description");
 	path_add(&at, &top, "description", 0);
@@ -772,6 +828,10 @@ static int parse_top(struct parse *p, json_t *root)
 	path_add(&at, &top, "command", 0);
 	if (value && parse_command(p, &at, value))
 		return -1;
+	value = json_object_get(root, "quiet");
+	if (value && !json_is_boolean(value))
+		return wrong_type(p, &quiet_path, value, "true or false");
+	p->profile->quiet = json_is_true(value); /* not a conf key: the log level is the CLI's */
 	value = json_object_get(root, "environment");
 	path_add(&at, &top, "environment", 0);
 	return value ? parse_environment(p, &at, value) : 0;
@@ -784,22 +844,38 @@ static void wiping_free(void *ptr)
 	free(ptr);
 }
 
-int profile_parse(struct conf *conf, const char *label, const char *base_dir, const char *text,
-		  size_t len, struct profile *profile, struct sl_err *err)
+int profile_json_load(const char *label, const char *text, size_t len, json_t **root,
+		      struct sl_err *err)
 {
-	struct parse *p;
+	struct parse p = {.label = label, .err = err};
+	struct path top = {{0}};
 	json_error_t jerr;
-	json_t *root;
-	int ret;
 
 	if (len > PROFILE_SIZE_MAX)
 		return sl_err_set(err, 0, "%s: %zu bytes; a profile may have at most %d", label,
 				  len, PROFILE_SIZE_MAX);
 	json_set_alloc_funcs(malloc, wiping_free); /* jansson's copies of passwords too */
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
+	*root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*root)
 		return sl_err_set(err, 0, "%s: line %d, column %d: not valid JSON: %s", label,
 				  jerr.line, jerr.column, jerr.text);
+	if (check_depth(&p, &top, *root, 1)) {
+		json_decref(*root);
+		*root = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+int profile_parse(struct conf *conf, const char *label, const char *base_dir, const char *text,
+		  size_t len, struct profile *profile, struct sl_err *err)
+{
+	struct parse *p;
+	json_t *root;
+	int ret;
+
+	if (profile_json_load(label, text, len, &root, err))
+		return -1;
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		json_decref(root);

@@ -10,6 +10,8 @@
  *   the command line's is, and a key the command line has set already keeps the command
  *   line's value.  Values the command line overrides are still checked: a profile is valid or
  *   not whatever the command line says.
+ * - A profile in pallium's format is read through its sluice translation (profile_pallium.h);
+ *   its warnings are handed back in struct profile for the caller to print.
  * - Messages start "LABEL: PATH: ", PATH a JSON path ("hops[1].port"), and say what was
  *   expected; every error is exit code 125.
  * - The strings the configuration keeps by pointer (hop URLs, torrc lines, the command) live
@@ -25,9 +27,12 @@
 #include "conf.h"
 #include "err.h"
 
-#define PROFILE_SIZE_MAX  (1024 * 1024) /* bytes of JSON */
-#define PROFILE_DEPTH_MAX 8 /* arrays and objects in each other; sluice's own keys need 3 */
-#define PROFILE_LABEL_MAX 256
+struct json_t;
+
+#define PROFILE_SIZE_MAX     (1024 * 1024) /* bytes of JSON */
+#define PROFILE_DEPTH_MAX    8 /* arrays and objects in each other; sluice's own keys need 3 */
+#define PROFILE_LABEL_MAX    256
+#define PROFILE_WARNINGS_MAX 16
 
 enum profile_secret_kind {
 	PROFILE_SECRET_FILE, /* "password_file": the file's first line */
@@ -45,7 +50,11 @@ struct profile_secret {
 struct profile {
 	const char *description; /* or NULL */
 	char **command;		 /* NULL-terminated argv, or NULL when the profile has none */
-	bool inline_password;	 /* some hop's password is written in the profile itself */
+	bool quiet;		 /* "quiet": true, as -q unless the command line sets a level */
+	bool pallium;		 /* read from pallium's format (profile_pallium.h) */
+	const char *warnings[PROFILE_WARNINGS_MAX]; /* for the caller to print: "LABEL: ..." */
+	size_t n_warnings;
+	bool inline_password; /* some hop's password is written in the profile itself */
 	struct profile_secret secrets[CLI_MAX_HOPS];
 	size_t n_secrets;
 
@@ -71,6 +80,18 @@ void profile_init(struct profile *profile);
  */
 int profile_parse(struct conf *conf, const char *label, const char *base_dir, const char *text,
 		  size_t len, struct profile *profile, struct sl_err *err);
+
+/**
+ * profile_json_load() - @text as JSON, within a profile's limits
+ * Size at most PROFILE_SIZE_MAX, no duplicate keys, UTF-8, nested at most PROFILE_DEPTH_MAX
+ * deep; jansson's copies of strings are wiped when freed (they may hold passwords).
+ * Return: 0 with *@root set (json_decref() it), or negative with @err "LABEL: ..." filled.
+ */
+int profile_json_load(const char *label, const char *text, size_t len, struct json_t **root,
+		      struct sl_err *err);
+
+/* profile_is_sluice_key() - is @key one of a sluice profile's top-level keys? */
+bool profile_is_sluice_key(const char *key);
 
 /* profile_free() - wipe and free what profile_parse() stored; @profile is empty again. */
 void profile_free(struct profile *profile);

@@ -16,6 +16,7 @@
 #include "hop_url.h"
 #include "log.h"
 #include "profile_file.h"
+#include "profile_pallium.h"
 #include "secret_env.h"
 
 #define PASSWORD_FILE_MAX 4096
@@ -40,6 +41,22 @@ int profile_file_path(const char *name, char *path, size_t cap, struct sl_err *e
 	if (n < 0 || (size_t)n >= cap)
 		return sl_err_set(err, ENAMETOOLONG, "profile '%s': its path is too long", name);
 	return 0;
+}
+
+/* pallium's file of the profile @name (its runtime.py): ~/.config/pallium/profiles, or
+ * /etc/pallium/profiles as root.  Return: 0, or -1 when there is none to name. */
+static int pallium_file_path(const char *name, char *path, size_t cap)
+{
+	const char *home = getenv("HOME");
+	int n;
+
+	if (geteuid() == 0)
+		n = snprintf(path, cap, "/etc/pallium/profiles/%s.json", name);
+	else if (home && home[0] == '/')
+		n = snprintf(path, cap, "%s/.config/pallium/profiles/%s.json", home, name);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= cap ? -1 : 0;
 }
 
 /* All of @fd, at most PROFILE_SIZE_MAX bytes (one more tells it is too big). */
@@ -183,6 +200,8 @@ int profile_file_load(struct conf *conf, const char *file, struct profile *profi
 	free(text);
 	if (!ret)
 		ret = fetch_secrets(conf, profile, err);
+	for (size_t i = 0; !ret && i < profile->n_warnings; i++)
+		log_warn("%s", profile->warnings[i]);
 out:
 	if (!from_stdin)
 		close(fd);
@@ -205,9 +224,8 @@ static int profile_location(const struct cli *cli, char *path, size_t cap, struc
 static void warn_password(const struct profile *profile, bool readable_by_others, const char *file)
 {
 	if (profile->inline_password && readable_by_others)
-		log_warn("%s holds a password and others can read it; chmod 600 it, or use "
-			 "password_file or password_env",
-			 file);
+		log_warn("%s holds a password and others can read it; chmod 600 it%s", file,
+			 profile->pallium ? "" : ", or use password_file or password_env");
 }
 
 int profile_file_apply(struct cli *cli, struct profile *profile, struct sl_err *err)
@@ -224,6 +242,16 @@ int profile_file_apply(struct cli *cli, struct profile *profile, struct sl_err *
 			return conf_finish(&cli->conf, err); /* no such profile: the program */
 		cli->run.argv = NULL;
 	} else if (cli->profile_ref == CLI_PROFILE_NAME && access(path, F_OK) && errno == ENOENT) {
+		char pallium[PATH_MAX];
+
+		/* pallium's profile of that name is not taken unasked: it is named. */
+		if (!pallium_file_path(cli->profile, pallium, sizeof(pallium)) &&
+		    !access(pallium, F_OK))
+			return sl_err_set(err, 0,
+					  "no profile '%s' (no file %s); pallium has one: run it "
+					  "with 'sluice run --profile %s', or import it with "
+					  "'sluice profile import-pallium %s -o %s'",
+					  cli->profile, path, pallium, pallium, path);
 		return sl_err_set(err, 0,
 				  "no profile '%s' (no file %s); to run a program of that name, "
 				  "write 'sluice run -- %s'",
@@ -234,6 +262,8 @@ int profile_file_apply(struct cli *cli, struct profile *profile, struct sl_err *
 	warn_password(profile, readable_by_others, path);
 	if (cli->profile_ref != CLI_PROFILE_FILE)
 		snprintf(cli->run.profile_name, sizeof(cli->run.profile_name), "%s", cli->profile);
+	if (profile->quiet && cli->log_level == LOG_NORMAL)
+		cli->log_level = LOG_QUIET; /* -v on the command line wins */
 	if (!cli->run.argv) {
 		if (!profile->command)
 			return sl_err_set(
@@ -267,5 +297,84 @@ int profile_file_check(struct cli *cli, struct sl_err *err)
 	}
 	explicit_bzero(cli->run.hops, sizeof(cli->run.hops));
 	profile_free(&profile);
+	return ret;
+}
+
+/* Write @text to a new file @out, mode 0600 from its creation; over an existing one only when
+ * @force.  A temporary file next to it is renamed (or linked, which never replaces) into
+ * place, so no other mode or half a profile is ever seen at @out. */
+static int write_new_file(const char *out, const char *text, bool force, struct sl_err *err)
+{
+	char temp[PATH_MAX];
+	size_t len = strlen(text), done = 0;
+	int fd, ret = 0;
+
+	if (snprintf(temp, sizeof(temp), "%s.XXXXXX", out) >= (int)sizeof(temp))
+		return sl_err_set(err, ENAMETOOLONG, "%s: cannot write the profile", out);
+	fd = mkstemp(temp); /* 0600 */
+	if (fd < 0)
+		return sl_err_set(err, errno, "%s: cannot create a file next to it", out);
+	while (!ret && done < len) {
+		ssize_t n = write(fd, text + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			ret = sl_err_set(err, errno, "%s: cannot write the profile", temp);
+		else
+			done += (size_t)n;
+	}
+	if (close(fd) && !ret)
+		ret = sl_err_set(err, errno, "%s: cannot write the profile", temp);
+	if (!ret && force && rename(temp, out))
+		ret = sl_err_set(err, errno, "%s: cannot write the profile", out);
+	if (!ret && !force && link(temp, out))
+		ret = errno == EEXIST ? sl_err_set(err, 0,
+						   "%s exists; give --force to replace it, or "
+						   "another -o FILE",
+						   out)
+				      : sl_err_set(err, errno, "%s: cannot write the profile", out);
+	if (ret || !force)
+		unlink(temp);
+	return ret;
+}
+
+int profile_file_import_pallium(const struct cli *cli, struct sl_err *err)
+{
+	struct pallium_translation t;
+	bool from_stdin = !strcmp(cli->profile, "-");
+	const char *label = from_stdin ? "stdin" : cli->profile;
+	char *text = NULL, *out = NULL, warning[SL_ERR_MSG_MAX];
+	size_t len = 0, i;
+	int fd, ret;
+
+	memset(&t, 0, sizeof(t));
+	fd = from_stdin ? STDIN_FILENO : open(cli->profile, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sl_err_set(err, errno, "%s: cannot open the pallium profile", cli->profile);
+	ret = read_all(fd, label, &text, &len, err);
+	if (!from_stdin)
+		close(fd);
+	if (!ret)
+		ret = profile_pallium_import(label, text, len, &out, &t, err);
+	if (text) {
+		explicit_bzero(text, len);
+		free(text);
+	}
+	for (i = 0; !ret && i < t.n_notes; i++) {
+		profile_pallium_warning(&t.notes[i], label, true, warning, sizeof(warning));
+		log_warn("%s", warning);
+	}
+	if (!ret && t.n_lost)
+		log_warn("%s: %zu more keys like those above", label, t.n_lost);
+	if (!ret && cli->output)
+		ret = write_new_file(cli->output, out, cli->force, err);
+	else if (!ret && (fputs(out, stdout) == EOF || fflush(stdout)))
+		ret = sl_err_set(err, errno, "stdout: cannot write the profile");
+	if (out) {
+		explicit_bzero(out, strlen(out));
+		free(out);
+	}
+	profile_pallium_free(&t);
 	return ret;
 }

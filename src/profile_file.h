@@ -38,7 +38,9 @@ int profile_file_load(struct conf *conf, const char *file, struct profile *profi
 /**
  * profile_file_apply() - complete `sluice run` with the profile its command line names
  * Loads the profile under the command line's values, takes the profile's command when no
- * program was given, and finishes the configuration (conf_finish()).  Does nothing for a
+ * program was given and its "quiet" when the command line gave no -q/-v, and finishes the
+ * configuration (conf_finish()).  A NAME is looked up in sluice's directories only; when
+ * only pallium's has it, the error names that file.  Does nothing for a
  * command line without a profile; "run WORD" without a profile WORD runs the program WORD.
  * Return: 0, or negative with @err filled (exit code 125).
  */
@@ -50,5 +52,14 @@ int profile_file_apply(struct cli *cli, struct profile *profile, struct sl_err *
  * Return: 0, or negative with @err filled (exit code 125).
  */
 int profile_file_check(struct cli *cli, struct sl_err *err);
+
+/**
+ * profile_file_import_pallium() - `sluice profile import-pallium FILE [-o OUT [--force]]`
+ * Writes the sluice equivalent of the pallium profile @cli->profile ("-": stdin) on stdout,
+ * or into a new file @cli->output of mode 0600 (it may hold passwords), which replaces an
+ * existing one only with @cli->force; warns on stderr for each pallium key it leaves out.
+ * Return: 0, or negative with @err filled (exit code 125); nothing is written then.
+ */
+int profile_file_import_pallium(const struct cli *cli, struct sl_err *err);
 
 #endif

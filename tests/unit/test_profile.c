@@ -195,7 +195,7 @@ static const struct {
      "work.json: dns bogus: expected fakeip, forward, forward=ADDR or none"},
     {"{\"dnss\": 1}",
      "work.json: dnss: unknown key; expected description, hops, dns, udp, ipv6, net, hostname, "
-     "map_root, user, allow_host_loopback, tor, ssh, command or environment"},
+     "map_root, user, allow_host_loopback, tor, ssh, command, environment or quiet"},
     {"{\"name\": \"w\"}",
      "work.json: name: not supported yet (named sessions and published ports come later); "
      "remove it"},
