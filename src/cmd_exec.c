@@ -199,8 +199,6 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 	int ret, status = -1;
 	size_t i;
 
-	/* Nothing in the sandbox may read our memory or fds (we hold its namespaces). */
-	prctl(PR_SET_DUMPABLE, 0);
 	fds_occupy_closed_std(st.std_was_closed);
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
 	ret = session_join_ask(&st.sj, name, err);
@@ -214,6 +212,9 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 		goto out;
 	}
 	terminal_open(&st.terminal);
+	/* Nothing in the sandbox may read our memory or fds once we are in its namespaces.
+	 * Not before: the supervisor reads our namespaces to check us when we connect. */
+	prctl(PR_SET_DUMPABLE, 0);
 	ret = session_join_enter(&st.sj, 0, err);
 	if (!ret)
 		ret = start_program(&st, argv, cwd, err);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
  * runtime_dir.h - the sandbox's private directory for sockets and logs of its helpers:
- * BASE/PID, where BASE is $XDG_RUNTIME_DIR/sluice (rootless), /run/sluice (root), or
+ * BASE/PID, where BASE is $XDG_RUNTIME_DIR/sluice (rootless), /run/sluice (root of the
+ * machine, not uid 0 of a user namespace), or
  * /tmp/sluice-UID when there is no XDG_RUNTIME_DIR.  Both levels are 0700 and must be the
  * caller's own, never a symlink.  Removed at exit; a directory left by a sluice that was
  * killed is removed by the next one (its PID no longer runs sluice).

@@ -85,8 +85,8 @@ static int hide_runtime_dir(const char *dir, struct sl_err *err)
 {
 	int mnt, ret;
 
-	if (!dir || !dir[0])
-		return 0;
+	if (!dir || !dir[0] || access(dir, F_OK))
+		return 0; /* none: no session and no helper (the peers' check still holds) */
 	log_verbose("hiding sluice's runtime directory %s", dir);
 	mnt = mounts_detached_tmpfs("4k", err);
 	if (mnt < 0)

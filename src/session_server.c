@@ -367,7 +367,24 @@ static void on_request(struct session_server *srv, struct client *c)
 			close(fds[n_fds]);
 }
 
-/* Same uid as ours, or root. */
+/* Is @pid in our @kind namespace ("pid", "user")?  Unreadable: no (fail closed). */
+static bool same_namespace(pid_t pid, const char *kind)
+{
+	char path[64], ours[64], theirs[64];
+	ssize_t a, b;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", kind);
+	a = readlink(path, ours, sizeof(ours));
+	snprintf(path, sizeof(path), "/proc/%ld/ns/%s", (long)pid, kind);
+	b = readlink(path, theirs, sizeof(theirs));
+	return a > 0 && a == b && !memcmp(ours, theirs, (size_t)a);
+}
+
+/*
+ * Same uid as ours, or root; and not inside a sandbox: in our pid and user namespaces.  The
+ * sessions' directory is covered inside, but another directory a session may use (another
+ * XDG_RUNTIME_DIR) may not be: this check does not depend on it.
+ */
 static bool peer_allowed(int fd)
 {
 	struct ucred cred;
@@ -375,7 +392,9 @@ static bool peer_allowed(int fd)
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len))
 		return false;
-	return cred.uid == geteuid() || cred.uid == 0;
+	if (cred.uid != geteuid() && cred.uid != 0)
+		return false;
+	return cred.pid > 0 && same_namespace(cred.pid, "pid") && same_namespace(cred.pid, "user");
 }
 
 static void on_accept(struct session_server *srv)
@@ -386,7 +405,8 @@ static void on_accept(struct session_server *srv)
 		size_t i;
 
 		if (!peer_allowed(fd)) {
-			log_verbose("session '%s': a control connection from another user refused",
+			log_verbose("session '%s': a control connection from another user, or from "
+				    "inside a sandbox, refused",
 				    srv->state.name);
 			close(fd);
 			continue;

@@ -36,6 +36,7 @@
 #include "program.h"
 #include "relay.h"
 #include "resolver.h"
+#include "runtime_dir.h"
 #include "sandbox.h"
 #include "sandbox_net.h"
 #include "session_server.h"
@@ -73,10 +74,11 @@ struct supervisor {
 	bool setup_failed;
 	struct sl_err setup_err; /* what the sandbox reported */
 	bool stopped_with_program;
-	bool ending;	     /* CHANNEL_END sent: the session is over */
-	bool lingering;	     /* the first program ended, others run */
-	uint64_t kill_at_ms; /* `sluice stop`: SIGKILL the sandbox then (0: not asked) */
-	int64_t started;     /* wall clock, for status */
+	bool ending;		   /* CHANNEL_END sent: the session is over */
+	bool lingering;		   /* the first program ended, others run */
+	uint64_t kill_at_ms;	   /* `sluice stop`: SIGKILL the sandbox then (0: not asked) */
+	int64_t started;	   /* wall clock, for status */
+	char hidden_dir[PATH_MAX]; /* the runtime directory's base, covered inside */
 };
 
 /* Do we hold CAP_SYS_ADMIN here, so the sandbox needs no user namespace of its own? */
@@ -235,7 +237,7 @@ static void on_signal(struct supervisor *sv)
 static void maybe_end(struct supervisor *sv)
 {
 	struct channel_msg end = {.type = CHANNEL_END};
-	size_t busy = session_server_busy(sv->session);
+	size_t busy = sv->session ? session_server_busy(sv->session) : 0;
 
 	if (sv->ending || !sv->program_exited || sv->init_gone)
 		return;
@@ -250,7 +252,8 @@ static void maybe_end(struct supervisor *sv)
 		return;
 	}
 	sv->ending = true;
-	session_server_ending(sv->session);
+	if (sv->session)
+		session_server_ending(sv->session);
 	end.value = WIFEXITED(sv->program_status) ? WEXITSTATUS(sv->program_status) : 0;
 	if (channel_send(sv->channel, &end, NULL, 0))
 		send_to_sandbox(sv, SIGKILL);
@@ -294,7 +297,8 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 		maybe_end(sv);
 		break;
 	case CHANNEL_NAMESPACES:
-		session_server_namespaces(sv->session, fds, n_fds, (uint32_t)msg->value);
+		if (sv->session)
+			session_server_namespaces(sv->session, fds, n_fds, (uint32_t)msg->value);
 		break;
 	case CHANNEL_SOCKET:
 		if (sv->udp) {
@@ -719,10 +723,24 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 					      session_programs_changed};
 		struct timespec now;
 
+		char base[PATH_MAX];
+
 		clock_gettime(CLOCK_REALTIME, &now);
 		sv.started = now.tv_sec;
-		sv.session = session_server_create(run, sv.epoll_fd, &hooks, err);
-		ret = sv.session ? start_timer(&sv, err) : -1;
+		runtime_dir_base_path(base, sizeof(base));
+		if (!run->session_name[0] && runtime_dir_base(base, sizeof(base), err)) {
+			/* Sluice inside a sandbox, whose runtime directory is covered: a session
+			 * nobody can reach, but the program runs.  Asked for by name: an error. */
+			log_verbose("no control socket for this session: %s", err->msg);
+			sl_err_clear(err);
+		} else {
+			sv.session = session_server_create(run, sv.epoll_fd, &hooks, err);
+			if (!sv.session) {
+				ret = -1;
+				goto out;
+			}
+		}
+		ret = start_timer(&sv, err);
 		if (ret)
 			goto out;
 	}
@@ -738,7 +756,8 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	if (ret)
 		goto out;
 
-	sv.config.hidden_dir = session_server_base(sv.session);
+	runtime_dir_base_path(sv.hidden_dir, sizeof(sv.hidden_dir));
+	sv.config.hidden_dir = sv.hidden_dir;
 	terminal_open(&sv.terminal);
 	sv.config.tty_fd = sv.terminal.fd;
 	sv.config.tty_foreground = sv.terminal.foreground;

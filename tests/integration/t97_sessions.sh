@@ -152,6 +152,23 @@ sl exec "$S-a" -- "$SLUICE" status "$S-a" >/dev/null 2>&1
 check "inside, 'sluice status' cannot reach the session" test $? -ne 0
 check "anti-test: outside, it can" quiet sl status "$S-a"
 
+# A session whose directory is not covered in this sandbox (another XDG_RUNTIME_DIR): the
+# supervisor itself refuses a peer from inside a sandbox.  (As root the directory is always
+# /run/sluice, and a program inside never runs as root.)
+if [ "$MODE" = rootless ]; then
+as_user mkdir -m 0700 "$TMP/xdg"
+as_user env XDG_RUNTIME_DIR="$TMP/xdg" timeout -k 5 60 "$SLUICE" run --name "$S-g" --net none \
+	-- sleep 30 </dev/null >/dev/null 2>&1 &
+cleanup_push "kill_tree $!"
+wait_until 10 test -S "$TMP/xdg/sluice/$S-g.sock"
+as_user env XDG_RUNTIME_DIR="$TMP/xdg" "$SLUICE" status "$S-g" >/dev/null 2>&1
+check_eq "anti-test: outside, a session in another XDG_RUNTIME_DIR answers" 0 $?
+sl exec "$S-a" -- env XDG_RUNTIME_DIR="$TMP/xdg" "$SLUICE" status "$S-g" >"$TMP/e.out" 2>&1
+check "inside another sandbox, where its socket is visible, it does not answer" \
+	test $? -ne 0 -a -S "$TMP/xdg/sluice/$S-g.sock"
+as_user env XDG_RUNTIME_DIR="$TMP/xdg" "$SLUICE" stop "$S-g"
+fi
+
 # A forged and a malformed request: an error answer, and the session carries on.
 forge() {
 	as_user python3 - "$BASE/$S-a.sock" "$1" <<'EOF'
