@@ -99,7 +99,8 @@ check-asan:
 
 # libFuzzer: one binary, the target picked by SLUICE_FUZZ_TARGET (see fuzz/fuzzer.c).
 FUZZ_BUILD := build-fuzz
-FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS)
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) \
+              -DSLUICE_VERSION='"$(VERSION)"'
 FUZZ_SRC   := $(wildcard fuzz/*.c)
 fuzz: $(FUZZ_BUILD)/sluice-fuzz
 $(FUZZ_BUILD)/sluice-fuzz: $(FUZZ_SRC) $(LIB_SRC) $(wildcard src/*.h)
