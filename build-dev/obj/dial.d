@@ -1,2 +1,0 @@
-build-dev/obj/dial.o: src/dial.c src/dial.h
-src/dial.h:
