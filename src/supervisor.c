@@ -45,6 +45,9 @@
 #include "udp_relay.h"
 #include "userns.h"
 
+/* Ctrl-C of a `sluice run` that waits for the programs `exec` started: as `sluice stop`. */
+#define STOP_GRACE_ON_SIGNAL 10
+
 struct supervisor {
 	struct sandbox_config config;
 	struct terminal terminal;
@@ -206,6 +209,8 @@ static void stop_with_program(struct supervisor *sv)
 	/* Continued: the SIGCONT waiting in the signalfd resumes the program. */
 }
 
+static void session_stop(void *ctx, int grace);
+
 static void on_signal(struct supervisor *sv)
 {
 	struct signalfd_siginfo si;
@@ -224,6 +229,11 @@ static void on_signal(struct supervisor *sv)
 		if (sig == SIGCONT && sv->stopped_with_program) {
 			sv->stopped_with_program = false;
 			terminal_program_continued(&sv->terminal);
+		}
+		if (sv->lingering && (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)) {
+			/* The first program is gone; what `exec` started is ended as by stop. */
+			session_stop(sv, STOP_GRACE_ON_SIGNAL);
+			continue;
 		}
 		log_debug("passing signal %d to the program", sig);
 		send_to_sandbox(sv, sig);
@@ -244,7 +254,8 @@ static void maybe_end(struct supervisor *sv)
 	if (busy) {
 		if (!sv->lingering)
 			log_info("session '%s': the program ended; the session stays while the "
-				 "programs 'sluice exec' started run ('sluice stop %s' ends them)",
+				 "programs 'sluice exec' started run ('sluice stop %s' or Ctrl-C "
+				 "ends them)",
 				 session_server_name(sv->session),
 				 session_server_name(sv->session));
 		sv->lingering = true;

@@ -210,6 +210,20 @@ check "  ... then the session ended, its socket and state file removed" session_
 wait "$first_pid"
 check_eq "  ... and run exits with the first program's status (SIGTERM: 143)" 143 $?
 
+# ... and a SIGTERM to that waiting `sluice run` ends them, as stop does.
+bg_run "$S-h" --net none -- sleep 1
+wait_until 10 session_up "$S-h"
+h_sup=$(sup_pid "$S-h")
+as_user timeout -k 5 60 "$SLUICE" exec "$S-h" -- sleep 50 &
+exec_pid=$!
+cleanup_push "kill_tree $exec_pid"
+wait_until 10 grep -q "stays" "$TMP/$S-h.err"
+kill -TERM "$h_sup"
+wait "$exec_pid"
+check_eq "SIGTERM to a run that waits for an exec'd program: that program ends (143)" 143 $?
+wait_until 10 session_gone "$S-h"
+check "  ... and the session is gone" session_gone "$S-h"
+
 # --- stop ----------------------------------------------------------------------------------
 bg_run "$S-b" --net none -- sleep 50
 wait_until 10 session_up "$S-b"
