@@ -31,6 +31,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_TOR_ISOLATE, "tor_isolate", "--tor-isolate", NULL, true, false},
     {CONF_SSH_OPTION, "ssh_option", "--ssh-option", NULL, true, true},
     {CONF_ENVIRONMENT, "environment", NULL, NULL, true, true},
+    {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
 };
 
 const struct conf_key *conf_key_by_option(const char *option)
@@ -99,6 +100,9 @@ static void clear_list(struct conf *conf, enum conf_key_id id)
 		break;
 	case CONF_ENVIRONMENT:
 		run->n_environment = 0;
+		break;
+	case CONF_PUBLISH:
+		run->n_publish = 0;
 		break;
 	default:
 		break;
@@ -261,6 +265,27 @@ bad_name:
 			  label, CLI_ENV_NAME_MAX);
 }
 
+/* One more published port; the same host address, port and protocol twice is an error. */
+static int add_publish(struct run_options *run, const char *value, const char *label,
+		       struct sl_err *err)
+{
+	struct publish_spec spec;
+	size_t i;
+
+	if (publish_spec_parse(value, label, &spec, err))
+		return -1;
+	for (i = 0; i < run->n_publish; i++)
+		if (publish_spec_same_host(&run->publish[i], &spec))
+			return sl_err_set(err, 0,
+					  "%s %s: that host address and port are published "
+					  "already (%s)",
+					  label, value, run->publish[i].text);
+	if (run->n_publish == PUBLISH_MAX)
+		return sl_err_set(err, 0, "%s: at most %d published ports", label, PUBLISH_MAX);
+	run->publish[run->n_publish++] = spec;
+	return 0;
+}
+
 /* The setter of each key: @value is never NULL here (a flag's is "on"). */
 static int set_value(struct conf *conf, enum conf_key_id id, char *value, const char *label,
 		     struct sl_err *err)
@@ -331,6 +356,8 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 		return add_helper_option(run->ssh_options, &run->n_ssh_options, label, value, err);
 	case CONF_ENVIRONMENT:
 		return add_environment(run, value, label, err);
+	case CONF_PUBLISH:
+		return add_publish(run, value, label, err);
 	case CONF_TOR_CONFIG:
 		if (!value[0])
 			return sl_err_set(err, 0, "%s: expected a file name", label);

@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "hop_url.h"
+#include "publish_spec.h"
 
 #define CLI_MAX_PASS_FDS	64
 #define CLI_HOSTNAME_MAX	64
@@ -92,6 +93,10 @@ struct run_options {
 	 * "environment"); they win over what the program would inherit. */
 	char *environment[CLI_MAX_ENVIRONMENT];
 	size_t n_environment;
+
+	/* --publish: host ports forwarded into the sandbox (publish.h); none unless asked. */
+	struct publish_spec publish[PUBLISH_MAX];
+	size_t n_publish;
 };
 
 /* The keys, by what they set (conf_keys[] in conf.c names them). */
@@ -112,6 +117,7 @@ enum conf_key_id {
 	CONF_TOR_ISOLATE,
 	CONF_SSH_OPTION,
 	CONF_ENVIRONMENT, /* profiles only: no option */
+	CONF_PUBLISH,
 	CONF_KEY_COUNT
 };
 

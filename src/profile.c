@@ -196,10 +196,10 @@ static int only_keys(struct parse *p, const struct path *path, const json_t *obj
 		if (allowed[i])
 			continue;
 		path_add(&at, path, key, 0);
-		if (!path->text[0] && (!strcmp(key, "name") || !strcmp(key, "publish")))
+		if (!path->text[0] && !strcmp(key, "name"))
 			return path_error(p, &at,
-					  "not supported yet (named sessions and published ports "
-					  "come later); remove it");
+					  "not supported yet (named sessions come later); remove "
+					  "it");
 		return path_error(p, &at, "unknown key; expected %s", expected);
 	}
 	return 0;
@@ -705,7 +705,8 @@ static int parse_environment(struct parse *p, const struct path *path, json_t *e
 static const char *const top_keys[] = {
     "description", "hops",     "dns",	   "udp",	  "ipv6",
     "net",	   "hostname", "map_root", "user",	  "allow_host_loopback",
-    "tor",	   "ssh",      "command",  "environment", NULL,
+    "tor",	   "ssh",      "command",  "environment", "publish",
+    NULL,
 };
 
 static int parse_top(struct parse *p, json_t *root)
@@ -735,7 +736,7 @@ static int parse_top(struct parse *p, json_t *root)
 		return -1;
 	if (only_keys(p, &top, root, top_keys,
 		      "description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
-		      "allow_host_loopback, tor, ssh, command or environment"))
+		      "allow_host_loopback, tor, ssh, command, environment or publish"))
 		return -1;
 	value = json_object_get(root, "description");
 	path_add(&at, &top, "description", 0);
@@ -771,6 +772,10 @@ static int parse_top(struct parse *p, json_t *root)
 	value = json_object_get(root, "command");
 	path_add(&at, &top, "command", 0);
 	if (value && parse_command(p, &at, value))
+		return -1;
+	value = json_object_get(root, "publish");
+	path_add(&at, &top, "publish", 0);
+	if (value && parse_string_list(p, &at, value, CONF_PUBLISH))
 		return -1;
 	value = json_object_get(root, "environment");
 	path_add(&at, &top, "environment", 0);
