@@ -30,7 +30,9 @@
 #include "listeners.h"
 #include "hop.h"
 #include "log.h"
+#include "ns.h"
 #include "program.h"
+#include "publish.h"
 #include "relay.h"
 #include "resolver.h"
 #include "sandbox.h"
@@ -53,6 +55,7 @@ struct supervisor {
 	struct resolver *resolver;
 	struct udp_relay *udp;
 	struct helpers *helpers;
+	struct publish *publish; /* --publish: host ports into the sandbox */
 	int listeners[LISTENER_COUNT];
 	/* The chain as the relay uses it (with isolation credentials), and where the local
 	 * hops are reached now. */
@@ -268,10 +271,15 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 		sv->program_status = msg->value;
 		break;
 	case CHANNEL_SOCKET:
-		if (sv->udp) {
+		/* The kind says whose request it answers. */
+		if (msg->socket_kind == NS_SOCKET_UDP_REPLY && sv->udp) {
 			udp_relay_reply_socket(sv->udp, msg, n_fds ? fds[0] : -1);
 			if (n_fds)
 				fds[0] = -1; /* the UDP relay owns it now */
+		} else if (msg->socket_kind != NS_SOCKET_UDP_REPLY && sv->publish) {
+			publish_socket(sv->publish, msg, n_fds ? fds[0] : -1);
+			if (n_fds)
+				fds[0] = -1;
 		}
 		break;
 	default:
@@ -333,6 +341,8 @@ static void on_timer(struct supervisor *sv)
 		udp_relay_tick(sv->udp);
 	if (sv->helpers)
 		helpers_tick(sv->helpers);
+	if (sv->publish)
+		publish_tick(sv->publish);
 }
 
 /* Until when the loop runs: the start of the helpers, or the sandbox's life. */
@@ -402,6 +412,12 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 				if (sv->helpers)
 					helpers_event(sv->helpers, ref, events[i].events);
 				break;
+			case EPOLL_TYPE_PUBLISH_LISTENER:
+			case EPOLL_TYPE_PUBLISH_HOST:
+			case EPOLL_TYPE_PUBLISH_SANDBOX:
+				if (sv->publish)
+					publish_event(sv->publish, ref, events[i].events);
+				break;
 			default:
 				log_debug("event for unknown type %u", ref.type);
 			}
@@ -441,6 +457,7 @@ static void supervisor_close(struct supervisor *sv)
 	relay_destroy(sv->relay);
 	resolver_destroy(sv->resolver);
 	udp_relay_destroy(sv->udp);
+	publish_destroy(sv->publish);
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
 		if (sv->listeners[kind] >= 0)
 			close(sv->listeners[kind]);
@@ -486,11 +503,22 @@ static int prepare_hops(struct supervisor *sv, bool *stages, struct sl_err *err)
 	return 0;
 }
 
+/* The once-a-second timer of the relays' and published ports' timeouts. */
+static int start_timer(struct supervisor *sv, struct sl_err *err)
+{
+	struct itimerspec every_second = {{1, 0}, {1, 0}};
+
+	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (sv->timer_fd < 0)
+		return sl_err_set(err, errno, "cannot create a timer");
+	timerfd_settime(sv->timer_fd, 0, &every_second, NULL);
+	return watch(sv, EPOLL_TYPE_TIMER, sv->timer_fd, err);
+}
+
 /* Resolver, relay and their timer, before the sandbox exists: a bad first hop fails early. */
 static int start_relay(struct supervisor *sv, struct sl_err *err)
 {
 	const struct run_options *run = sv->config.run;
-	struct itimerspec every_second = {{1, 0}, {1, 0}};
 	bool stages = false;
 	int ret;
 
@@ -534,12 +562,7 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 		if (!sv->udp)
 			return -1;
 	}
-	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (sv->timer_fd < 0)
-		return sl_err_set(err, errno, "cannot create a timer");
-	timerfd_settime(sv->timer_fd, 0, &every_second, NULL);
-	ret = watch(sv, EPOLL_TYPE_TIMER, sv->timer_fd, err);
-	return ret;
+	return start_timer(sv, err);
 }
 
 /* Tor and ssh, started and waited for (with progress) before the program starts. */
@@ -607,11 +630,21 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 		ret = sl_err_set(err, errno, "cannot create the event loop");
 		goto out;
 	}
-	if (run->net == NET_RELAY) {
-		ret = start_relay(&sv, err);
-		if (ret)
+	/* Published ports first: a port in use fails before anything starts. */
+	if (run->n_publish) {
+		sv.publish = publish_create(run, sv.epoll_fd, err);
+		if (!sv.publish) {
+			ret = -1;
 			goto out;
+		}
 	}
+	ret = 0;
+	if (run->net == NET_RELAY)
+		ret = start_relay(&sv, err);
+	else if (sv.publish)
+		ret = start_timer(&sv, err);
+	if (ret)
+		goto out;
 
 	ret = watch(&sv, EPOLL_TYPE_SIGNAL, sv.signal_fd, err);
 	if (!ret && sv.helpers)
@@ -632,6 +665,11 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	sv.config.channel = channel[1];
 	if (sv.udp)
 		udp_relay_set_channel(sv.udp, sv.channel);
+	if (sv.publish) {
+		ret = publish_start(sv.publish, sv.channel, err);
+		if (ret)
+			goto out;
+	}
 
 	ret = clone_sandbox(&sv, err);
 	close(channel[1]);
