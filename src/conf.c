@@ -412,6 +412,7 @@ static bool chain_runs(const struct run_options *run, enum hop_kind kind)
 int conf_finish(struct conf *conf, struct sl_err *err)
 {
 	struct run_options *run = conf->run;
+	size_t i;
 
 	if (conf->origin[CONF_NET] != CONF_FROM_DEFAULT) {
 		if (run->n_hops || conf->via_direct)
@@ -425,6 +426,14 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 		return 0;
 	}
 	run->net = NET_RELAY;
+	for (i = 0; i < run->n_publish; i++)
+		if (run->publish[i].sandbox_port <= PUBLISH_RESERVED_PORTS)
+			return sl_err_set(
+			    err, 0,
+			    "--publish %s: ports 1-%d inside the sandbox are sluice's "
+			    "own (its relay and resolver); publish another SANDBOXPORT, "
+			    "or use --net none",
+			    run->publish[i].text, PUBLISH_RESERVED_PORTS);
 	if (conf->via_direct && run->n_hops)
 		return sl_err_set(err, 0,
 				  "--via direct cannot be chained with proxy hops; leave it out");

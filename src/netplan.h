@@ -25,13 +25,11 @@ struct netplan {
 	unsigned int unprivileged_port_start;
 };
 
-/* Ports up to here are sluice's own listeners' inside (sandbox_net.h): always privileged. */
-#define NETPLAN_RESERVED_PORTS 53
-
 /*
  * netplan_for_sandbox() - the program's namespace, as the command line says.  A --publish of
  * a port below 1024 lets the program (which holds no privileges) listen on it: ports from the
- * lowest one published up are unprivileged inside, never sluice's own (1-53).
+ * lowest one published up are unprivileged inside, never sluice's own (PUBLISH_RESERVED_PORTS,
+ * with a network; conf_finish() refuses to publish them).
  */
 static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 {
@@ -42,8 +40,8 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 	for (i = 0; i < run->n_publish; i++) {
 		unsigned int port = run->publish[i].sandbox_port;
 
-		if (port <= NETPLAN_RESERVED_PORTS)
-			port = NETPLAN_RESERVED_PORTS + 1;
+		if (run->net == NET_RELAY && port <= PUBLISH_RESERVED_PORTS)
+			port = PUBLISH_RESERVED_PORTS + 1;
 		if (port < 1024 &&
 		    (!plan.unprivileged_port_start || port < plan.unprivileged_port_start))
 			plan.unprivileged_port_start = port;

@@ -19,8 +19,10 @@
 
 #include "err.h"
 
-#define PUBLISH_MAX	 16
-#define PUBLISH_TEXT_MAX 64 /* the longest value accepted: [v6 address]:port:port/udp */
+#define PUBLISH_MAX 16
+/* With a network, ports 1-53 inside are sluice's own listeners (sandbox_net.h): not publishable. */
+#define PUBLISH_RESERVED_PORTS 53
+#define PUBLISH_TEXT_MAX       64 /* the longest value accepted: [v6 address]:port:port/udp */
 
 struct publish_spec {
 	struct sockaddr_storage host; /* ADDR and HOSTPORT, where the supervisor listens */

@@ -104,9 +104,9 @@ static int add_link_and_routes(struct netlink *nl, const struct netplan *plan, s
 	return ret;
 }
 
-_Static_assert(RELAY_TCP_PORT <= NETPLAN_RESERVED_PORTS &&
-		   RELAY_UDP_PORT <= NETPLAN_RESERVED_PORTS &&
-		   RELAY_DNS_PORT <= NETPLAN_RESERVED_PORTS,
+_Static_assert(RELAY_TCP_PORT <= PUBLISH_RESERVED_PORTS &&
+		   RELAY_UDP_PORT <= PUBLISH_RESERVED_PORTS &&
+		   RELAY_DNS_PORT <= PUBLISH_RESERVED_PORTS,
 	       "sluice's listeners inside must stay on privileged ports");
 
 int sandbox_net_open_ports(const struct netplan *plan, struct sl_err *err)

@@ -119,13 +119,16 @@ stop
 
 # --net none: the init still makes the sockets; a port below 1024 inside works for the
 # program, which holds no privileges.  The program cannot reach the host's published port.
-start --net none --publish "127.0.0.1:$H6:80" -- "$ECHO" -p 80
+start --net none --publish "127.0.0.1:$H6:80" --publish "127.0.0.1:$H6:53/udp" \
+	-- sh -c "$ECHO -p 80 & $ECHO -p 53 -u & wait"
 if wait_until 15 answers 127.0.0.1 "$H6"; then
 	ok "--net none: a host client reaches port 80 inside, which the unprivileged program listens on"
 else
 	not_ok "--net none: a host client reaches port 80 inside, which the unprivileged program listens on"
 	diag "sluice said: $(head -c 600 "$TMP/bg.err")"
 fi
+check_eq "... and UDP port 53 (sluice's own only with a network)" dgram53 \
+	"$(udp_echo 127.0.0.1 "$H6" dgram53)"
 stop
 start --publish "127.0.0.1:$H6:$A" -- sh -c "$ECHO -p $A & sleep 1; printf x | socat -t 2 - TCP:127.0.0.1:$H6 >$TMP/inside.out 2>&1; echo \$? >$TMP/inside.rc; wait"
 wait_until 15 answers 127.0.0.1 "$H6"
@@ -153,6 +156,8 @@ bad "a port out of range" "127.0.0.1:70000:80" \
 bad "a name as ADDR" "localhost:8080:80" \
 	"--publish localhost:8080:80: ADDR 'localhost': expected an IPv4 address, or an IPv6 address in brackets ([::1])"
 bad "another protocol" "8080:80/sctp" "--publish 8080:80/sctp: '/sctp': expected /tcp or /udp"
+bad "sluice's own port inside" "8053:53/udp" \
+	"--publish 127.0.0.1:8053:53/udp: ports 1-53 inside the sandbox are sluice's own (its relay and resolver); publish another SANDBOXPORT, or use --net none"
 
 "$ECHO" -p "$H7" &
 taker=$!

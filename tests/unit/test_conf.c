@@ -120,6 +120,16 @@ static void published_ports_are_a_list(void **state)
 	assert_int_equal(set(&conf, "publish", "9000:91", CONF_FROM_COMMAND_LINE, &err), 0);
 	assert_int_equal(run.n_publish, 2);
 	assert_int_equal(conf_finish(&conf, &err), 0);
+
+	/* With a network, ports 1-53 inside are sluice's own; with --net none they are free. */
+	conf_init(&conf, &run);
+	assert_int_equal(set(&conf, "publish", "8053:53/udp", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_true(conf_finish(&conf, &err) < 0);
+	assert_string_equal(err.msg, "--publish 127.0.0.1:8053:53/udp: ports 1-53 inside the "
+				     "sandbox are sluice's own (its relay and resolver); publish "
+				     "another SANDBOXPORT, or use --net none");
+	assert_int_equal(set(&conf, "net", "none", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_int_equal(conf_finish(&conf, &err), 0);
 }
 
 static void messages_name_the_key_as_labelled(void **state)

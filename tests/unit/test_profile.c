@@ -40,7 +40,7 @@ static void good_profiles(void **state)
 			       "\"udp\": \"block\", \"ipv6\": false, \"hostname\": \"box\", "
 			       "\"map_root\": true, \"user\": \"alice\", \"command\": [\"curl\", "
 			       "\"-s\"], \"environment\": {\"A\": \"1\", \"B_2\": \"x=y\"}, "
-			       "\"publish\": [\"8080:80\", \"[::1]:5353:53/udp\"]}",
+			       "\"publish\": [\"8080:80\", \"[::1]:5353:5353/udp\"]}",
 			       &err),
 			 0);
 	assert_string_equal(profile.description, "work");
@@ -61,7 +61,7 @@ static void good_profiles(void **state)
 	assert_string_equal(profile.command[1], "-s");
 	assert_int_equal(run.n_publish, 2);
 	assert_string_equal(run.publish[0].text, "127.0.0.1:8080:80");
-	assert_string_equal(run.publish[1].text, "[::1]:5353:53/udp");
+	assert_string_equal(run.publish[1].text, "[::1]:5353:5353/udp");
 	assert_true(run.publish[1].udp);
 	assert_null(profile.command[2]);
 	assert_int_equal(run.n_environment, 2);
