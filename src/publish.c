@@ -54,6 +54,7 @@
 #define UDP_IDLE_TIMEOUT_MS 60000
 #define BURST		    64 /* accepts or datagrams per event: no port starves the others */
 #define DATAGRAM_MAX	    65536
+#define IN_FLIGHT_MAX	    32 /* socket requests not answered yet: the channel's queue is small */
 
 enum slot_state {
 	SLOT_FREE = 0,
@@ -66,9 +67,10 @@ enum slot_state {
 struct slot {
 	enum slot_state state;
 	int32_t generation;
-	uint8_t port; /* which published port (run->publish[]) */
-	int host;     /* TCP: the accepted socket; UDP: -1 (answers go out on the listener) */
-	int sandbox;  /* made inside; -1 until it arrives */
+	uint8_t port;	/* which published port (run->publish[]) */
+	bool requested; /* WAITING: the request is sent (else it waits for room) */
+	int host;	/* TCP: the accepted socket; UDP: -1 (answers go out on the listener) */
+	int sandbox;	/* made inside; -1 until it arrives */
 	struct sockaddr_storage client;
 	struct splice_direction in;  /* host -> sandbox */
 	struct splice_direction out; /* sandbox -> host */
@@ -86,6 +88,8 @@ struct publish {
 	struct splice_pipes pipes;
 	uint32_t capacity;
 	uint32_t active;
+	uint32_t in_flight; /* WAITING slots whose request is sent */
+	uint32_t unsent;    /* WAITING slots whose request is not */
 	int32_t next_generation;
 	uint32_t reported[PUBLISH_MAX]; /* per port, failures logged at normal level, a bit each */
 	struct slot slots[PUBLISH_SLOTS];
@@ -304,6 +308,17 @@ static void reset_socket(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger));
 }
 
+/* A WAITING slot moves on (answered, or closed): its request no longer counts. */
+static void leave_waiting(struct publish *publish, struct slot *slot, enum slot_state next)
+{
+	if (slot->requested)
+		publish->in_flight--;
+	else
+		publish->unsent--;
+	slot->requested = false;
+	slot->state = next;
+}
+
 static void slot_close(struct publish *publish, struct slot *slot, bool reset)
 {
 	const struct publish_spec *spec = &publish->run->publish[slot->port];
@@ -328,6 +343,8 @@ static void slot_close(struct publish *publish, struct slot *slot, bool reset)
 		close(slot->host);
 	if (slot->sandbox >= 0)
 		close(slot->sandbox);
+	if (slot->state == SLOT_WAITING)
+		leave_waiting(publish, slot, SLOT_FREE);
 	splice_direction_release(&publish->pipes, &slot->in);
 	splice_direction_release(&publish->pipes, &slot->out);
 	free(slot->held);
@@ -362,22 +379,46 @@ static struct slot *slot_alloc(struct publish *publish, uint8_t port)
 	return NULL;
 }
 
-/* Ask the init for the slot's socket inside.  Return: 0, or -1 (the caller closes). */
-static int request_socket(struct publish *publish, struct slot *slot)
+/*
+ * Send the requests that wait for room, oldest slots first, while fewer than IN_FLIGHT_MAX are
+ * unanswered.  The channel is non-blocking and its queue small: a burst of clients must not
+ * overflow it, so a request that finds it full waits for the next answer (or the next tick).
+ */
+static void send_requests(struct publish *publish)
 {
-	const struct publish_spec *spec = &publish->run->publish[slot->port];
-	struct ns_socket_spec request = {.kind = spec->udp ? NS_SOCKET_UDP : NS_SOCKET_TCP};
+	size_t i;
 
-	request.local.ss_family = spec->host.ss_family;
-	if (publish->channel < 0 ||
-	    ns_socket_request(publish->channel, &request, (uint32_t)(slot - publish->slots),
-			      slot->generation)) {
-		report(publish, slot->port, REPORT_NO_SOCKET,
-		       "published %s: cannot ask the sandbox for a socket: %s", spec->text,
-		       strerror(errno));
-		return -1;
+	for (i = 0; i < PUBLISH_SLOTS && publish->unsent && publish->in_flight < IN_FLIGHT_MAX;
+	     i++) {
+		struct slot *slot = &publish->slots[i];
+		const struct publish_spec *spec = &publish->run->publish[slot->port];
+		struct ns_socket_spec request = {.kind = spec->udp ? NS_SOCKET_UDP : NS_SOCKET_TCP};
+		int ret;
+
+		if (slot->state != SLOT_WAITING || slot->requested)
+			continue;
+		request.local.ss_family = spec->host.ss_family;
+		ret = ns_socket_request(publish->channel, &request, (uint32_t)i, slot->generation);
+		if (ret == -EAGAIN || ret == -ENOBUFS)
+			return;
+		if (ret) {
+			report(publish, slot->port, REPORT_NO_SOCKET,
+			       "published %s: cannot ask the sandbox for a socket: %s", spec->text,
+			       strerror(-ret));
+			slot_close(publish, slot, true);
+			continue;
+		}
+		slot->requested = true;
+		publish->unsent--;
+		publish->in_flight++;
 	}
-	return 0;
+}
+
+/* Ask the init for a new WAITING slot's socket inside, now or once there is room. */
+static void request_socket(struct publish *publish)
+{
+	publish->unsent++;
+	send_requests(publish);
 }
 
 static void on_tcp_listener(struct publish *publish, uint8_t port)
@@ -411,8 +452,7 @@ static void on_tcp_listener(struct publish *publish, uint8_t port)
 		}
 		slot->host = fd;
 		slot->client = client;
-		if (request_socket(publish, slot))
-			slot_close(publish, slot, true);
+		request_socket(publish);
 	}
 }
 
@@ -477,10 +517,9 @@ static void on_udp_listener(struct publish *publish, uint8_t port)
 				continue;
 			}
 			slot->client = client;
-			if (request_socket(publish, slot)) {
-				slot_close(publish, slot, false);
-				continue;
-			}
+			request_socket(publish);
+			if (slot->state == SLOT_FREE)
+				continue; /* the request failed */
 		}
 		slot->last_ms = monotonic_ms();
 		if (slot->sandbox < 0) { /* not there yet: keep the first datagram */
@@ -581,7 +620,15 @@ static void tcp_connected(struct publish *publish, struct slot *slot)
 	start_splicing(publish, slot);
 }
 
+static void take_socket(struct publish *publish, const struct channel_msg *msg, int fd);
+
 void publish_socket(struct publish *publish, const struct channel_msg *msg, int fd)
+{
+	take_socket(publish, msg, fd);
+	send_requests(publish); /* an answer makes room for the next request */
+}
+
+static void take_socket(struct publish *publish, const struct channel_msg *msg, int fd)
 {
 	struct slot *slot = msg->cookie < PUBLISH_SLOTS ? &publish->slots[msg->cookie] : NULL;
 	const struct publish_spec *spec;
@@ -594,6 +641,12 @@ void publish_socket(struct publish *publish, const struct channel_msg *msg, int 
 		return;
 	}
 	spec = &publish->run->publish[slot->port];
+	if (!slot->requested) {
+		if (fd >= 0)
+			close(fd); /* not the answer to this slot's request: an older one's */
+		return;
+	}
+	leave_waiting(publish, slot, spec->udp ? SLOT_UDP : SLOT_CONNECTING);
 	if (fd < 0) {
 		report(publish, slot->port, REPORT_NO_SOCKET,
 		       "published %s: the sandbox could not make a socket: %s", spec->text,
@@ -696,6 +749,7 @@ void publish_tick(struct publish *publish)
 
 	if (!publish->active)
 		return;
+	send_requests(publish);
 	for (i = 0; i < PUBLISH_SLOTS; i++) {
 		struct slot *slot = &publish->slots[i];
 		const struct publish_spec *spec = &publish->run->publish[slot->port];

@@ -88,6 +88,9 @@ head -c 8000000 /dev/urandom >"$TMP/big"
 got=$(timeout 30 socat -t 10 - "TCP:127.0.0.1:$H1" <"$TMP/big" 2>/dev/null | sha256sum)
 check_eq "8 MB through the published port and back, intact (half-close kept)" \
 	"$(sha256sum <"$TMP/big")" "$got"
+storm=$(timeout 60 "$HELPERS/conn_storm" -n 500 -t 30 127.0.0.1 "$H1" 2>&1)
+check_eq "500 connections at once through the published port, each its own" \
+	"completed 500 of 500 (failed 0, timed out 0)" "$storm"
 check "the server saw TCP over IPv4 from its loopback (127.0.0.1)" grep -qx "tcp 127.0.0.1" "$TMP/a.log"
 check "... TCP over IPv6 from ::1" grep -qx "tcp ::1" "$TMP/a.log"
 check "... UDP over IPv4 from 127.0.0.1" grep -qx "udp 127.0.0.1" "$TMP/a.log"
