@@ -21,6 +21,7 @@ int fuzz_tor_control(const uint8_t *data, size_t size);
 int fuzz_dial_request(const uint8_t *data, size_t size);
 int fuzz_profile(const uint8_t *data, size_t size);
 int fuzz_publish_spec(const uint8_t *data, size_t size);
+int fuzz_control(const uint8_t *data, size_t size);
 
 /* One FUZZ_ENTRY(name) line per target, each at the start of its own line. */
 #define FUZZ_TARGET_TABLE \
@@ -34,6 +35,7 @@ int fuzz_publish_spec(const uint8_t *data, size_t size);
 	FUZZ_ENTRY(dial_request) \
 	FUZZ_ENTRY(profile) \
 	FUZZ_ENTRY(publish_spec) \
+	FUZZ_ENTRY(control) \
 	/* end of FUZZ_TARGET_TABLE */
 
 #endif

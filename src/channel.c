@@ -18,13 +18,13 @@ int channel_pair(int fds[2], struct sl_err *err)
 	return 0;
 }
 
-int channel_send(int sock, const struct channel_msg *msg, const int *fds, size_t n_fds)
+int channel_send_bytes(int sock, const void *buf, size_t len, const int *fds, size_t n_fds)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * CHANNEL_MAX_FDS)];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov = {.iov_base = (void *)msg, .iov_len = sizeof(*msg)};
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
@@ -47,7 +47,12 @@ int channel_send(int sock, const struct channel_msg *msg, const int *fds, size_t
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return n == (ssize_t)sizeof(*msg) ? 0 : -EMSGSIZE;
+	return n == (ssize_t)len ? 0 : -EMSGSIZE;
+}
+
+int channel_send(int sock, const struct channel_msg *msg, const int *fds, size_t n_fds)
+{
+	return channel_send_bytes(sock, msg, sizeof(*msg), fds, n_fds);
 }
 
 int channel_send_error(int sock, const struct sl_err *err)
@@ -83,13 +88,13 @@ int channel_recv_nonblocking(int sock, struct channel_msg *msg, int *fds, size_t
 	return channel_receive(sock, msg, fds, n_fds, MSG_DONTWAIT);
 }
 
-static int channel_receive(int sock, struct channel_msg *msg, int *fds, size_t *n_fds, int flags)
+ssize_t channel_recv_bytes(int sock, void *buf, size_t cap, int *fds, size_t *n_fds, int flags)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * CHANNEL_MAX_FDS)];
 		struct cmsghdr align;
 	} control;
-	struct iovec iov = {.iov_base = msg, .iov_len = sizeof(*msg)};
+	struct iovec iov = {.iov_base = buf, .iov_len = cap};
 	struct msghdr mh = {
 	    .msg_iov = &iov,
 	    .msg_iovlen = 1,
@@ -105,8 +110,6 @@ static int channel_receive(int sock, struct channel_msg *msg, int *fds, size_t *
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	if (n == 0)
-		return 0;
 
 	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
 		size_t count;
@@ -119,7 +122,21 @@ static int channel_receive(int sock, struct channel_msg *msg, int *fds, size_t *
 		memcpy(fds + *n_fds, CMSG_DATA(cmsg), count * sizeof(int));
 		*n_fds += count;
 	}
-	if (n != (ssize_t)sizeof(*msg) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+	if (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+		close_all(fds, *n_fds);
+		*n_fds = 0;
+		return -EBADMSG;
+	}
+	return n;
+}
+
+static int channel_receive(int sock, struct channel_msg *msg, int *fds, size_t *n_fds, int flags)
+{
+	ssize_t n = channel_recv_bytes(sock, msg, sizeof(*msg), fds, n_fds, flags);
+
+	if (n <= 0)
+		return (int)n;
+	if (n != (ssize_t)sizeof(*msg)) {
 		close_all(fds, *n_fds);
 		*n_fds = 0;
 		return -EBADMSG;

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/socket.h>
 
 #include "err.h"
@@ -29,6 +30,10 @@ enum channel_msg_type {
 	CHANNEL_HELPER_START,	 /* supervisor -> stage: start the helper; fds: its log's pipe */
 	CHANNEL_HELPER_STARTED,	 /* stage -> supervisor: fds: the helper's pidfd; value: its pid */
 	CHANNEL_HELPER_EXITED,	 /* stage -> supervisor: value: the helper's wait status */
+	CHANNEL_NAMESPACES,	 /* init -> supervisor: fds: user (rootless), mnt, net, pid, uts,
+				    ipc; value: which, bit i for control.h's i-th name */
+	CHANNEL_END,		 /* supervisor -> init: the session is over; value: exit code */
+	CHANNEL_TERMINATE,	 /* supervisor -> init: SIGTERM to every process in there */
 };
 
 struct channel_msg {
@@ -54,6 +59,22 @@ int channel_pair(int fds[2], struct sl_err *err);
  * Return: 0, or negative errno (the peer is gone: -EPIPE/-ECONNRESET).
  */
 int channel_send(int sock, const struct channel_msg *msg, const int *fds, size_t n_fds);
+
+/**
+ * channel_send_bytes() - send @len bytes as one message (SOCK_SEQPACKET), @n_fds attached
+ * For other sockets of the same kind (a session's control socket) as for the channel.
+ * Return: 0, or negative errno.
+ */
+int channel_send_bytes(int sock, const void *buf, size_t len, const int *fds, size_t n_fds);
+
+/**
+ * channel_recv_bytes() - receive one message of at most @cap bytes and its descriptors
+ * @fds:	room for CHANNEL_MAX_FDS; *@n_fds tells how many arrived (O_CLOEXEC)
+ * @flags:	MSG_DONTWAIT or 0
+ * Return: its length (0 at end of stream), or negative errno; -EBADMSG for a message or
+ * descriptors cut short (none of them is left open).
+ */
+ssize_t channel_recv_bytes(int sock, void *buf, size_t cap, int *fds, size_t *n_fds, int flags);
 
 /* channel_send_error() - send CHANNEL_SETUP_FAILED carrying @err. */
 int channel_send_error(int sock, const struct sl_err *err);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "session.h"
 
 static const char main_help[] =
     "Usage: sluice [-v|-q] COMMAND [OPTIONS] [-- PROGRAM [ARGS...]]\n"
@@ -16,7 +17,13 @@ static const char main_help[] =
     "Run a program in its own namespaces, with all of its network traffic under sluice's control.\n"
     "\n"
     "Commands:\n"
-    "  run       run PROGRAM in a new sandbox (see 'sluice run --help')\n"
+    "  run       run PROGRAM in a new sandbox, a session (see 'sluice run --help')\n"
+    "  exec      run a program in a running session: exec NAME -- PROGRAM [ARGS...]\n"
+    "  shell     a shell in a running session: shell NAME\n"
+    "  ls        list the running sessions (--json for scripts)\n"
+    "  status    one session's state: status NAME [--json]\n"
+    "  stop      stop a session and everything in it: stop NAME [--time SECONDS]\n"
+    "  gc        remove what killed sessions left behind (only what is provably sluice's)\n"
     "  profile   'profile check NAME|FILE': load a profile without running it\n"
     "  help      show this help\n"
     "\n"
@@ -74,6 +81,8 @@ static const char run_help[] =
     "                      198.18.0.2 (127.0.0.1) and fd00:5c:1ce::2 (::1); without it\n"
     "                      the host's loopback is never dialed for PROGRAM\n"
     "  --net none          no network at all: only loopback inside\n"
+    "  --name NAME         the session's name, for exec, shell, ls, status, stop\n"
+    "                      (default: the profile's or program's name, -2, -3, ...)\n"
     "  --publish [ADDR:]HOSTPORT:SANDBOXPORT[/udp]\n"
     "                      let host clients reach SANDBOXPORT on the sandbox's loopback\n"
     "                      at ADDR:HOSTPORT (default ADDR 127.0.0.1; IPv6 in brackets,\n"
@@ -127,7 +136,7 @@ static int option_value(int argc, char *argv[], int *i, char *inline_value, char
 }
 
 /* -v, -vv, -q, --verbose, --quiet: shared by the global and the run options. */
-static bool parse_verbosity(const char *arg, enum log_level *level)
+bool cli_verbosity(const char *arg, enum log_level *level)
 {
 	if (!strcmp(arg, "-q") || !strcmp(arg, "--quiet")) {
 		*level = LOG_QUIET;
@@ -165,18 +174,7 @@ static const struct conf_key *key_of(char *arg, char **inline_value)
 
 bool cli_profile_name_valid(const char *word)
 {
-	size_t i, n = strlen(word);
-
-	if (!n || n > 64 || word[0] == '.' || word[0] == '-')
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = word[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '_' || c == '-'))
-			return false;
-	}
-	return true;
+	return session_name_valid(word); /* the same rules: a session is named after its profile */
 }
 
 /*
@@ -217,7 +215,7 @@ static int parse_run(int argc, char *argv[], int i, struct cli *cli, struct sl_e
 		}
 		if (arg[0] != '-' || arg[1] == '\0')
 			break; /* the program: options end at the first non-option */
-		if (parse_verbosity(arg, &cli->log_level))
+		if (cli_verbosity(arg, &cli->log_level))
 			continue;
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
 			cli->command = CLI_RUN_HELP;
@@ -348,7 +346,7 @@ int cli_parse(int argc, char *argv[], struct cli *cli, struct sl_err *err)
 	for (i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 
-		if (parse_verbosity(arg, &cli->log_level))
+		if (cli_verbosity(arg, &cli->log_level))
 			continue;
 		if (!strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help")) {
 			cli->command = CLI_HELP;

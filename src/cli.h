@@ -77,6 +77,9 @@ int cli_apply_environment(struct cli *cli, struct sl_err *err);
  */
 void cli_scrub_credentials(struct cli *cli);
 
+/* cli_verbosity() - is @arg -v, -vv, -q (or long forms)?  Then @level is raised/set. */
+bool cli_verbosity(const char *arg, enum log_level *level);
+
 /* Help texts, for stdout. */
 const char *cli_main_help(void);
 const char *cli_run_help(void);

@@ -13,6 +13,7 @@
 #include "conf.h"
 #include "hop.h"
 #include "route.h"
+#include "session.h"
 
 static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_VIA, "via", "--via", NULL, true, true},
@@ -31,6 +32,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_TOR_ISOLATE, "tor_isolate", "--tor-isolate", NULL, true, false},
     {CONF_SSH_OPTION, "ssh_option", "--ssh-option", NULL, true, true},
     {CONF_ENVIRONMENT, "environment", NULL, NULL, true, true},
+    {CONF_NAME, "name", "--name", NULL, true, false},
     {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
 };
 
@@ -334,6 +336,15 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 		return 0;
 	case CONF_MAP_ROOT:
 		run->id_map = ID_MAP_ROOT;
+		return 0;
+	case CONF_NAME:
+		if (!session_name_valid(value))
+			return sl_err_set(
+			    err, 0,
+			    "%s '%s': expected 1-%d letters, digits, '.', '_' or '-', "
+			    "not starting with '.' or '-'",
+			    label, value, CLI_SESSION_NAME_MAX);
+		strcpy(run->session_name, value);
 		return 0;
 	case CONF_USER:
 		if (!value[0] || strlen(value) > CLI_USER_MAX)

@@ -29,6 +29,7 @@
 #define CLI_TOR_TIMEOUT_DEFAULT 120
 #define CLI_MAX_ENVIRONMENT	64
 #define CLI_ENV_NAME_MAX	255
+#define CLI_SESSION_NAME_MAX	64 /* session.h's SESSION_NAME_MAX */
 
 enum cli_net_mode {
 	NET_NONE,  /* loopback only */
@@ -94,6 +95,11 @@ struct run_options {
 	char *environment[CLI_MAX_ENVIRONMENT];
 	size_t n_environment;
 
+	/* The session: --name ("" for one made from the profile's or the program's name), and
+	 * the profile's name when run by name (for `sluice ls`). */
+	char session_name[CLI_SESSION_NAME_MAX + 1];
+	char profile_name[CLI_SESSION_NAME_MAX + 1];
+
 	/* --publish: host ports forwarded into the sandbox (publish.h); none unless asked. */
 	struct publish_spec publish[PUBLISH_MAX];
 	size_t n_publish;
@@ -117,6 +123,7 @@ enum conf_key_id {
 	CONF_TOR_ISOLATE,
 	CONF_SSH_OPTION,
 	CONF_ENVIRONMENT, /* profiles only: no option */
+	CONF_NAME,	  /* command line only: a profile's name is its file's */
 	CONF_PUBLISH,
 	CONF_KEY_COUNT
 };

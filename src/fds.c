@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -75,4 +76,15 @@ int fds_close_all_except(const int *keep, size_t n, struct sl_err *err)
 	if (ret)
 		return sl_err_set(err, -ret, "cannot close file descriptors from %u on", next);
 	return 0;
+}
+
+void fds_occupy_closed_std(bool was_closed[3])
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		was_closed[fd] = fcntl(fd, F_GETFD) < 0 && errno == EBADF;
+		if (was_closed[fd])
+			open("/dev/null", O_RDWR); /* takes the lowest free number: fd */
+	}
 }

@@ -9,6 +9,7 @@
 #ifndef SLUICE_FDS_H
 #define SLUICE_FDS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -20,5 +21,12 @@
  * Return: 0, or negative errno with @err filled.
  */
 int fds_close_all_except(const int *keep, size_t n, struct sl_err *err);
+
+/**
+ * fds_occupy_closed_std() - hold /dev/null on each of fd 0, 1, 2 that is closed
+ * So no fd sluice opens takes its number; @was_closed[fd] says which were, for the program
+ * (program.h closes them again).
+ */
+void fds_occupy_closed_std(bool was_closed[3]);
 
 #endif

@@ -491,6 +491,20 @@ bool helpers_all_up(const struct helpers *set)
 	return true;
 }
 
+const char *helpers_hop_state(const struct helpers *set, size_t hop)
+{
+	static const char *const names[] = {
+	    [HELPER_WAITING] = "starting",	[HELPER_STARTING] = "starting", [HELPER_UP] = "up",
+	    [HELPER_RESTARTING] = "restarting", [HELPER_FAILED] = "down",
+	};
+	size_t i;
+
+	for (i = 0; set && i < set->n; i++)
+		if (set->list[i]->index == hop)
+			return names[set->list[i]->state];
+	return NULL;
+}
+
 bool helpers_failed(const struct helpers *set, struct sl_err *err)
 {
 	if (set->failed && err)
@@ -798,11 +812,6 @@ void helpers_tick(struct helpers *set)
 			h->restart_at_ms = now + 1000ull * h->backoff_s;
 		}
 	}
-}
-
-const char *helpers_runtime_dir(const struct helpers *set)
-{
-	return set ? set->ctx.runtime_dir : "";
 }
 
 void helpers_destroy(struct helpers *set)

@@ -157,8 +157,9 @@ void helpers_running(struct helpers *set);
 void helpers_event(struct helpers *set, union epoll_ref ref, uint32_t events);
 void helpers_tick(struct helpers *set);
 
-/* helpers_runtime_dir() - the runtime directory's path, "" when no hop runs a program. */
-const char *helpers_runtime_dir(const struct helpers *set);
+/* helpers_hop_state() - "up", "starting", "restarting" or "down" for hop @hop's helper;
+ * NULL when that hop runs no program (or @set is NULL). */
+const char *helpers_hop_state(const struct helpers *set, size_t hop);
 
 /* helpers_destroy() - stop every helper and stage, remove the runtime directory. */
 void helpers_destroy(struct helpers *set);

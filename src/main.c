@@ -1,78 +1,39 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * main.c - sluice's entry point: parse, dispatch to a subcommand, print the one final error.
+ * main.c - sluice's entry point: the table of subcommands (cmd.h).  `run`, `profile`, help
+ * and version go to cmd_run.c, whose options cli.c parses; the session commands have a file
+ * each.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "dial.h"
-#include "err.h"
-#include "log.h"
-#include "profile.h"
-#include "profile_file.h"
-#include "secret_env.h"
-#include "supervisor.h"
+
+/* clang-format off */
+static const struct cmd commands[] = {
+	{"exec", cmd_exec_main},
+	{"shell", cmd_shell_main},
+	{"ls", cmd_ls_main},
+	{"status", cmd_status_main},
+	{"stop", cmd_stop_main},
+	{"gc", cmd_gc_main},
+};
+/* clang-format on */
 
 int main(int argc, char *argv[])
 {
-	struct profile profile; /* what the run's configuration points into, until the end */
-	struct sl_err err;
-	struct cli cli;
-	int ret;
+	enum log_level level = LOG_NORMAL;
+	size_t c;
+	int i;
 
-	sl_err_clear(&err);
-	profile_init(&profile);
 	/* Internal: ssh's ProxyCommand in the ssh hop's stage (dial.h).  Takes no option. */
 	if (argc >= 2 && !strcmp(argv[1], "dial"))
 		return dial_main(argc - 2, argv + 2);
-	ret = cli_parse(argc, argv, &cli, &err);
-	if (!ret)
-		log_set_level(cli.log_level); /* a profile's warnings obey -q */
-	if (!ret && cli.command == CLI_PROFILE_CHECK) {
-		ret = profile_file_check(&cli, &err);
-		secret_env_scrub();
-		if (ret)
-			log_error("%s", err.msg);
-		return ret ? SL_EXIT_FAILURE : 0;
-	}
-	if (!ret && cli.command == CLI_RUN)
-		ret = profile_file_apply(&cli, &profile, &err);
-	if (!ret)
-		ret = cli_apply_environment(&cli, &err);
-	/* The passwords are copied into cli now: no process sluice starts may inherit them. */
-	secret_env_scrub();
-	if (ret) {
-		log_error("%s", err.msg);
-		profile_free(&profile);
-		return SL_EXIT_FAILURE;
-	}
-	cli_scrub_credentials(&cli);
-	log_set_level(cli.log_level);
-
-	switch (cli.command) {
-	case CLI_HELP:
-		fputs(cli_main_help(), stdout);
-		return 0;
-	case CLI_RUN_HELP:
-		fputs(cli_run_help(), stdout);
-		return 0;
-	case CLI_VERSION:
-		printf("sluice %s\n", SLUICE_VERSION);
-		return 0;
-	case CLI_RUN:
-		ret = supervisor_run(&cli.run, &err);
-		explicit_bzero(cli.run.hops, sizeof(cli.run.hops));
-		profile_free(&profile);
-		if (ret < 0) {
-			log_error("%s", err.msg);
-			return err.exit_code;
-		}
-		return ret;
-	case CLI_PROFILE_CHECK:
-	case CLI_NONE:
-		break;
-	}
-	return SL_EXIT_FAILURE;
+	for (i = 1; i < argc && cli_verbosity(argv[i], &level); i++)
+		;
+	for (c = 0; i < argc && c < sizeof(commands) / sizeof(commands[0]); c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].main(argc - i, argv + i, level);
+	return cmd_run_main(argc, argv);
 }

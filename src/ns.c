@@ -100,17 +100,3 @@ void ns_answer_request(int channel, const struct channel_msg *request)
 	channel_send(channel, &answer, &fd, 1);
 	close(fd);
 }
-
-void ns_serve_requests(int channel)
-{
-	struct channel_msg request;
-	int fds[CHANNEL_MAX_FDS];
-	size_t n_fds;
-
-	while (channel_recv_nonblocking(channel, &request, fds, &n_fds) == 1) {
-		while (n_fds)
-			close(fds[--n_fds]);
-		if (request.type == CHANNEL_SOCKET_REQUEST)
-			ns_answer_request(channel, &request);
-	}
-}

@@ -6,7 +6,7 @@
  * Rootless, the supervisor cannot setns() into a namespace owned by a user namespace it is
  * not in; the namespace's init can make the socket and pass it back.  So, in both modes, the
  * supervisor sends an ns_socket request over the namespace's channel (ns_socket_request()),
- * the init serves it (ns_serve_requests(), which calls ns_socket_make() in there), and the
+ * the init serves it (ns_answer_request(), which calls ns_socket_make() in there), and the
  * answer arrives as CHANNEL_SOCKET with the fd, or an errnum, and the request's kind, cookie
  * and value echoed (the kind tells whose request it was).  A new kind of socket is a new enum
  * ns_socket_kind and a case in ns_socket_make().
@@ -49,13 +49,7 @@ int ns_socket_request(int channel, const struct ns_socket_spec *spec, uint32_t c
 
 struct channel_msg;
 
-/* ns_answer_request() - answer one CHANNEL_SOCKET_REQUEST (an init that reads its own channel). */
+/* ns_answer_request() - answer one CHANNEL_SOCKET_REQUEST, in the init that read it. */
 void ns_answer_request(int channel, const struct channel_msg *request);
-
-/**
- * ns_serve_requests() - the init's side: answer every request waiting on @channel
- * Other messages are dropped.  Context: an init (sandbox or stage), @channel non-blocking.
- */
-void ns_serve_requests(int channel);
 
 #endif

@@ -232,6 +232,8 @@ int profile_file_apply(struct cli *cli, struct profile *profile, struct sl_err *
 	if (profile_file_load(&cli->conf, path, profile, &readable_by_others, err))
 		return -1;
 	warn_password(profile, readable_by_others, path);
+	if (cli->profile_ref != CLI_PROFILE_FILE)
+		snprintf(cli->run.profile_name, sizeof(cli->run.profile_name), "%s", cli->profile);
 	if (!cli->run.argv) {
 		if (!profile->command)
 			return sl_err_set(

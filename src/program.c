@@ -48,12 +48,12 @@ int program_exec_error(char *buf, size_t cap, const char *name, int errnum)
 	return n < 0 ? 0 : n;
 }
 
-static bool fd_is_passed(const struct run_options *run, int fd)
+static bool fd_is_passed(const struct program_spec *spec, int fd)
 {
 	size_t i;
 
-	for (i = 0; i < run->n_pass_fds; i++)
-		if (run->pass_fds[i] == fd)
+	for (i = 0; i < spec->n_pass_fds; i++)
+		if (spec->pass_fds[i] == fd)
 			return true;
 	return false;
 }
@@ -80,20 +80,19 @@ static int cloexec_from_3_slow(void)
  * Every fd >= 3 becomes close-on-exec, then the --pass-fd ones lose the flag.  Marking rather
  * than closing keeps the channel usable to report a failed exec.
  */
-static int keep_only_intended_fds(const struct sandbox_config *config, struct sl_err *err)
+static int keep_only_intended_fds(const struct program_spec *spec, struct sl_err *err)
 {
-	const struct run_options *run = config->run;
 	size_t i;
 	int fd;
 
 	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) && cloexec_from_3_slow())
 		return sl_err_set(err, errno, "cannot close sluice's file descriptors");
-	for (i = 0; i < run->n_pass_fds; i++) {
-		if (fcntl(run->pass_fds[i], F_SETFD, 0))
-			return sl_err_set(err, errno, "--pass-fd %d", run->pass_fds[i]);
+	for (i = 0; i < spec->n_pass_fds; i++) {
+		if (fcntl(spec->pass_fds[i], F_SETFD, 0))
+			return sl_err_set(err, errno, "--pass-fd %d", spec->pass_fds[i]);
 	}
 	for (fd = 0; fd < 3; fd++) {
-		if (config->std_was_closed[fd] && !fd_is_passed(run, fd))
+		if (spec->std_was_closed[fd] && !fd_is_passed(spec, fd))
 			close(fd);
 	}
 	return 0;
@@ -133,9 +132,40 @@ bool program_on_path(const char *name, int mode)
 	return false;
 }
 
-void program_exec(const struct sandbox_config *config)
+void program_spec_of_sandbox(const struct sandbox_config *config, struct program_spec *spec)
 {
 	const struct run_options *run = config->run;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->argv = run->argv;
+	spec->pass_fds = run->pass_fds;
+	spec->n_pass_fds = run->n_pass_fds;
+	spec->environment = run->environment;
+	spec->n_environment = run->n_environment;
+	spec->tty_fd = config->tty_fd;
+	spec->tty_foreground = config->tty_foreground;
+	memcpy(spec->std_was_closed, config->std_was_closed, sizeof(spec->std_was_closed));
+	spec->userns = config->userns;
+	spec->program_user = &config->program_user;
+	spec->original_signals = &config->original_signals;
+	spec->original_nofile = &config->original_nofile;
+	spec->report = config->channel;
+}
+
+/* The caller's directory when it exists inside (`sluice exec`); the session's otherwise. */
+static void enter_directory(const struct program_spec *spec)
+{
+	const char *home;
+
+	if (!spec->cwd || !chdir(spec->cwd))
+		return;
+	home = getenv("HOME");
+	if (!home || chdir(home))
+		(void)!chdir("/");
+}
+
+void program_exec(const struct program_spec *spec)
+{
 	struct channel_msg msg = {.type = CHANNEL_EXEC_FAILED};
 	struct sl_err err;
 	size_t i;
@@ -146,42 +176,46 @@ void program_exec(const struct sandbox_config *config)
 		sl_err_set(&err, errno, "cannot give the program its own process group");
 		goto fail;
 	}
-	if (config->tty_fd >= 0 && config->tty_foreground)
-		terminal_set_foreground(config->tty_fd, getpid());
+	if (spec->tty_fd >= 0 && spec->tty_foreground)
+		terminal_set_foreground(spec->tty_fd, getpid());
 
-	if (keep_only_intended_fds(config, &err))
+	if (keep_only_intended_fds(spec, &err))
 		goto fail;
 	/* Root mode: never the host's uid 0 (identity.h).  Before the drop, which needs the
 	 * capabilities the switch keeps or the new user namespace gives. */
-	if (!config->userns) {
-		if (identity_assume(&config->program_user, &err))
+	if (!spec->userns) {
+		if (identity_assume(spec->program_user, &err))
 			goto fail;
-		identity_environment(&config->program_user);
+		identity_environment(spec->program_user);
 	}
+	enter_directory(spec);
+	for (i = 0; i < spec->n_unset; i++)
+		unsetenv(spec->unset[i]);
 	/* The profile's additions win over the inherited ones and over HOME/USER above.  This
 	 * process execs or exits: putenv() keeping the pointer is what we want. */
-	for (i = 0; i < run->n_environment; i++)
-		if (putenv(run->environment[i])) {
+	for (i = 0; i < spec->n_environment; i++)
+		if (putenv(spec->environment[i])) {
 			sl_err_set(&err, errno, "cannot add a variable to the environment");
 			goto fail;
 		}
 	if (privileges_drop_all(&err) || syscall_filter_install(&err))
 		goto fail;
-	signals_restore_original(&config->original_signals);
-	setrlimit(RLIMIT_NOFILE, &config->original_nofile);
+	signals_restore_original(spec->original_signals);
+	if (spec->original_nofile)
+		setrlimit(RLIMIT_NOFILE, spec->original_nofile);
 
-	execvp(run->argv[0], run->argv);
+	execvp(spec->argv[0], spec->argv);
 
 	errnum = errno;
-	if (errnum == EACCES && !found_in_path(run->argv[0]))
+	if (errnum == EACCES && !found_in_path(spec->argv[0]))
 		errnum = ENOENT;
 	msg.errnum = errnum;
-	snprintf(msg.text, sizeof(msg.text), "%s", run->argv[0]);
-	channel_send(config->channel, &msg, NULL, 0);
+	snprintf(msg.text, sizeof(msg.text), "%s", spec->argv[0]);
+	channel_send(spec->report, &msg, NULL, 0);
 	_exit(program_exec_exit_code(errnum));
 
 fail:
 	sl_err_wrap(&err, "preparing the program");
-	channel_send_error(config->channel, &err);
+	channel_send_error(spec->report, &err);
 	_exit(SL_EXIT_FAILURE);
 }

@@ -2,7 +2,11 @@
  *
  * program.h - the last steps before the user's program runs, and how an exec failure is told.
  *
- * Context: a child of the sandbox init.  program_exec() puts the process in its own process
+ * A struct program_spec says everything about one program: the first one (its init's child)
+ * and every one `sluice exec` starts in the session get the same treatment from the same code.
+ *
+ * Context: a child of the sandbox init, or of `sluice exec` once it joined the session's
+ * namespaces.  program_exec() puts the process in its own process
  * group (and the terminal's foreground, when sluice had it), restores the signal state sluice
  * was started with, closes every fd but 0/1/2 and the --pass-fd ones, drops all privileges,
  * installs the seccomp filter and execs.  If exec fails it reports CHANNEL_EXEC_FAILED and
@@ -14,9 +18,33 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "identity.h"
 #include "sandbox.h"
+#include "signals.h"
 
-void program_exec(const struct sandbox_config *config) __attribute__((noreturn));
+struct program_spec {
+	char *const *argv;
+	const char *cwd; /* chdir() here first when set and it exists inside; else stay */
+	const int *pass_fds;
+	size_t n_pass_fds;
+	char *const *environment; /* "NAME=VALUE" added, winning over the inherited ones */
+	size_t n_environment;
+	char *const *unset; /* names removed from the environment */
+	size_t n_unset;
+	int tty_fd; /* the controlling terminal, -1 if none */
+	bool tty_foreground;
+	bool std_was_closed[3];
+	bool userns;			     /* rootless: privileges are the user namespace's */
+	const struct identity *program_user; /* root mode: who the program runs as */
+	const struct signal_state *original_signals;
+	const struct rlimit *original_nofile; /* NULL: leave RLIMIT_NOFILE as it is */
+	int report; /* SOCK_SEQPACKET: CHANNEL_EXEC_FAILED or CHANNEL_SETUP_FAILED (channel.h) */
+};
+
+/* program_spec_of_sandbox() - the first program's spec, from the sandbox's configuration. */
+void program_spec_of_sandbox(const struct sandbox_config *config, struct program_spec *spec);
+
+void program_exec(const struct program_spec *spec) __attribute__((noreturn));
 
 /**
  * program_on_path() - is there a file @name that access(2) allows with @mode (F_OK, X_OK) in

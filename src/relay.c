@@ -116,6 +116,7 @@ struct relay {
 	struct splice_pipes pipes;
 	char last_error[CHAIN_ERROR_MAX + 128];
 	char route_error[ROUTE_MAX][CHAIN_ERROR_MAX + 128]; /* a helper's last failed connection */
+	struct relay_stats closed[ROUTE_MAX]; /* connections that ended, by position */
 };
 
 /*
@@ -270,6 +271,9 @@ static void flow_close(struct relay *relay, struct flow *flow, bool reset)
 			    (double)(monotonic_ms() - flow->started_ms) / 1000.0,
 			    reset ? ", reset" : "");
 	}
+	relay->closed[flow->route].connections++;
+	relay->closed[flow->route].bytes_up += flow->up.bytes;
+	relay->closed[flow->route].bytes_down += flow->down.bytes;
 	if (reset) {
 		reset_socket(flow->inside);
 		if (flow->upstream >= 0)
@@ -931,4 +935,31 @@ void relay_destroy(struct relay *relay)
 	splice_pipes_destroy(&relay->pipes);
 	free(relay->flows);
 	free(relay);
+}
+
+void relay_hop_stats(const struct relay *relay, size_t hop, struct relay_stats *out)
+{
+	uint32_t i;
+	size_t r;
+
+	memset(out, 0, sizeof(*out));
+	for (r = 0; r <= relay->run->n_hops && r < ROUTE_MAX; r++) {
+		const struct route *route = &relay->routes[r];
+
+		if (hop < route->first || hop >= route->first + route->n_hops)
+			continue;
+		out->connections += relay->closed[r].connections;
+		out->bytes_up += relay->closed[r].bytes_up;
+		out->bytes_down += relay->closed[r].bytes_down;
+		for (i = 0; i < relay->never_used; i++) {
+			const struct flow *flow = &relay->flows[i];
+
+			if (flow->state == FLOW_FREE || flow->route != r)
+				continue;
+			out->connections++;
+			out->active++;
+			out->bytes_up += flow->up.bytes;
+			out->bytes_down += flow->down.bytes;
+		}
+	}
 }

@@ -82,6 +82,16 @@ void relay_first_hop(const struct relay *relay, struct sockaddr_storage *address
  */
 const char *relay_route_error(const struct relay *relay, size_t route);
 
+struct relay_stats {
+	uint64_t connections; /* since the start, open ones included */
+	uint64_t active;      /* open now */
+	uint64_t bytes_up;    /* toward the far end */
+	uint64_t bytes_down;
+};
+
+/* relay_hop_stats() - the TCP connections that went through hop @hop (0-based), any route. */
+void relay_hop_stats(const struct relay *relay, size_t hop, struct relay_stats *out);
+
 /* relay_active_flows() - connections open now. */
 size_t relay_active_flows(const struct relay *relay);
 

@@ -50,7 +50,7 @@ static int pid_runs_sluice(long pid)
 }
 
 /* Directories of sluices that were killed: their PID runs no sluice any more. */
-static void remove_stale(const char *base)
+void runtime_dir_remove_stale(const char *base)
 {
 	DIR *dir = opendir(base);
 	struct dirent *e;
@@ -71,22 +71,33 @@ static void remove_stale(const char *base)
 	closedir(dir);
 }
 
-int runtime_dir_create(char *out, size_t cap, struct sl_err *err)
+void runtime_dir_base_path(char *out, size_t cap)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
+
+	if (geteuid() == 0)
+		snprintf(out, cap, "/run/sluice");
+	else if (xdg && xdg[0] == '/')
+		snprintf(out, cap, "%s/sluice", xdg);
+	else
+		snprintf(out, cap, "/tmp/sluice-%u", (unsigned int)geteuid());
+}
+
+int runtime_dir_base(char *out, size_t cap, struct sl_err *err)
+{
+	runtime_dir_base_path(out, cap);
+	return private_dir(out, err);
+}
+
+int runtime_dir_create(char *out, size_t cap, struct sl_err *err)
+{
 	char base[PATH_MAX];
 	int ret;
 
-	if (geteuid() == 0)
-		snprintf(base, sizeof(base), "/run/sluice");
-	else if (xdg && xdg[0] == '/')
-		snprintf(base, sizeof(base), "%s/sluice", xdg);
-	else
-		snprintf(base, sizeof(base), "/tmp/sluice-%u", (unsigned int)geteuid());
-	ret = private_dir(base, err);
+	ret = runtime_dir_base(base, sizeof(base), err);
 	if (ret)
 		return ret;
-	remove_stale(base);
+	runtime_dir_remove_stale(base);
 	if (snprintf(out, cap, "%s/%ld", base, (long)getpid()) >= (int)cap)
 		return sl_err_set(err, ENAMETOOLONG, "the runtime directory's path is too long");
 	runtime_dir_remove(out); /* one of a killed sluice that had our PID */

@@ -13,12 +13,25 @@
 
 #include "err.h"
 
+/* runtime_dir_base_path() - BASE, where sessions' control sockets live too; pure but for
+ * the environment and euid it reads. */
+void runtime_dir_base_path(char *out, size_t cap);
+
+/**
+ * runtime_dir_base() - BASE, made if missing, checked to be the caller's and private
+ * Return: 0, or negative errno with @err filled.
+ */
+int runtime_dir_base(char *out, size_t cap, struct sl_err *err);
+
 /**
  * runtime_dir_create() - make this sandbox's directory
  * @out:	its path
  * Return: 0, or negative errno with @err filled (a base that is not private is refused).
  */
 int runtime_dir_create(char *out, size_t cap, struct sl_err *err);
+
+/* runtime_dir_remove_stale() - remove the BASE/PID directories whose PID runs no sluice. */
+void runtime_dir_remove_stale(const char *base);
 
 /* runtime_dir_remove() - remove @path and the files directly in it. */
 void runtime_dir_remove(const char *path);

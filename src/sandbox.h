@@ -30,9 +30,10 @@ struct sandbox_config {
 	bool std_was_closed[3];	      /* fd 0/1/2 were closed when sluice started */
 	struct signal_state original_signals;
 	struct rlimit original_nofile; /* the relay raises RLIMIT_NOFILE; the program gets this */
-	/* The helpers' runtime directory (tor's and ssh's sockets, tor's control port and its
-	 * cookie), hidden inside: "" when no hop runs a program. */
-	const char *helpers_dir;
+	/* The runtime directory's base (runtime_dir.h), hidden inside: the sessions' control
+	 * sockets, and the helpers' directories (tor's and ssh's sockets, tor's control port
+	 * and its cookie). */
+	const char *hidden_dir;
 };
 
 /**

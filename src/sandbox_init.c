@@ -18,10 +18,17 @@
  *      CHANNEL_READY; the init makes itself non-dumpable, then forks the program (program.c).
  *   5. Loop on a signalfd: forwarded signals go to the program's process group; SIGCHLD reaps
  *      every child (orphans included).  A stop of the program is reported (the supervisor
- *      mirrors it for the user's shell); its exit is reported and ends the sandbox.
+ *      mirrors it for the user's shell); so is its exit.  The supervisor decides when the
+ *      session ends (programs `sluice exec` started may still run) and says CHANNEL_END; on
+ *      CHANNEL_TERMINATE every process in the sandbox gets SIGTERM (`sluice stop`).
+ *
+ * The namespaces' fds go to the supervisor with CHANNEL_NAMESPACES before CHANNEL_READY:
+ * `sluice exec` joins them (session_server.c).  Opening them from outside would need the
+ * init to be dumpable.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -68,17 +75,19 @@ static int keep_only_init_fds(const struct sandbox_config *config, struct sl_err
 }
 
 /*
- * tor's and ssh's SOCKS sockets, tor's control port and its cookie: the program reaches the
- * hops through sluice only (a direct use would skip the hops after that helper, and the
- * control port would let it steer tor).  An empty read-only tmpfs covers the directory.
+ * The sessions' control sockets (this one's would let the program start programs outside
+ * its treatment, another's reach another sandbox) and the helpers' directories: tor's and
+ * ssh's SOCKS sockets, tor's control port and its cookie (the program reaches the hops
+ * through sluice only: a direct use would skip the hops after that helper, and the control
+ * port would let it steer tor).  An empty read-only tmpfs covers the directory.
  */
-static int hide_helpers(const char *dir, struct sl_err *err)
+static int hide_runtime_dir(const char *dir, struct sl_err *err)
 {
 	int mnt, ret;
 
 	if (!dir || !dir[0])
 		return 0;
-	log_verbose("hiding the helpers' directory %s", dir);
+	log_verbose("hiding sluice's runtime directory %s", dir);
 	mnt = mounts_detached_tmpfs("4k", err);
 	if (mnt < 0)
 		return mnt;
@@ -111,7 +120,7 @@ static int setup_mounts(const struct sandbox_config *config, struct sl_err *err)
 	ret = host_sockets_names_by_dns(nsswitch, sizeof(nsswitch), err);
 	if (ret < 0)
 		return ret;
-	if (hide_helpers(config->helpers_dir, err))
+	if (hide_runtime_dir(config->hidden_dir, err))
 		return -1;
 	if (ret == 0)
 		n_files--; /* the host has no nsswitch.conf: glibc's default asks files and DNS */
@@ -172,16 +181,7 @@ static void forward_signal(pid_t program, int sig)
 		kill(program, sig);
 }
 
-static int exit_code_of(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return SL_EXIT_SIGNAL_BASE + WTERMSIG(status);
-	return SL_EXIT_FAILURE;
-}
-
-/* Reap every child that has changed state; returns only if the program is still there. */
+/* Reap every child that has changed state; the program's stop and exit are reported. */
 static void reap_children(const struct sandbox_config *config, pid_t program)
 {
 	struct channel_msg msg = {0};
@@ -200,7 +200,55 @@ static void reap_children(const struct sandbox_config *config, pid_t program)
 		msg.type = CHANNEL_PROGRAM_EXITED;
 		msg.value = status;
 		channel_send(config->channel, &msg, NULL, 0);
-		_exit(exit_code_of(status));
+	}
+}
+
+/* The namespaces `sluice exec` joins, in control.h's order; the user namespace rootless only. */
+static int send_namespaces(const struct sandbox_config *config, struct sl_err *err)
+{
+	static const char *const names[] = {"user", "mnt", "net", "pid", "uts", "ipc"};
+	struct channel_msg msg = {.type = CHANNEL_NAMESPACES};
+	int fds[6];
+	size_t i, n = 0;
+	int ret = 0;
+
+	for (i = config->userns ? 0 : 1; i < 6 && !ret; i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+		fds[n] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[n] < 0) {
+			ret = sl_err_set(err, errno, "cannot open %s", path);
+		} else {
+			msg.value |= 1 << i;
+			n++;
+		}
+	}
+	if (!ret && (ret = channel_send(config->channel, &msg, fds, n)))
+		sl_err_set(err, -ret, "cannot hand the namespaces to the supervisor");
+	while (n)
+		close(fds[--n]);
+	return ret;
+}
+
+/* The supervisor's messages: sockets to make, the end, a stop of everything. */
+static void serve_supervisor(int channel)
+{
+	struct channel_msg msg;
+	int fds[CHANNEL_MAX_FDS];
+	size_t n_fds;
+
+	while (channel_recv_nonblocking(channel, &msg, fds, &n_fds) == 1) {
+		while (n_fds)
+			close(fds[--n_fds]);
+		if (msg.type == CHANNEL_SOCKET_REQUEST)
+			ns_answer_request(channel, &msg);
+		else if (msg.type == CHANNEL_END)
+			_exit(msg.value & 0xff);
+		else if (msg.type == CHANNEL_TERMINATE) {
+			kill(-1, SIGTERM);
+			kill(-1, SIGCONT); /* a stopped process would not see it */
+		}
 	}
 }
 
@@ -223,7 +271,7 @@ void sandbox_init_main(const struct sandbox_config *config)
 		sl_err_set(&err, -signal_fd, "cannot create the sandbox's signalfd");
 		goto fail;
 	}
-	if (sandbox_net_hand_over(&plan, config->channel, &err))
+	if (send_namespaces(config, &err) || sandbox_net_hand_over(&plan, config->channel, &err))
 		goto fail;
 	/*
 	 * Not dumpable: the program may not ptrace us or open /proc/1/fd, mem, environ.  Only now:
@@ -241,8 +289,11 @@ void sandbox_init_main(const struct sandbox_config *config)
 		goto fail;
 	}
 	if (program == 0) {
+		struct program_spec spec;
+
 		close(signal_fd);
-		program_exec(config);
+		program_spec_of_sandbox(config, &spec);
+		program_exec(&spec);
 	}
 	log_debug("program started");
 
@@ -257,7 +308,7 @@ void sandbox_init_main(const struct sandbox_config *config)
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
 			break;
 		if (pfd[1].revents & POLLIN)
-			ns_serve_requests(config->channel);
+			serve_supervisor(config->channel);
 		else if (pfd[1].revents & (POLLHUP | POLLERR))
 			_exit(
 			    SL_EXIT_FAILURE); /* the supervisor is gone; PDEATHSIG is on its way */

@@ -22,14 +22,17 @@
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "channel.h"
 #include "epoll_ref.h"
+#include "fds.h"
 #include "helper.h"
 #include "listeners.h"
 #include "hop.h"
 #include "log.h"
+#include "monotonic.h"
 #include "ns.h"
 #include "program.h"
 #include "publish.h"
@@ -37,6 +40,7 @@
 #include "resolver.h"
 #include "sandbox.h"
 #include "sandbox_net.h"
+#include "session_server.h"
 #include "supervisor.h"
 #include "terminal.h"
 #include "udp_relay.h"
@@ -55,6 +59,7 @@ struct supervisor {
 	struct resolver *resolver;
 	struct udp_relay *udp;
 	struct helpers *helpers;
+	struct session_server *session;
 	struct publish *publish; /* --publish: host ports into the sandbox */
 	int listeners[LISTENER_COUNT];
 	/* The chain as the relay uses it (with isolation credentials), and where the local
@@ -71,6 +76,10 @@ struct supervisor {
 	bool setup_failed;
 	struct sl_err setup_err; /* what the sandbox reported */
 	bool stopped_with_program;
+	bool ending;	     /* CHANNEL_END sent: the session is over */
+	bool lingering;	     /* the first program ended, others run */
+	uint64_t kill_at_ms; /* `sluice stop`: SIGKILL the sandbox then (0: not asked) */
+	int64_t started;     /* wall clock, for status */
 };
 
 /* Do we hold CAP_SYS_ADMIN here, so the sandbox needs no user namespace of its own? */
@@ -87,18 +96,6 @@ static bool privileged(void)
 	cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &value);
 	cap_free(caps);
 	return value == CAP_SET;
-}
-
-/* If 0, 1 or 2 is closed, hold /dev/null there so no sluice fd takes its number. */
-static void occupy_closed_std_fds(struct sandbox_config *config)
-{
-	int fd;
-
-	for (fd = 0; fd < 3; fd++) {
-		config->std_was_closed[fd] = fcntl(fd, F_GETFD) < 0 && errno == EBADF;
-		if (config->std_was_closed[fd])
-			open("/dev/null", O_RDWR); /* takes the lowest free number: fd */
-	}
 }
 
 static int check_pass_fds(const struct run_options *run, struct sl_err *err)
@@ -234,6 +231,34 @@ static void on_signal(struct supervisor *sv)
 	}
 }
 
+/*
+ * The session ends when its first program has ended and no program `sluice exec` started
+ * runs (nor is starting): the init exits, and the kernel ends everything else in there.
+ */
+static void maybe_end(struct supervisor *sv)
+{
+	struct channel_msg end = {.type = CHANNEL_END};
+	size_t busy = session_server_busy(sv->session);
+
+	if (sv->ending || !sv->program_exited || sv->init_gone)
+		return;
+	if (busy) {
+		if (!sv->lingering)
+			log_info("session '%s': the program ended; the session stays while the "
+				 "programs 'sluice exec' started run ('sluice stop %s' ends them)",
+				 session_server_name(sv->session),
+				 session_server_name(sv->session));
+		sv->lingering = true;
+		terminal_restore(&sv->terminal); /* the terminal is the shell's again */
+		return;
+	}
+	sv->ending = true;
+	session_server_ending(sv->session);
+	end.value = WIFEXITED(sv->program_status) ? WEXITSTATUS(sv->program_status) : 0;
+	if (channel_send(sv->channel, &end, NULL, 0))
+		send_to_sandbox(sv, SIGKILL);
+}
+
 static void on_message(struct supervisor *sv, const struct channel_msg *msg, int *fds, size_t n_fds)
 {
 	switch (msg->type) {
@@ -269,6 +294,10 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 	case CHANNEL_PROGRAM_EXITED:
 		sv->program_exited = true;
 		sv->program_status = msg->value;
+		maybe_end(sv);
+		break;
+	case CHANNEL_NAMESPACES:
+		session_server_namespaces(sv->session, fds, n_fds, (uint32_t)msg->value);
 		break;
 	case CHANNEL_SOCKET:
 		/* The kind says whose request it answers. */
@@ -343,6 +372,11 @@ static void on_timer(struct supervisor *sv)
 		helpers_tick(sv->helpers);
 	if (sv->publish)
 		publish_tick(sv->publish);
+	if (sv->kill_at_ms && monotonic_ms() >= sv->kill_at_ms) {
+		log_verbose("the grace period is over: killing what still runs in the sandbox");
+		sv->kill_at_ms = 0;
+		send_to_sandbox(sv, SIGKILL);
+	}
 }
 
 /* Until when the loop runs: the start of the helpers, or the sandbox's life. */
@@ -402,6 +436,11 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 			case EPOLL_TYPE_DNS_UPSTREAM:
 				if (sv->resolver)
 					resolver_event(sv->resolver, ref, events[i].events);
+				break;
+			case EPOLL_TYPE_CONTROL_LISTENER:
+			case EPOLL_TYPE_CONTROL_CLIENT:
+			case EPOLL_TYPE_CONTROL_PROGRAM:
+				session_server_event(sv->session, ref, events[i].events);
 				break;
 			case EPOLL_TYPE_STAGE_CHANNEL:
 			case EPOLL_TYPE_HELPER_EXIT:
@@ -471,6 +510,8 @@ static void supervisor_close(struct supervisor *sv)
 		close(sv->channel);
 	if (sv->init_pidfd >= 0)
 		close(sv->init_pidfd);
+	/* Last: `sluice stop` returns when its connection closes, with everything gone. */
+	session_server_destroy(sv->session);
 }
 
 /*
@@ -503,16 +544,64 @@ static int prepare_hops(struct supervisor *sv, bool *stages, struct sl_err *err)
 	return 0;
 }
 
-/* The once-a-second timer of the relays' and published ports' timeouts. */
-static int start_timer(struct supervisor *sv, struct sl_err *err)
+/* The session's state for `sluice ls` and `status` (session_server.h). */
+static json_t *session_status(void *ctx)
 {
-	struct itimerspec every_second = {{1, 0}, {1, 0}};
+	struct supervisor *sv = ctx;
+	const struct run_options *run = sv->config.run;
+	json_t *hops = json_array(), *execs = json_array();
+	long pids[64];
+	size_t i, n;
 
-	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (sv->timer_fd < 0)
-		return sl_err_set(err, errno, "cannot create a timer");
-	timerfd_settime(sv->timer_fd, 0, &every_second, NULL);
-	return watch(sv, EPOLL_TYPE_TIMER, sv->timer_fd, err);
+	for (i = 0; hops && i < run->n_hops; i++) {
+		const char *state = helpers_hop_state(sv->helpers, i);
+		struct relay_stats stats = {0};
+		char text[HOP_URL_REDACTED_MAX];
+
+		if (hop_url_format_redacted(&run->hops[i], text, sizeof(text)) < 0)
+			text[0] = '\0';
+		if (sv->relay)
+			relay_hop_stats(sv->relay, i, &stats);
+		json_array_append_new(
+		    hops,
+		    json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "hop", text, "kind",
+			      hop_kind_name(run->hops[i].kind), "state", state ? state : "up",
+			      "connections", (json_int_t)stats.connections, "active",
+			      (json_int_t)stats.active, "bytes_up", (json_int_t)stats.bytes_up,
+			      "bytes_down", (json_int_t)stats.bytes_down));
+	}
+	n = session_server_pids(sv->session, pids, 64);
+	for (i = 0; execs && i < n; i++)
+		json_array_append_new(execs, json_integer(pids[i]));
+	return json_pack(
+	    "{s:s, s:s, s:I, s:I, s:I, s:b, s:o, s:o}", "name", session_server_name(sv->session),
+	    "profile", run->profile_name, "supervisor_pid", (json_int_t)getpid(), "init_pid",
+	    (json_int_t)(sv->init_gone ? 0 : sv->init_pid), "started", (json_int_t)sv->started,
+	    "program_running", sv->init_pidfd >= 0 && !sv->program_exited, "exec_pids", execs,
+	    "hops", hops);
+}
+
+/* `sluice stop`: SIGTERM to everything in the sandbox, SIGKILL after @grace seconds. */
+static void session_stop(void *ctx, int grace)
+{
+	struct supervisor *sv = ctx;
+	struct channel_msg terminate = {.type = CHANNEL_TERMINATE};
+
+	session_server_ending(sv->session);
+	if (sv->init_pidfd < 0) {
+		sv->interrupted = SIGTERM; /* still starting the hops */
+		return;
+	}
+	if (sv->init_gone || sv->kill_at_ms)
+		return;
+	sv->kill_at_ms = monotonic_ms() + (uint64_t)grace * 1000 + 1;
+	if (channel_send(sv->channel, &terminate, NULL, 0))
+		send_to_sandbox(sv, SIGKILL);
+}
+
+static void session_programs_changed(void *ctx)
+{
+	maybe_end(ctx);
 }
 
 /* Resolver, relay and their timer, before the sandbox exists: a bad first hop fails early. */
@@ -562,7 +651,19 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 		if (!sv->udp)
 			return -1;
 	}
-	return start_timer(sv, err);
+	return 0;
+}
+
+/* Once a second: the relay's, resolver's and helpers' timeouts, `sluice stop`'s grace. */
+static int start_timer(struct supervisor *sv, struct sl_err *err)
+{
+	struct itimerspec every_second = {{1, 0}, {1, 0}};
+
+	sv->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (sv->timer_fd < 0)
+		return sl_err_set(err, errno, "cannot create a timer");
+	timerfd_settime(sv->timer_fd, 0, &every_second, NULL);
+	return watch(sv, EPOLL_TYPE_TIMER, sv->timer_fd, err);
 }
 
 /* Tor and ssh, started and waited for (with progress) before the program starts. */
@@ -604,7 +705,7 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 		sv.listeners[kind] = -1;
 	sv.terminal.fd = -1;
 	sv.config.run = run;
-	occupy_closed_std_fds(&sv.config);
+	fds_occupy_closed_std(sv.config.std_was_closed);
 	ret = check_pass_fds(run, err);
 	if (ret)
 		return ret;
@@ -638,13 +739,23 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 			goto out;
 		}
 	}
-	ret = 0;
-	if (run->net == NET_RELAY)
+	{
+		struct session_hooks hooks = {&sv, session_status, session_stop,
+					      session_programs_changed};
+		struct timespec now;
+
+		clock_gettime(CLOCK_REALTIME, &now);
+		sv.started = now.tv_sec;
+		sv.session = session_server_create(run, sv.epoll_fd, &hooks, err);
+		ret = sv.session ? start_timer(&sv, err) : -1;
+		if (ret)
+			goto out;
+	}
+	if (run->net == NET_RELAY) {
 		ret = start_relay(&sv, err);
-	else if (sv.publish)
-		ret = start_timer(&sv, err);
-	if (ret)
-		goto out;
+		if (ret)
+			goto out;
+	}
 
 	ret = watch(&sv, EPOLL_TYPE_SIGNAL, sv.signal_fd, err);
 	if (!ret && sv.helpers)
@@ -652,7 +763,7 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	if (ret)
 		goto out;
 
-	sv.config.helpers_dir = helpers_runtime_dir(sv.helpers);
+	sv.config.hidden_dir = session_server_base(sv.session);
 	terminal_open(&sv.terminal);
 	sv.config.tty_fd = sv.terminal.fd;
 	sv.config.tty_foreground = sv.terminal.foreground;

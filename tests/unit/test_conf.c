@@ -22,7 +22,7 @@ static const char *const options[] = {
     "--hostname",    "--map-root",    "--user",
     "--pass-fd",     "--tor-option",  "--tor-config",
     "--tor-timeout", "--tor-isolate", "--ssh-option",
-    "--publish",
+    "--name",	     "--publish",
 };
 
 static void every_key_by_option_and_name(void **state)

@@ -1,0 +1,13 @@
+build-dev/obj/cmd_stop.o: src/cmd_stop.c src/cli.h src/conf.h src/err.h \
+ src/hop_url.h src/target.h src/log.h src/cmd.h src/control.h \
+ src/session_client.h src/channel.h
+src/cli.h:
+src/conf.h:
+src/err.h:
+src/hop_url.h:
+src/target.h:
+src/log.h:
+src/cmd.h:
+src/control.h:
+src/session_client.h:
+src/channel.h:

@@ -1,0 +1,3 @@
+build-dev/obj/control.o: src/control.c src/control.h src/err.h
+src/control.h:
+src/err.h:

@@ -1,0 +1,2 @@
+build-dev/obj/dial.o: src/dial.c src/dial.h
+src/dial.h:

@@ -1,0 +1,18 @@
+build-dev/obj/hop_tor.o: src/hop_tor.c src/helper.h src/cli.h src/conf.h \
+ src/err.h src/hop_url.h src/target.h src/log.h src/epoll_ref.h src/hop.h \
+ src/sandbox_net.h src/netplan.h src/signals.h src/stage.h \
+ src/tor_control.h
+src/helper.h:
+src/cli.h:
+src/conf.h:
+src/err.h:
+src/hop_url.h:
+src/target.h:
+src/log.h:
+src/epoll_ref.h:
+src/hop.h:
+src/sandbox_net.h:
+src/netplan.h:
+src/signals.h:
+src/stage.h:
+src/tor_control.h:

@@ -1,0 +1,2 @@
+build-dev/obj/log.o: src/log.c src/log.h
+src/log.h:

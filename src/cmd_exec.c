@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * cmd_exec.c - `sluice exec NAME -- PROGRAM [ARGS...]` and `sluice shell NAME`: a program
+ * started in a running session, as its first program was.
+ *
+ * Theory of operation
+ *
+ *   The session's supervisor hands over its sandbox's namespaces ("join", control.h); this
+ *   process enters them (the user namespace first, rootless: we own it, so we hold every
+ *   capability in it) and forks the program, which is then inside all of them, pid namespace
+ *   included.  The program gets program.c's treatment, the very code the first program got:
+ *   its own process group and the terminal's foreground, fds closed, root mode's identity,
+ *   the profile's environment, capabilities dropped, no_new_privs, the seccomp filter.  Its
+ *   pidfd goes to the supervisor ("started"): the session lives while it runs.
+ *
+ *   We stay its parent, outside the sandbox's pid namespace (nothing inside can see or signal
+ *   us), so the caller's terminal, job control and exit status work as for `sluice run`:
+ *   signals sent to us go to the program's group, a stop of the program stops us for the
+ *   caller's shell, and we exit with its status.  `exec` as root joins root's sessions only
+ *   (the supervisor checks the peer's uid).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "cli.h"
+#include "cmd.h"
+#include "control.h"
+#include "fds.h"
+#include "identity.h"
+#include "log.h"
+#include "program.h"
+#include "secret_env.h"
+#include "session_client.h"
+#include "signals.h"
+#include "terminal.h"
+
+struct exec_state {
+	struct terminal terminal;
+	struct signal_state original_signals;
+	struct identity program_user;
+	struct control_join join;
+	bool std_was_closed[3];
+	int ns_fds[CHANNEL_MAX_FDS];
+	size_t n_ns;
+	int control;
+	int signal_fd;
+	int report[2]; /* the program's child tells a failed exec here */
+	pid_t pid;
+	int pidfd;
+	bool stopped_with_program;
+};
+
+static const int namespace_flags[] = {CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWNET,
+				      CLONE_NEWPID,  CLONE_NEWUTS, CLONE_NEWIPC};
+static const char *const namespace_names[] = {"user", "mnt", "net", "pid", "uts", "ipc"};
+
+static int usage(const char *command)
+{
+	if (!strcmp(command, "shell"))
+		log_error("usage: sluice shell NAME");
+	else
+		log_error("usage: sluice exec NAME [--] PROGRAM [ARGS...]");
+	return SL_EXIT_FAILURE;
+}
+
+/* Ask to join; the answer's namespaces arrive as fds in the order it names them. */
+static int join_session(struct exec_state *st, const char *name, struct sl_err *err)
+{
+	static char reply[CONTROL_MSG_MAX + 1];
+	struct control_request req = {.op = CONTROL_JOIN};
+	ssize_t n;
+
+	st->control = session_client_connect(name, err);
+	if (st->control < 0)
+		return -1;
+	n = session_client_request(st->control, &req, NULL, 0, reply, st->ns_fds, &st->n_ns, err);
+	if (n < 0)
+		return sl_err_wrap(err, "session '%s'", name);
+	if (control_join_parse(reply, (size_t)n, &st->join, err))
+		return sl_err_wrap(err, "session '%s': its answer", name);
+	if (st->n_ns != st->join.n_namespaces)
+		return sl_err_set(err, EPROTO, "session '%s': %zu namespaces named, %zu given",
+				  name, st->join.n_namespaces, st->n_ns);
+	return 0;
+}
+
+static const char *environment_value(const char *name)
+{
+	return getenv(name);
+}
+
+/* Root mode (no user namespace named): who the program runs as, chosen as `run` does. */
+static int choose_user(struct exec_state *st, bool userns, struct sl_err *err)
+{
+	struct run_options run;
+
+	if (userns)
+		return 0;
+	memset(&run, 0, sizeof(run));
+	run.id_map = st->join.map_root ? ID_MAP_ROOT : ID_MAP_SELF;
+	return identity_choose(&run, environment_value, &st->program_user, err);
+}
+
+static int enter_namespaces(struct exec_state *st, struct sl_err *err)
+{
+	size_t i, k;
+
+	for (i = 0; i < st->n_ns; i++) {
+		for (k = 0; k < 6 && strcmp(st->join.namespaces[i], namespace_names[k]); k++)
+			;
+		if (k == 6 || setns(st->ns_fds[i], namespace_flags[k]))
+			return sl_err_set(err, k == 6 ? EINVAL : errno,
+					  "cannot enter the session's %s namespace",
+					  st->join.namespaces[i]);
+		close(st->ns_fds[i]);
+		st->ns_fds[i] = -1;
+	}
+	return 0;
+}
+
+static int start_program(struct exec_state *st, char *const *argv, const char *cwd, bool userns,
+			 struct sl_err *err)
+{
+	struct clone_args args = {0};
+	int pidfd = -1;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, st->report))
+		return sl_err_set(err, errno, "cannot create a socketpair");
+	args.flags = CLONE_PIDFD;
+	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	args.exit_signal = SIGCHLD;
+	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0)
+		return sl_err_set(err, errno, "cannot start the program");
+	if (pid == 0) {
+		struct program_spec spec = {
+		    .argv = argv,
+		    .cwd = cwd,
+		    .environment = st->join.environment,
+		    .n_environment = st->join.n_environment,
+		    .unset = st->join.unset,
+		    .n_unset = st->join.n_unset,
+		    .tty_fd = st->terminal.fd,
+		    .tty_foreground = st->terminal.foreground,
+		    .userns = userns,
+		    .program_user = &st->program_user,
+		    .original_signals = &st->original_signals,
+		    .report = st->report[1],
+		};
+
+		memcpy(spec.std_was_closed, st->std_was_closed, sizeof(spec.std_was_closed));
+		program_exec(&spec);
+	}
+	close(st->report[1]);
+	st->report[1] = -1;
+	st->pid = pid;
+	st->pidfd = pidfd;
+	return 0;
+}
+
+/* The session counts the program from now on. */
+static int register_program(struct exec_state *st, struct sl_err *err)
+{
+	static char reply[CONTROL_MSG_MAX + 1];
+	struct control_request req = {.op = CONTROL_STARTED, .pid = st->pid};
+
+	if (session_client_request(st->control, &req, &st->pidfd, 1, reply, NULL, NULL, err) < 0)
+		return sl_err_wrap(err, "telling the session about the program");
+	return 0;
+}
+
+static void on_signals(struct exec_state *st)
+{
+	struct signalfd_siginfo si;
+
+	while (read(st->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+
+		if (sig == SIGCHLD)
+			continue;
+		if (sig == SIGCONT && st->stopped_with_program) {
+			st->stopped_with_program = false;
+			terminal_program_continued(&st->terminal);
+		}
+		if (kill(-st->pid, sig) && errno == ESRCH)
+			kill(st->pid, sig);
+	}
+}
+
+/* Until the program ends: its stops mirrored, signals passed on.  Returns its wait status. */
+static int wait_program(struct exec_state *st)
+{
+	for (;;) {
+		struct pollfd pfd = {.fd = st->signal_fd, .events = POLLIN};
+		int status;
+		pid_t pid;
+
+		while ((pid = waitpid(st->pid, &status, WNOHANG | WUNTRACED)) == st->pid) {
+			if (!WIFSTOPPED(status))
+				return status;
+			if (st->terminal.fd >= 0 && st->terminal.foreground) {
+				terminal_program_stopped(&st->terminal);
+				st->stopped_with_program = true;
+				kill(getpid(), SIGSTOP);
+			}
+		}
+		if (pid < 0)
+			return -1;
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return -1;
+		on_signals(st);
+	}
+}
+
+/* A failed exec or setup, told by the program's child. */
+static int program_failure(struct exec_state *st, struct sl_err *err)
+{
+	struct channel_msg msg;
+	int fds[CHANNEL_MAX_FDS];
+	size_t n_fds;
+
+	if (channel_recv_nonblocking(st->report[0], &msg, fds, &n_fds) != 1)
+		return 0;
+	while (n_fds)
+		close(fds[--n_fds]);
+	if (msg.type == CHANNEL_EXEC_FAILED) {
+		program_exec_error(err->msg, sizeof(err->msg), msg.text, msg.errnum);
+		err->errnum = msg.errnum;
+		err->exit_code = program_exec_exit_code(msg.errnum);
+		return -1;
+	}
+	if (msg.type == CHANNEL_SETUP_FAILED) {
+		memcpy(err->msg, msg.text, sizeof(err->msg));
+		err->exit_code = SL_EXIT_FAILURE;
+		return -1;
+	}
+	return 0;
+}
+
+static int exec_in_session(const char *name, char *const *argv, struct sl_err *err)
+{
+	struct exec_state st = {.control = -1, .signal_fd = -1, .report = {-1, -1}, .pidfd = -1};
+	char cwd_buf[PATH_MAX], *cwd;
+	sigset_t forwarded;
+	bool userns;
+	int ret, status = -1;
+	size_t i;
+
+	for (i = 0; i < CHANNEL_MAX_FDS; i++)
+		st.ns_fds[i] = -1;
+	/* Nothing in the sandbox may read our memory or fds (we hold its namespaces). */
+	prctl(PR_SET_DUMPABLE, 0);
+	fds_occupy_closed_std(st.std_was_closed);
+	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
+	ret = join_session(&st, name, err);
+	userns = st.join.n_namespaces && !strcmp(st.join.namespaces[0], "user");
+	if (!ret)
+		ret = choose_user(&st, userns, err);
+	if (ret)
+		goto out;
+	signals_save_original(&st.original_signals);
+	signals_forwarded(&forwarded);
+	st.signal_fd = signals_block_for_signalfd(&forwarded);
+	if (st.signal_fd < 0) {
+		ret = sl_err_set(err, -st.signal_fd, "cannot create a signalfd");
+		goto out;
+	}
+	terminal_open(&st.terminal);
+	ret = enter_namespaces(&st, err);
+	if (!ret)
+		ret = start_program(&st, argv, cwd, userns, err);
+	if (!ret)
+		ret = register_program(&st, err);
+	if (ret) {
+		if (st.pidfd >= 0)
+			syscall(SYS_pidfd_send_signal, st.pidfd, SIGKILL, NULL, 0);
+		if (st.pid > 0)
+			waitpid(st.pid, NULL, 0);
+		goto out;
+	}
+	close(st.control); /* the session watches the pidfd now */
+	st.control = -1;
+	status = wait_program(&st);
+	if (program_failure(&st, err))
+		ret = -1;
+	else if (status < 0)
+		ret = sl_err_set(err, errno, "cannot wait for the program");
+	else
+		ret = WIFSIGNALED(status) ? SL_EXIT_SIGNAL_BASE + WTERMSIG(status)
+					  : WEXITSTATUS(status);
+out:
+	terminal_restore(&st.terminal);
+	control_join_free(&st.join);
+	for (i = 0; i < CHANNEL_MAX_FDS; i++)
+		if (st.ns_fds[i] >= 0)
+			close(st.ns_fds[i]);
+	if (st.control >= 0)
+		close(st.control);
+	if (st.pidfd >= 0)
+		close(st.pidfd);
+	for (i = 0; i < 2; i++)
+		if (st.report[i] >= 0)
+			close(st.report[i]);
+	if (st.signal_fd >= 0)
+		close(st.signal_fd);
+	return ret;
+}
+
+static int run_exec(const char *name, char *const *argv)
+{
+	struct sl_err err;
+	int ret;
+
+	sl_err_clear(&err);
+	secret_env_scrub(); /* as for `run`: the program never inherits SLUICE_PASSWORD* */
+	ret = exec_in_session(name, argv, &err);
+	if (ret < 0) {
+		log_error("%s", err.msg);
+		return err.exit_code ? err.exit_code : SL_EXIT_FAILURE;
+	}
+	return ret;
+}
+
+int cmd_exec_main(int argc, char *argv[], enum log_level level)
+{
+	int i = 1;
+
+	for (; i < argc && cli_verbosity(argv[i], &level); i++)
+		;
+	log_set_level(level);
+	if (i < argc && !strcmp(argv[i], "--"))
+		i++;
+	if (i >= argc || argv[i][0] == '-')
+		return usage("exec");
+	if (i + 1 < argc && !strcmp(argv[i + 1], "--"))
+		return i + 2 < argc ? run_exec(argv[i], argv + i + 2) : usage("exec");
+	return i + 1 < argc ? run_exec(argv[i], argv + i + 1) : usage("exec");
+}
+
+int cmd_shell_main(int argc, char *argv[], enum log_level level)
+{
+	const char *shell = getenv("SHELL");
+	char *shell_argv[2];
+	int i = 1;
+
+	for (; i < argc && cli_verbosity(argv[i], &level); i++)
+		;
+	log_set_level(level);
+	if (i + 1 != argc || argv[i][0] == '-')
+		return usage("shell");
+	shell_argv[0] = (char *)(shell && shell[0] == '/' ? shell : "/bin/sh");
+	shell_argv[1] = NULL;
+	return run_exec(argv[i], shell_argv);
+}

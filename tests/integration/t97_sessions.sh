@@ -1,0 +1,229 @@
+#!/bin/bash
+# t97_sessions: named sessions with the real sluice: run --name, exec, ls, status, stop, gc.
+# An exec'd program must be inside all of the session's namespaces (compared with the first
+# program's, with an anti-test outside) and get the first one's treatment (capabilities,
+# no_new_privs, seccomp, fds, secrets); its exit status comes back; the session outlives its
+# first program while an exec'd one runs and ends with the last; a program inside cannot
+# reach the control socket (it is there outside: the anti-test); a forged request gets an
+# error and the session carries on; SIGKILL of a supervisor, then gc, leaves nothing.  With
+# the lab, an exec'd program reaches the far end through the session's hop.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lab.sh"
+
+S=t97s$$ # session names of this run: nobody else's
+if [ "$MODE" = root ]; then BASE=/run/sluice; else BASE=/tmp/sluice-$TEST_UID; fi
+# The mode's user sees no XDG_RUNTIME_DIR here (tests/run starts from a bare environment).
+unset XDG_RUNTIME_DIR
+
+# bg_run NAME ARGS...: `sluice run --name NAME ARGS...` in the background; its pid in BG_PID.
+bg_run() {
+	local name=$1
+	shift
+	as_user timeout -k 5 60 "$SLUICE" run --name "$name" "$@" </dev/null >"$TMP/$name.out" \
+		2>"$TMP/$name.err" &
+	BG_PID=$!
+	cleanup_push "kill_tree $BG_PID"
+}
+session_up() { sl ls --json 2>/dev/null | grep -q "\"name\": \"$1\""; }
+session_gone() { ! session_up "$1" && [ ! -e "$BASE/$1.sock" ] && [ ! -e "$BASE/$1.json" ]; }
+quiet() { "$@" >/dev/null 2>&1; }
+# sup_pid NAME: the session's supervisor pid, as its status tells it.
+sup_pid() { sl status "$1" --json | sed -n 's/.*"supervisor_pid": \([0-9]*\).*/\1/p'; }
+
+# --- run, ls, status -------------------------------------------------------------------------
+bg_run "$S-a" --net none --hostname boxa -- sh -c "readlink /proc/self/ns/net > $TMP/first.ns; readlink /proc/self/ns/mnt >> $TMP/first.ns; exec sleep 30"
+if wait_until 10 session_up "$S-a"; then ok "run --name: the session is listed by ls --json"; else
+	not_ok "run --name: the session is listed by ls --json"; diag "$(cat "$TMP/$S-a.err")"; fi
+SUP=$(sup_pid "$S-a")
+check_eq "status --json: the supervisor pid is sluice's" "$(readlink -f "$SLUICE")" \
+	"$(readlink "/proc/$SUP/exe" 2>/dev/null)"
+check_match "ls: one line with name and pid" "$S-a +$SUP +[0-9]+s +0 +0 B +direct" "$(sl ls)"
+status=$(sl status "$S-a" --json)
+check_match "status --json: no hops, the first program running, no exec'd one" \
+	"\"program_running\": true, *\"exec_pids\": \[\], *\"hops\": \[\]" "$(tr -d '\n' <<<"$status")"
+check "the control socket and the state file exist, in a 0700 directory" \
+	test -S "$BASE/$S-a.sock" -a -f "$BASE/$S-a.json" -a "$(stat -c %a "$BASE")" = 700
+
+# --- exec: same namespaces, same treatment -----------------------------------------------------
+wait_until 5 test -s "$TMP/first.ns"
+inner=$(sl exec "$S-a" -- sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/mnt')
+check_eq "exec: the program is in the first program's network and mount namespaces" \
+	"$(cat "$TMP/first.ns")" "$inner"
+check_match "anti-test: outside, the namespaces differ" "." \
+	"$([ "$(as_user sh -c 'readlink /proc/self/ns/net; readlink /proc/self/ns/mnt')" != "$inner" ] && echo differ)"
+check_eq "exec: the session's host name and pid namespace (its init is pid 1)" "boxa 1" \
+	"$(sl exec "$S-a" -- sh -c 'echo $(hostname) $(cut -d" " -f1 /proc/1/stat)')"
+treat=$(sl exec "$S-a" -- grep -E '^(CapEff|CapPrm|NoNewPrivs|Seccomp):' /proc/self/status | awk '{print $2}' | tr '\n' ' ')
+check_eq "exec: no capabilities, no_new_privs, seccomp filter" "0000000000000000 0000000000000000 1 2 " "$treat"
+check_eq "anti-test: a plain process has no seccomp filter" "0" \
+	"$(as_user awk '/^Seccomp:/ {print $2}' /proc/self/status)"
+fds=$(as_user sh -c "exec 7>$TMP/fd7; '$SLUICE' exec '$S-a' -- ls /proc/self/fd" | sort -n | tr '\n' ' ')
+check_eq "exec: only fds 0-2 reach the program (fd 7 of the caller does not)" "0 1 2 3 " "$fds"
+check_match "anti-test: without sluice fd 7 is inherited" " 7 " \
+	" $(as_user sh -c "exec 7>$TMP/fd7; ls /proc/self/fd" | tr '\n' ' ')"
+check_eq "exec: SLUICE_PASSWORD is not inherited" "unset" \
+	"$(as_user env SLUICE_PASSWORD=hunter2 "$SLUICE" exec "$S-a" -- sh -c 'echo ${SLUICE_PASSWORD-unset}')"
+check_eq "exec: the caller's working directory, where it exists inside" "$TMP" \
+	"$(cd "$TMP" && sl exec "$S-a" -- pwd)"
+uid_inside=$(sl exec "$S-a" -- id -u)
+if [ "$MODE" = root ]; then
+	check_eq "exec as root: the program runs as nobody, as the first one does" 65534 "$uid_inside"
+else
+	check_eq "exec rootless: the program runs as the caller" "$TEST_UID" "$uid_inside"
+fi
+
+# Exit status passed back, as for run.
+sl exec "$S-a" -- sh -c 'exit 7'
+check_eq "exec: the program's exit status" 7 $?
+sl exec "$S-a" -- sh -c 'kill -9 $$'
+check_eq "exec: killed by signal 9 -> 137" 137 $?
+sl exec "$S-a" -- no-such-program-t97 2>"$TMP/e.err"
+check_eq "exec: a missing program -> 127" 127 $?
+check_match "  ... with the message" "no-such-program-t97: command not found" "$(cat "$TMP/e.err")"
+sl exec "t97-no-such-session" -- true 2>"$TMP/e.err"
+check_eq "exec: no such session -> 125" 125 $?
+check_match "  ... with the message" "no session named 't97-no-such-session'; 'sluice ls' lists them" "$(cat "$TMP/e.err")"
+
+# --- shell, on a terminal (tmux), as a person would use it ------------------------------------
+sock=$TMP/tmux.sock
+tm() { as_user tmux -S "$sock" "$@"; }
+screen() { tm capture-pane -p -t t -S -100 | sed -e 's/ *$//'; }
+screen_has() { screen | grep -Eq -- "$1"; }
+step() {
+	if wait_until 10 screen_has "$2"; then ok "$1"; else not_ok "$1"; screen | tail -8 | sed 's/^/#   | /'; fi
+}
+run_line() { tm send-keys -t t -l "$1"; tm send-keys -t t Enter; }
+tm -f /dev/null new-session -d -s t -x 100 -y 30 \
+	"env PS1='outer\$ ' HISTFILE=/dev/null bash --norc --noprofile -i"
+cleanup_push "as_user tmux -S '$sock' kill-server"
+step "shell: the outer shell is ready" '^outer\$$'
+run_line "env PS1='inner\$ ' SHELL=/bin/sh $SLUICE shell $S-a"
+step "shell: \$SHELL starts inside, on the terminal" '^inner\$$'
+run_line 'echo host=$(hostname) tty=$(test -t 0 && echo yes)'
+step "shell: it is in the session (its host name), stdin a terminal" '^host=boxa tty=yes$'
+run_line 'stty size'
+step "shell: the terminal's real size" '^30 100$'
+run_line 'sleep 100'
+sleep 0.5
+tm send-keys -t t C-c
+run_line 'echo after-sleep=$?'
+step "shell: Ctrl-C reaches the program inside, not sluice" '^after-sleep=130$'
+run_line 'exit 3'
+run_line 'echo shell-rc=$?'
+step "shell: its exit status comes back" '^shell-rc=3$'
+
+# --- the control socket is not reachable from inside ------------------------------------------
+check_eq "inside, sluice's runtime directory is empty (the control sockets are covered)" "" \
+	"$(sl exec "$S-a" -- ls -A "$BASE" 2>&1)"
+sl exec "$S-a" -- "$SLUICE" status "$S-a" >/dev/null 2>&1
+check "inside, 'sluice status' cannot reach the session" test $? -ne 0
+check "anti-test: outside, it can" quiet sl status "$S-a"
+
+# A forged and a malformed request: an error answer, and the session carries on.
+forge() {
+	as_user python3 - "$BASE/$S-a.sock" "$1" <<'EOF'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.send(sys.argv[2].encode())
+print(s.recv(65536).decode())
+EOF
+}
+check_match "a request with a foreign key gets an error answer" '"ok":false.*unexpected key' \
+	"$(forge '{"sluice": 1, "op": "join", "argv": ["sh"]}')"
+check_match "a malformed request gets an error answer" '"ok":false.*not JSON' \
+	"$(forge '{"sluice": 1, "op": ')"
+check_match "'started' without a join is refused" '"ok":false' \
+	"$(forge '{"sluice": 1, "op": "started", "pid": 1}')"
+check "the session still answers" quiet sl status "$S-a"
+
+# --- names: taken, generated ---------------------------------------------------------------
+sl run --name "$S-a" --net none -- touch "$TMP/second-started" 2>"$TMP/e.err"
+check_eq "a second session of a running name: exit 125" 125 $?
+check_match "  ... with the message" "a session named '$S-a' runs already \(pid $SUP\)" "$(cat "$TMP/e.err")"
+check "  ... and nothing started" test ! -e "$TMP/second-started"
+
+# --- the first program ends while an exec'd one runs: the session stays ------------------------
+first_pid=$BG_PID
+as_user timeout -k 5 60 "$SLUICE" exec "$S-a" -- sh -c "sleep 2; echo exec-done > $TMP/exec.done" &
+exec_pid=$!
+cleanup_push "kill_tree $exec_pid"
+sleep 0.5
+sl exec "$S-a" -- sh -c 'kill $(pgrep -x sleep | head -1)' # the first program's sleep: pid 2..
+wait_until 5 grep -q "stays" "$TMP/$S-a.err"
+check "the first program ended, the session stays while the exec'd one runs" session_up "$S-a"
+wait "$exec_pid"
+check_eq "  ... the exec'd program ran to its end" "exec-done" "$(cat "$TMP/exec.done" 2>/dev/null)"
+wait_until 10 session_gone "$S-a"
+check "  ... then the session ended, its socket and state file removed" session_gone "$S-a"
+wait "$first_pid"
+check_eq "  ... and run exits with the first program's status (SIGTERM: 143)" 143 $?
+
+# --- stop ----------------------------------------------------------------------------------
+bg_run "$S-b" --net none -- sleep 50
+wait_until 10 session_up "$S-b"
+as_user timeout -k 5 60 "$SLUICE" exec "$S-b" -- sleep 50 &
+exec_pid=$!
+cleanup_push "kill_tree $exec_pid"
+wait_until 5 sh -c "sl status '$S-b' --json | grep -q '\"exec_pids\": \[$'" 2>/dev/null
+sleep 0.3
+start=$SECONDS
+sl stop "$S-b"
+check_eq "stop: exit 0" 0 $?
+check "stop: it returned at once (the programs obey SIGTERM)" test $((SECONDS - start)) -le 3
+check "stop: the session is gone, files removed" session_gone "$S-b"
+wait "$BG_PID"
+check_eq "stop: run's program ended by SIGTERM (143)" 143 $?
+wait "$exec_pid"
+check_eq "stop: the exec'd program too (143)" 143 $?
+
+bg_run "$S-c" --net none -- sh -c 'trap "" TERM; while :; do sleep 0.1; done'
+wait_until 10 session_up "$S-c"
+start=$SECONDS
+sl stop --time 1 "$S-c"
+check_eq "stop --time 1 of a program that ignores SIGTERM: exit 0" 0 $?
+elapsed=$((SECONDS - start))
+check "  ... killed after the grace period (1-4 s, took ${elapsed}s)" test "$elapsed" -ge 1 -a "$elapsed" -le 4
+check "  ... and the session is gone" session_gone "$S-c"
+
+# --- SIGKILL of the supervisor, then gc ------------------------------------------------------
+bg_run "$S-d" --net none -- sleep 50
+wait_until 10 session_up "$S-d"
+real_sup=$(sup_pid "$S-d")
+check_match "  (its supervisor: pid $real_sup, sluice)" "sluice run --name $S-d " \
+	"$(tr '\0' ' ' <"/proc/$real_sup/cmdline" 2>/dev/null)"
+kill -KILL "$real_sup"
+wait_until 5 pid_gone "$real_sup"
+check "after SIGKILL of the supervisor its state file is left" test -e "$BASE/$S-d.json"
+sl status "$S-d" 2>"$TMP/e.err"
+check_match "  ... status says it is gone" "session '$S-d' is gone" "$(cat "$TMP/e.err")"
+echo '{"pid": 1}' | as_user sh -c "cat > '$BASE/$S-x.json'"
+sl gc 2>"$TMP/gc.err"
+check_eq "gc: exit 0" 0 $?
+check_match "  ... it says what it removed" "removed session '$S-d'" "$(cat "$TMP/gc.err")"
+check "  ... the killed session's files are gone" test ! -e "$BASE/$S-d.json" -a ! -e "$BASE/$S-d.sock"
+check "  ... a state file it cannot judge is left alone" test -e "$BASE/$S-x.json"
+check_match "  ... and named" "left alone: .*$S-x.json" "$(cat "$TMP/gc.err")"
+rm -f "$BASE/$S-x.json"
+rmdir "$BASE" 2>/dev/null
+
+# --- exec through the session's hop, seen at the far end ------------------------------------
+if lab_up && lab_target_http && lab_socks_dante px1 1080; then
+	bg_run "$S-e" --via "socks5://$LAB_PX1:1080" -- sleep 30
+	wait_until 15 session_up "$S-e"
+	check_eq "exec: curl arrives at the far end from the session's socks5 hop" "$LAB_PX1" \
+		"$(sl exec "$S-e" -- curl -s -m 5 "http://$LAB_TARGET/")"
+	check_eq "anti-test: without sluice the target sees the client" "$LAB_CLIENT" \
+		"$(as_user curl -s -m 5 "http://$LAB_TARGET/")"
+	check_match "status: the hop, up, with that connection counted" \
+		'"kind": "socks5".*"state": "up".*"connections": 1' \
+		"$(sl status "$S-e" --json | tr -d '\n')"
+	sl stop "$S-e"
+	wait "$BG_PID"
+else
+	not_ok "the lab comes up"
+fi
+check "no session of this test is left" test -z "$(ls "$BASE" 2>/dev/null | grep "^$S")"
+
+done_testing

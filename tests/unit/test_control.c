@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test_control.c - the session control protocol's messages (control.h): requests that parse,
+ * forged or malformed ones and their exact errors, answers, the join answer.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "control.h"
+
+static int parse(const char *text, struct control_request *req, struct sl_err *err)
+{
+	sl_err_clear(err);
+	return control_request_parse(text, strlen(text), req, err);
+}
+
+static void good_requests(void **state)
+{
+	struct control_request req;
+	struct sl_err err;
+	char buf[256];
+	int n;
+
+	(void)state;
+	assert_int_equal(parse("{\"sluice\": 1, \"op\": \"status\"}", &req, &err), 0);
+	assert_int_equal(req.op, CONTROL_STATUS);
+	assert_int_equal(parse("{\"op\": \"join\", \"sluice\": 1}", &req, &err), 0);
+	assert_int_equal(req.op, CONTROL_JOIN);
+	assert_int_equal(parse("{\"sluice\": 1, \"op\": \"started\", \"pid\": 4242}", &req, &err),
+			 0);
+	assert_int_equal(req.op, CONTROL_STARTED);
+	assert_int_equal(req.pid, 4242);
+	assert_int_equal(parse("{\"sluice\": 1, \"op\": \"stop\", \"grace\": 0}", &req, &err), 0);
+	assert_int_equal(req.op, CONTROL_STOP);
+	assert_int_equal(req.grace_seconds, 0);
+
+	/* Formatting and parsing again gives the same request. */
+	req.op = CONTROL_STOP;
+	req.grace_seconds = 3600;
+	n = control_request_format(&req, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_string_equal(buf, "{\"sluice\": 1, \"op\": \"stop\", \"grace\": 3600}");
+	assert_int_equal(parse(buf, &req, &err), 0);
+	assert_int_equal(req.grace_seconds, 3600);
+	assert_int_equal(control_request_format(&req, buf, 10), -1);
+}
+
+static void bad_requests(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *message;
+	} cases[] = {
+	    {"", "not JSON: '[' or '{' expected near end of file"},
+	    {"{\"sluice\": 1, \"op\": \"status\"", "not JSON: '}' expected near end of file"},
+	    {"[1]", "not a sluice control message"},
+	    {"{\"op\": \"status\"}", "not a sluice control message"},
+	    {"{\"sluice\": \"1\", \"op\": \"status\"}", "not a sluice control message"},
+	    {"{\"sluice\": 2, \"op\": \"status\"}", "protocol version 2, this sluice speaks 1"},
+	    {"{\"sluice\": 1}", "'op': expected status, join, started or stop"},
+	    {"{\"sluice\": 1, \"op\": \"exec\"}", "'op': expected status, join, started or stop"},
+	    {"{\"sluice\": 1, \"op\": 3}", "'op': expected status, join, started or stop"},
+	    {"{\"sluice\": 1, \"op\": \"status\", \"op\": \"stop\"}",
+	     "not JSON: duplicate object key near '\"op\"'"},
+	    {"{\"sluice\": 1, \"op\": \"status\", \"argv\": [\"sh\"]}", "unexpected key 'argv'"},
+	    {"{\"sluice\": 1, \"op\": \"started\"}",
+	     "'pid': expected an integer from 1 to 2147483647"},
+	    {"{\"sluice\": 1, \"op\": \"started\", \"pid\": 0}",
+	     "'pid': expected an integer from 1 to 2147483647"},
+	    {"{\"sluice\": 1, \"op\": \"started\", \"pid\": 4294967296}",
+	     "'pid': expected an integer from 1 to 2147483647"},
+	    {"{\"sluice\": 1, \"op\": \"stop\", \"grace\": -1}",
+	     "'grace': expected an integer from 0 to 3600"},
+	    {"{\"sluice\": 1, \"op\": \"stop\", \"grace\": 1.5}",
+	     "'grace': expected an integer from 0 to 3600"},
+	    {"{\"sluice\": 1, \"op\": \"stop\"}", "'grace': expected an integer from 0 to 3600"},
+	};
+	struct control_request req;
+	struct sl_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_not_equal(parse(cases[i].text, &req, &err), 0);
+		assert_string_equal(err.msg, cases[i].message);
+	}
+	/* Embedded NUL: JSON text stops there, jansson rejects it. */
+	sl_err_clear(&err);
+	assert_int_not_equal(
+	    control_request_parse("{\"sluice\": 1, \"op\": \"status\"}\0x", 31, &req, &err), 0);
+}
+
+static void answers(void **state)
+{
+	struct sl_err err;
+	char buf[256];
+	int n;
+
+	(void)state;
+	sl_err_clear(&err);
+	assert_int_equal(control_reply_check("{\"sluice\":1,\"ok\":true}", 22, &err), 0);
+	n = control_error_format("the session is ending", buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_not_equal(control_reply_check(buf, (size_t)n, &err), 0);
+	assert_string_equal(err.msg, "the session is ending");
+	assert_int_not_equal(control_reply_check("{\"sluice\":1}", 12, &err), 0);
+	assert_string_equal(err.msg, "the session's answer has no 'ok'");
+	assert_int_not_equal(control_reply_check("{\"sluice\":1,\"ok\":false}", 23, &err), 0);
+	assert_string_equal(err.msg, "refused, without a reason");
+	assert_int_not_equal(control_reply_check("nope", 4, &err), 0);
+	assert_string_equal(err.msg,
+			    "the session's answer: not JSON: '[' or '{' expected near 'nope'");
+}
+
+static int join(const char *text, struct control_join *j, struct sl_err *err)
+{
+	sl_err_clear(err);
+	return control_join_parse(text, strlen(text), j, err);
+}
+
+static void join_answers(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *message;
+	} bad[] = {
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[],\"environment\":[],\"unset\":[],"
+	     "\"map_root\":false}",
+	     "'namespaces': expected a list of 1 to 6 names"},
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\",\"cgroup\"],\"environment\":[],"
+	     "\"unset\":[],\"map_root\":false}",
+	     "namespaces[1]: not a namespace sluice makes"},
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\",\"net\"],\"environment\":[],"
+	     "\"unset\":[],\"map_root\":false}",
+	     "namespaces[1]: given twice"},
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\"],\"environment\":[\"NOEQ\"],"
+	     "\"unset\":[],\"map_root\":false}",
+	     "environment[0]: expected NAME=VALUE"},
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\"],\"environment\":[\"=v\"],"
+	     "\"unset\":[],\"map_root\":false}",
+	     "environment[0]: expected NAME=VALUE"},
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\"],\"environment\":[],"
+	     "\"unset\":[\"A=b\"],\"map_root\":false}",
+	     "unset[0]: expected a variable's name"},
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\"],\"environment\":[],"
+	     "\"unset\":[]}",
+	     "'map_root': expected true or false"},
+	};
+	struct control_join j;
+	struct sl_err err;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(join("{\"sluice\":1,\"ok\":true,\"namespaces\":[\"user\",\"mnt\",\"net\","
+			      "\"pid\",\"uts\",\"ipc\"],\"environment\":[\"LANG=C\"],\"unset\":["
+			      "\"SSH_AUTH_SOCK\"],\"map_root\":true}",
+			      &j, &err),
+			 0);
+	assert_int_equal(j.n_namespaces, 6);
+	assert_string_equal(j.namespaces[0], "user");
+	assert_string_equal(j.namespaces[5], "ipc");
+	assert_int_equal(j.n_environment, 1);
+	assert_string_equal(j.environment[0], "LANG=C");
+	assert_int_equal(j.n_unset, 1);
+	assert_string_equal(j.unset[0], "SSH_AUTH_SOCK");
+	assert_true(j.map_root);
+	control_join_free(&j);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_not_equal(join(bad[i].text, &j, &err), 0);
+		assert_string_equal(err.msg, bad[i].message);
+		control_join_free(&j);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(good_requests),
+	    cmocka_unit_test(bad_requests),
+	    cmocka_unit_test(answers),
+	    cmocka_unit_test(join_answers),
+	};
+
+	return cmocka_run_group_tests_name("control", tests, NULL, NULL);
+}
