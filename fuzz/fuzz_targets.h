@@ -20,6 +20,7 @@ int fuzz_nsswitch(const uint8_t *data, size_t size);
 int fuzz_tor_control(const uint8_t *data, size_t size);
 int fuzz_dial_request(const uint8_t *data, size_t size);
 int fuzz_profile(const uint8_t *data, size_t size);
+int fuzz_publish_spec(const uint8_t *data, size_t size);
 int fuzz_control(const uint8_t *data, size_t size);
 int fuzz_profile_pallium(const uint8_t *data, size_t size);
 
@@ -34,6 +35,7 @@ int fuzz_profile_pallium(const uint8_t *data, size_t size);
 	FUZZ_ENTRY(tor_control) \
 	FUZZ_ENTRY(dial_request) \
 	FUZZ_ENTRY(profile) \
+	FUZZ_ENTRY(publish_spec) \
 	FUZZ_ENTRY(control) \
 	FUZZ_ENTRY(profile_pallium) \
 	/* end of FUZZ_TARGET_TABLE */

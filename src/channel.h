@@ -42,7 +42,7 @@ struct channel_msg {
 	int32_t errnum;
 	int32_t exit_code;
 	uint32_t cookie;	       /* CHANNEL_SOCKET*: which request */
-	uint32_t socket_kind;	       /* CHANNEL_SOCKET_REQUEST: enum ns_socket_kind */
+	uint32_t socket_kind;	       /* CHANNEL_SOCKET*: enum ns_socket_kind (echoed) */
 	struct sockaddr_storage local; /* CHANNEL_SOCKET_REQUEST */
 	struct sockaddr_storage peer;
 	char text[SL_ERR_MSG_MAX];

@@ -33,6 +33,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_SSH_OPTION, "ssh_option", "--ssh-option", NULL, true, true},
     {CONF_ENVIRONMENT, "environment", NULL, NULL, true, true},
     {CONF_NAME, "name", "--name", NULL, true, false},
+    {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
 };
 
 const struct conf_key *conf_key_by_option(const char *option)
@@ -101,6 +102,9 @@ static void clear_list(struct conf *conf, enum conf_key_id id)
 		break;
 	case CONF_ENVIRONMENT:
 		run->n_environment = 0;
+		break;
+	case CONF_PUBLISH:
+		run->n_publish = 0;
 		break;
 	default:
 		break;
@@ -263,6 +267,27 @@ bad_name:
 			  label, CLI_ENV_NAME_MAX);
 }
 
+/* One more published port; the same host address, port and protocol twice is an error. */
+static int add_publish(struct run_options *run, const char *value, const char *label,
+		       struct sl_err *err)
+{
+	struct publish_spec spec;
+	size_t i;
+
+	if (publish_spec_parse(value, label, &spec, err))
+		return -1;
+	for (i = 0; i < run->n_publish; i++)
+		if (publish_spec_same_host(&run->publish[i], &spec))
+			return sl_err_set(err, 0,
+					  "%s %s: that host address and port are published "
+					  "already (%s)",
+					  label, value, run->publish[i].text);
+	if (run->n_publish == PUBLISH_MAX)
+		return sl_err_set(err, 0, "%s: at most %d published ports", label, PUBLISH_MAX);
+	run->publish[run->n_publish++] = spec;
+	return 0;
+}
+
 /* The setter of each key: @value is never NULL here (a flag's is "on"). */
 static int set_value(struct conf *conf, enum conf_key_id id, char *value, const char *label,
 		     struct sl_err *err)
@@ -342,6 +367,8 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 		return add_helper_option(run->ssh_options, &run->n_ssh_options, label, value, err);
 	case CONF_ENVIRONMENT:
 		return add_environment(run, value, label, err);
+	case CONF_PUBLISH:
+		return add_publish(run, value, label, err);
 	case CONF_TOR_CONFIG:
 		if (!value[0])
 			return sl_err_set(err, 0, "%s: expected a file name", label);
@@ -396,6 +423,7 @@ static bool chain_runs(const struct run_options *run, enum hop_kind kind)
 int conf_finish(struct conf *conf, struct sl_err *err)
 {
 	struct run_options *run = conf->run;
+	size_t i;
 
 	if (conf->origin[CONF_NET] != CONF_FROM_DEFAULT) {
 		if (run->n_hops || conf->via_direct)
@@ -409,6 +437,14 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 		return 0;
 	}
 	run->net = NET_RELAY;
+	for (i = 0; i < run->n_publish; i++)
+		if (run->publish[i].sandbox_port <= PUBLISH_RESERVED_PORTS)
+			return sl_err_set(
+			    err, 0,
+			    "--publish %s: ports 1-%d inside the sandbox are sluice's "
+			    "own (its relay and resolver); publish another SANDBOXPORT, "
+			    "or use --net none",
+			    run->publish[i].text, PUBLISH_RESERVED_PORTS);
 	if (conf->via_direct && run->n_hops)
 		return sl_err_set(err, 0,
 				  "--via direct cannot be chained with proxy hops; leave it out");

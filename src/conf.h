@@ -19,6 +19,7 @@
 
 #include "err.h"
 #include "hop_url.h"
+#include "publish_spec.h"
 
 #define CLI_MAX_PASS_FDS	64
 #define CLI_HOSTNAME_MAX	64
@@ -98,6 +99,10 @@ struct run_options {
 	 * the profile's name when run by name (for `sluice ls`). */
 	char session_name[CLI_SESSION_NAME_MAX + 1];
 	char profile_name[CLI_SESSION_NAME_MAX + 1];
+
+	/* --publish: host ports forwarded into the sandbox (publish.h); none unless asked. */
+	struct publish_spec publish[PUBLISH_MAX];
+	size_t n_publish;
 };
 
 /* The keys, by what they set (conf_keys[] in conf.c names them). */
@@ -119,6 +124,7 @@ enum conf_key_id {
 	CONF_SSH_OPTION,
 	CONF_ENVIRONMENT, /* profiles only: no option */
 	CONF_NAME,	  /* command line only: a profile's name is its file's */
+	CONF_PUBLISH,
 	CONF_KEY_COUNT
 };
 

@@ -34,9 +34,12 @@ enum epoll_type {
 	EPOLL_TYPE_HELPER_POLL,	  /* helpers: the readiness timer while one starts */
 	EPOLL_TYPE_HELPER_DIAL,	  /* helpers: a dial listener (dial.h) (index: the hop) */
 	EPOLL_TYPE_HELPER_DIAL_REQUEST, /* helpers: a dial request not read yet (index: the hop) */
-	EPOLL_TYPE_CONTROL_LISTENER,	/* session: the control socket (session_server.h) */
-	EPOLL_TYPE_CONTROL_CLIENT,	/* session: a control connection (index: its slot) */
-	EPOLL_TYPE_CONTROL_PROGRAM,	/* session: pidfd of a program exec started (index) */
+	EPOLL_TYPE_PUBLISH_LISTENER, /* publish: a host-side listener (index: the published port) */
+	EPOLL_TYPE_PUBLISH_HOST,     /* publish: a host client's connection (index: slot) */
+	EPOLL_TYPE_PUBLISH_SANDBOX,  /* publish: its socket inside the sandbox (index: slot) */
+	EPOLL_TYPE_CONTROL_LISTENER, /* session: the control socket (session_server.h) */
+	EPOLL_TYPE_CONTROL_CLIENT,   /* session: a control connection (index: its slot) */
+	EPOLL_TYPE_CONTROL_PROGRAM,  /* session: pidfd of a program exec started (index) */
 	EPOLL_TYPE_COUNT
 };
 

@@ -21,13 +21,31 @@ struct netplan {
 	enum cli_udp_mode udp;
 	bool ipv6;
 	bool allow_host_loopback;
+	/* net.ipv4.ip_unprivileged_port_start inside, 0 to leave it (1024) (see below) */
+	unsigned int unprivileged_port_start;
 };
 
-/* netplan_for_sandbox() - the program's namespace, as the command line says. */
+/*
+ * netplan_for_sandbox() - the program's namespace, as the command line says.  A --publish of
+ * a port below 1024 lets the program (which holds no privileges) listen on it: ports from the
+ * lowest one published up are unprivileged inside, never sluice's own (PUBLISH_RESERVED_PORTS,
+ * with a network; conf_finish() refuses to publish them).
+ */
 static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 {
-	struct netplan plan = {run->net, run->dns, run->udp, run->ipv6, run->allow_host_loopback};
+	struct netplan plan = {run->net, run->dns, run->udp, run->ipv6, run->allow_host_loopback,
+			       0};
+	size_t i;
 
+	for (i = 0; i < run->n_publish; i++) {
+		unsigned int port = run->publish[i].sandbox_port;
+
+		if (run->net == NET_RELAY && port <= PUBLISH_RESERVED_PORTS)
+			port = PUBLISH_RESERVED_PORTS + 1;
+		if (port < 1024 &&
+		    (!plan.unprivileged_port_start || port < plan.unprivileged_port_start))
+			plan.unprivileged_port_start = port;
+	}
 	return plan;
 }
 
@@ -38,7 +56,7 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
  */
 static inline struct netplan netplan_for_stage(enum cli_dns_mode dns, bool ipv6)
 {
-	struct netplan plan = {NET_RELAY, dns, UDP_BLOCK, ipv6, false};
+	struct netplan plan = {NET_RELAY, dns, UDP_BLOCK, ipv6, false, 0};
 
 	return plan;
 }

@@ -43,11 +43,25 @@ static int udp_reply_socket(const struct sockaddr_storage *local,
 	return fd;
 }
 
+static int plain_socket(int family, int type)
+{
+	int fd;
+
+	if (family != AF_INET && family != AF_INET6)
+		return -EAFNOSUPPORT;
+	fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 int ns_socket_make(const struct ns_socket_spec *spec)
 {
 	switch (spec->kind) {
 	case NS_SOCKET_UDP_REPLY:
 		return udp_reply_socket(&spec->local, &spec->peer);
+	case NS_SOCKET_TCP:
+		return plain_socket(spec->local.ss_family, SOCK_STREAM);
+	case NS_SOCKET_UDP:
+		return plain_socket(spec->local.ss_family, SOCK_DGRAM);
 	}
 	return -EINVAL;
 }
@@ -71,6 +85,7 @@ void ns_answer_request(int channel, const struct channel_msg *request)
 	struct ns_socket_spec spec;
 	int fd;
 
+	answer.socket_kind = request->socket_kind;
 	answer.cookie = request->cookie;
 	answer.value = request->value;
 	spec.kind = (enum ns_socket_kind)request->socket_kind;

@@ -7,9 +7,9 @@
  * not in; the namespace's init can make the socket and pass it back.  So, in both modes, the
  * supervisor sends an ns_socket request over the namespace's channel (ns_socket_request()),
  * the init serves it (ns_answer_request(), which calls ns_socket_make() in there), and the
- * answer arrives as CHANNEL_SOCKET with the fd, or an errnum, and the request's cookie and
- * value echoed.  A new kind of socket is a new enum ns_socket_kind and a case in
- * ns_socket_make().
+ * answer arrives as CHANNEL_SOCKET with the fd, or an errnum, and the request's kind, cookie
+ * and value echoed (the kind tells whose request it was).  A new kind of socket is a new enum
+ * ns_socket_kind and a case in ns_socket_make().
  */
 #ifndef SLUICE_NS_H
 #define SLUICE_NS_H
@@ -21,6 +21,10 @@ enum ns_socket_kind {
 	/* UDP, transparent, bound to @local and connected to @peer: answers the program as if
 	 * from @local, and the program's further datagrams to @local arrive on it. */
 	NS_SOCKET_UDP_REPLY = 1,
+	/* TCP or UDP, of @local's family, neither bound nor connected: the supervisor connects
+	 * it to the sandbox's loopback, for a published port (publish.h). */
+	NS_SOCKET_TCP,
+	NS_SOCKET_UDP,
 };
 
 struct ns_socket_spec {

@@ -197,10 +197,10 @@ static int only_keys(struct parse *p, const struct path *path, const json_t *obj
 		if (allowed[i])
 			continue;
 		path_add(&at, path, key, 0);
-		if (!path->text[0] && (!strcmp(key, "name") || !strcmp(key, "publish")))
+		if (!path->text[0] && !strcmp(key, "name"))
 			return path_error(p, &at,
-					  "not supported yet (named sessions and published ports "
-					  "come later); remove it");
+					  "a profile's name is its file's; a session's is given "
+					  "with --name; remove it");
 		return path_error(p, &at, "unknown key; expected %s", expected);
 	}
 	return 0;
@@ -707,7 +707,7 @@ static const char *const top_keys[] = {
     "description", "hops",     "dns",	   "udp",	  "ipv6",
     "net",	   "hostname", "map_root", "user",	  "allow_host_loopback",
     "tor",	   "ssh",      "command",  "environment", "quiet",
-    NULL,
+    "publish",	   NULL,
 };
 
 bool profile_is_sluice_key(const char *key)
@@ -791,7 +791,7 @@ static int parse_top(struct parse *p, json_t *root)
 	}
 	if (only_keys(p, &top, root, top_keys,
 		      "description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
-		      "allow_host_loopback, tor, ssh, command, environment or quiet"))
+		      "allow_host_loopback, tor, ssh, command, environment, quiet or publish"))
 		return -1;
 	value = json_object_get(root, "description");
 	path_add(&at, &top, "description", 0);
@@ -832,6 +832,10 @@ static int parse_top(struct parse *p, json_t *root)
 	if (value && !json_is_boolean(value))
 		return wrong_type(p, &quiet_path, value, "true or false");
 	p->profile->quiet = json_is_true(value); /* not a conf key: the log level is the CLI's */
+	value = json_object_get(root, "publish");
+	path_add(&at, &top, "publish", 0);
+	if (value && parse_string_list(p, &at, value, CONF_PUBLISH))
+		return -1;
 	value = json_object_get(root, "environment");
 	path_add(&at, &top, "environment", 0);
 	return value ? parse_environment(p, &at, value) : 0;

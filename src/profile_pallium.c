@@ -670,10 +670,7 @@ static int port_forward(struct walk *w, const struct path *path, const json_t *v
 	    !host_valid(part[0], strlen(part[0])))
 		return path_error(w, path, "'%s': %s", json_string_value(value), expected);
 	snprintf(publish, sizeof(publish), "%.95s:%ld:%ld%s", part[0], ports[0], ports[1], scheme);
-	/* The day conf.h has CONF_PUBLISH, this is the mapping, instead of the note:
-	 * return map_to(w, CONF_PUBLISH, NULL, "publish", true, json_string(publish), path); */
-	note(w, PALLIUM_NO_EQUIVALENT, path, "published port", "sluice has no --publish yet");
-	return 0;
+	return map_to(w, CONF_PUBLISH, NULL, "publish", true, json_string(publish), path);
 }
 
 static int parse_network(struct walk *w, const struct path *path, const json_t *network)

@@ -16,13 +16,13 @@
  *   SPLICING     both directions: socket -> pipe -> socket with splice(2)
  *
  * Both sockets are in the epoll set edge-triggered for reading and writing, so every event
- * re-runs the flow's state and each direction pumps until the kernel says EAGAIN.  A direction
- * borrows a pipe from a shared pool while it has bytes in flight and gives it back when the
- * pipe is empty, so idle connections hold only their two sockets.  Half-close is kept: EOF from
- * one side becomes shutdown(SHUT_WR) on the other once the pipe has drained.  Backpressure is
- * the pipe: when the destination cannot take more, the pipe fills and the source is not read.
- * Errors: an upstream that refuses, times out or fails a handshake closes the program's socket
- * with a reset (SO_LINGER 0), so the program fails at once instead of hanging.
+ * re-runs the flow's state and each direction pumps (splice_pump.c) until the kernel says
+ * EAGAIN.  A direction borrows a pipe from a shared pool while it has bytes in flight and gives it
+ * back when the pipe is empty, so idle connections hold only their two sockets.  Half-close is
+ * kept: EOF from one side becomes shutdown(SHUT_WR) on the other once the pipe has drained.
+ * Backpressure is the pipe: when the destination cannot take more, the pipe fills and the source is
+ * not read. Errors: an upstream that refuses, times out or fails a handshake closes the program's
+ * socket with a reset (SO_LINGER 0), so the program fails at once instead of hanging.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -51,13 +51,12 @@
 #include "log.h"
 #include "monotonic.h"
 #include "relay.h"
+#include "splice_pump.h"
 #include "target_policy.h"
 
 #define HANDSHAKE_TIMEOUT_MS  15000
 #define HANDSHAKE_INPUT_START 1024
 #define HANDSHAKE_INPUT_MAX   (16 * 1024 + 512)
-#define PIPE_SIZE	      (256 * 1024)
-#define PIPE_POOL_MAX	      64
 #define FDS_RESERVED	      64 /* for everything that is not a flow */
 #define FREE_LIST_END	      UINT32_MAX
 
@@ -67,14 +66,6 @@ enum flow_state {
 	FLOW_NEGOTIATING,
 	FLOW_FLUSHING,
 	FLOW_SPLICING,
-};
-
-struct direction {
-	int pipe_read, pipe_write; /* -1 while no bytes are in flight */
-	size_t in_pipe;
-	bool eof;  /* the source said EOF */
-	bool shut; /* the destination got shutdown(SHUT_WR) */
-	uint64_t bytes;
 };
 
 /* Only while a flow connects and negotiates. */
@@ -89,8 +80,8 @@ struct flow {
 	enum flow_state state;
 	int inside, upstream;
 	struct handshake *handshake;
-	struct direction up;   /* program -> upstream */
-	struct direction down; /* upstream -> program */
+	struct splice_direction up;   /* program -> upstream */
+	struct splice_direction down; /* upstream -> program */
 	uint64_t started_ms;
 	struct target target;
 	uint8_t route;	  /* whose connection: a position (route.h) */
@@ -122,8 +113,7 @@ struct relay {
 	uint32_t free_head;  /* a list of closed slots, FREE_LIST_END when empty */
 	uint32_t never_used; /* slots from here on were never touched: no memory yet */
 	int32_t next_generation;
-	int pipe_pool[PIPE_POOL_MAX][2];
-	size_t pipes_pooled;
+	struct splice_pipes pipes;
 	char last_error[CHAIN_ERROR_MAX + 128];
 	char route_error[ROUTE_MAX][CHAIN_ERROR_MAX + 128]; /* a helper's last failed connection */
 	struct relay_stats closed[ROUTE_MAX]; /* connections that ended, by position */
@@ -251,48 +241,6 @@ struct relay *relay_create(const struct run_options *run, const struct hop_spec 
 	return relay;
 }
 
-static void direction_init(struct direction *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->pipe_read = d->pipe_write = -1;
-}
-
-static bool take_pipe(struct relay *relay, struct direction *d)
-{
-	int fds[2];
-
-	if (relay->pipes_pooled) {
-		relay->pipes_pooled--;
-		d->pipe_read = relay->pipe_pool[relay->pipes_pooled][0];
-		d->pipe_write = relay->pipe_pool[relay->pipes_pooled][1];
-		return true;
-	}
-	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC))
-		return false;
-	fcntl(fds[1], F_SETPIPE_SZ,
-	      PIPE_SIZE); /* larger moves per splice; the default is fine too */
-	d->pipe_read = fds[0];
-	d->pipe_write = fds[1];
-	return true;
-}
-
-/* An empty pipe goes back to the pool; one with bytes still in it is closed. */
-static void give_pipe(struct relay *relay, struct direction *d)
-{
-	if (d->pipe_read < 0)
-		return;
-	if (d->in_pipe == 0 && relay->pipes_pooled < PIPE_POOL_MAX) {
-		relay->pipe_pool[relay->pipes_pooled][0] = d->pipe_read;
-		relay->pipe_pool[relay->pipes_pooled][1] = d->pipe_write;
-		relay->pipes_pooled++;
-	} else {
-		close(d->pipe_read);
-		close(d->pipe_write);
-	}
-	d->pipe_read = d->pipe_write = -1;
-	d->in_pipe = 0;
-}
-
 static void handshake_free(struct handshake *hs)
 {
 	if (!hs)
@@ -334,8 +282,8 @@ static void flow_close(struct relay *relay, struct flow *flow, bool reset)
 	close(flow->inside);
 	if (flow->upstream >= 0)
 		close(flow->upstream);
-	give_pipe(relay, &flow->up);
-	give_pipe(relay, &flow->down);
+	splice_direction_release(&relay->pipes, &flow->up);
+	splice_direction_release(&relay->pipes, &flow->down);
 	handshake_free(flow->handshake);
 	memset(flow, 0, sizeof(*flow));
 	flow->state = FLOW_FREE;
@@ -452,8 +400,8 @@ static struct flow *flow_alloc(struct relay *relay, int inside)
 	flow->upstream = -1;
 	flow->started_ms = monotonic_ms();
 	flow->state = FLOW_CONNECTING;
-	direction_init(&flow->up);
-	direction_init(&flow->down);
+	splice_direction_init(&flow->up);
+	splice_direction_init(&flow->down);
 	return flow;
 }
 
@@ -626,59 +574,11 @@ static void on_listener(struct relay *relay, int fd, uint8_t route)
 	}
 }
 
-/*
- * Move bytes src -> pipe -> dst until one side would block.
- * Return: 0 while open, 1 when this direction is finished, -errno on a socket error.
- */
-static int pump(struct relay *relay, struct direction *d, int src, int dst)
-{
-	for (;;) {
-		ssize_t n;
-
-		if (d->in_pipe) {
-			n = splice(d->pipe_read, NULL, dst, NULL, d->in_pipe,
-				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-			if (n > 0) {
-				d->in_pipe -= (size_t)n;
-				d->bytes += (uint64_t)n;
-				continue;
-			}
-			if (n < 0 && errno == EAGAIN)
-				return 0; /* the destination is full: wait for EPOLLOUT */
-			return n < 0 ? -errno : -EPIPE;
-		}
-		if (d->eof) {
-			if (!d->shut) {
-				shutdown(dst, SHUT_WR);
-				d->shut = true;
-			}
-			give_pipe(relay, d);
-			return 1;
-		}
-		if (d->pipe_read < 0 && !take_pipe(relay, d))
-			return -EMFILE;
-		n = splice(src, NULL, d->pipe_write, NULL, PIPE_SIZE,
-			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-		if (n > 0) {
-			d->in_pipe += (size_t)n;
-			continue;
-		}
-		if (n == 0) {
-			d->eof = true;
-			continue;
-		}
-		if (errno == EAGAIN) {
-			give_pipe(relay, d); /* empty: an idle direction holds no pipe */
-			return 0;
-		}
-		return -errno;
-	}
-}
-
 static void flow_splice(struct relay *relay, struct flow *flow)
 {
-	int up = pump(relay, &flow->up, flow->inside, flow->upstream);
-	int down = up < 0 ? 0 : pump(relay, &flow->down, flow->upstream, flow->inside);
+	int up = splice_pump(&relay->pipes, &flow->up, flow->inside, flow->upstream);
+	int down =
+	    up < 0 ? 0 : splice_pump(&relay->pipes, &flow->down, flow->upstream, flow->inside);
 
 	if (up < 0 || down < 0) {
 		log_verbose("relay: connection ended by an error: %s",
@@ -915,7 +815,8 @@ static void flow_connected(struct relay *relay, struct flow *flow)
 static bool flow_failed_after_eof(const struct flow *flow, enum epoll_type type)
 {
 	int fd = type == EPOLL_TYPE_FLOW_INSIDE ? flow->inside : flow->upstream;
-	const struct direction *reading = type == EPOLL_TYPE_FLOW_INSIDE ? &flow->up : &flow->down;
+	const struct splice_direction *reading =
+	    type == EPOLL_TYPE_FLOW_INSIDE ? &flow->up : &flow->down;
 	int error = 0;
 	socklen_t len = sizeof(error);
 
@@ -1031,10 +932,7 @@ void relay_destroy(struct relay *relay)
 	for (i = 0; i < relay->never_used; i++)
 		if (relay->flows[i].state != FLOW_FREE)
 			flow_close(relay, &relay->flows[i], true);
-	while (relay->pipes_pooled--) {
-		close(relay->pipe_pool[relay->pipes_pooled][0]);
-		close(relay->pipe_pool[relay->pipes_pooled][1]);
-	}
+	splice_pipes_destroy(&relay->pipes);
 	free(relay->flows);
 	free(relay);
 }

@@ -163,7 +163,9 @@ static int setup(const struct sandbox_config *config, struct sl_err *err)
 	if (setpgid(0, 0))
 		return sl_err_set(err, errno, "cannot create the sandbox's process group");
 
-	ret = setup_mounts(config, err);
+	ret = sandbox_net_open_ports(&plan, err); /* before /proc/sys turns read-only */
+	if (!ret)
+		ret = setup_mounts(config, err);
 	if (ret)
 		return ret;
 	log_verbose("setting host name '%s'", hostname);

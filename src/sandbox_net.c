@@ -6,7 +6,9 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -100,6 +102,38 @@ static int add_link_and_routes(struct netlink *nl, const struct netplan *plan, s
 	if (!ret && plan->udp != UDP_BLOCK)
 		ret = add_udp_policy_routing(nl, plan, err);
 	return ret;
+}
+
+_Static_assert(RELAY_TCP_PORT <= PUBLISH_RESERVED_PORTS &&
+		   RELAY_UDP_PORT <= PUBLISH_RESERVED_PORTS &&
+		   RELAY_DNS_PORT <= PUBLISH_RESERVED_PORTS,
+	       "sluice's listeners inside must stay on privileged ports");
+
+int sandbox_net_open_ports(const struct netplan *plan, struct sl_err *err)
+{
+	static const char path[] = "/proc/sys/net/ipv4/ip_unprivileged_port_start";
+	char text[16];
+	int fd, len;
+
+	if (!plan->unprivileged_port_start)
+		return 0;
+	log_verbose("letting the program listen on ports from %u up inside",
+		    plan->unprivileged_port_start);
+	len = snprintf(text, sizeof(text), "%u\n", plan->unprivileged_port_start);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, (size_t)len) != len) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return sl_err_set(err, e,
+				  "cannot write %s inside the sandbox (so that the program may "
+				  "listen on the published port %u); publish a port of 1024 or "
+				  "above inside",
+				  path, plan->unprivileged_port_start);
+	}
+	close(fd);
+	return 0;
 }
 
 int sandbox_net_setup(const struct netplan *plan, struct sl_err *err)

@@ -60,6 +60,14 @@ struct listener_set {
 };
 
 /**
+ * sandbox_net_open_ports() - let the program listen on the published ports below 1024
+ * (plan->unprivileged_port_start), in this network namespace only.  Context: before /proc/sys
+ * is made read-only.
+ * Return: 0, or negative errno with @err filled.
+ */
+int sandbox_net_open_ports(const struct netplan *plan, struct sl_err *err);
+
+/**
  * sandbox_net_setup() - loopback up, and for NET_RELAY the veth pair, addresses, default
  * routes and the firewall
  * Return: 0, or negative errno with @err filled.

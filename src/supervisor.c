@@ -33,7 +33,9 @@
 #include "hop.h"
 #include "log.h"
 #include "monotonic.h"
+#include "ns.h"
 #include "program.h"
+#include "publish.h"
 #include "relay.h"
 #include "resolver.h"
 #include "runtime_dir.h"
@@ -62,6 +64,7 @@ struct supervisor {
 	struct udp_relay *udp;
 	struct helpers *helpers;
 	struct session_server *session;
+	struct publish *publish; /* --publish: host ports into the sandbox */
 	int listeners[LISTENER_COUNT];
 	/* The chain as the relay uses it (with isolation credentials), and where the local
 	 * hops are reached now. */
@@ -312,10 +315,15 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 			session_server_namespaces(sv->session, fds, n_fds, (uint32_t)msg->value);
 		break;
 	case CHANNEL_SOCKET:
-		if (sv->udp) {
+		/* The kind says whose request it answers. */
+		if (msg->socket_kind == NS_SOCKET_UDP_REPLY && sv->udp) {
 			udp_relay_reply_socket(sv->udp, msg, n_fds ? fds[0] : -1);
 			if (n_fds)
 				fds[0] = -1; /* the UDP relay owns it now */
+		} else if (msg->socket_kind != NS_SOCKET_UDP_REPLY && sv->publish) {
+			publish_socket(sv->publish, msg, n_fds ? fds[0] : -1);
+			if (n_fds)
+				fds[0] = -1;
 		}
 		break;
 	default:
@@ -377,6 +385,8 @@ static void on_timer(struct supervisor *sv)
 		udp_relay_tick(sv->udp);
 	if (sv->helpers)
 		helpers_tick(sv->helpers);
+	if (sv->publish)
+		publish_tick(sv->publish);
 	if (sv->kill_at_ms && monotonic_ms() >= sv->kill_at_ms) {
 		log_verbose("the grace period is over: killing what still runs in the sandbox");
 		sv->kill_at_ms = 0;
@@ -456,6 +466,12 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 				if (sv->helpers)
 					helpers_event(sv->helpers, ref, events[i].events);
 				break;
+			case EPOLL_TYPE_PUBLISH_LISTENER:
+			case EPOLL_TYPE_PUBLISH_HOST:
+			case EPOLL_TYPE_PUBLISH_SANDBOX:
+				if (sv->publish)
+					publish_event(sv->publish, ref, events[i].events);
+				break;
 			default:
 				log_debug("event for unknown type %u", ref.type);
 			}
@@ -495,6 +511,7 @@ static void supervisor_close(struct supervisor *sv)
 	relay_destroy(sv->relay);
 	resolver_destroy(sv->resolver);
 	udp_relay_destroy(sv->udp);
+	publish_destroy(sv->publish);
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
 		if (sv->listeners[kind] >= 0)
 			close(sv->listeners[kind]);
@@ -729,6 +746,14 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 		ret = sl_err_set(err, errno, "cannot create the event loop");
 		goto out;
 	}
+	/* Published ports first: a port in use fails before anything starts. */
+	if (run->n_publish) {
+		sv.publish = publish_create(run, sv.epoll_fd, err);
+		if (!sv.publish) {
+			ret = -1;
+			goto out;
+		}
+	}
 	{
 		struct session_hooks hooks = {&sv, session_status, session_stop,
 					      session_programs_changed};
@@ -781,6 +806,11 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	sv.config.channel = channel[1];
 	if (sv.udp)
 		udp_relay_set_channel(sv.udp, sv.channel);
+	if (sv.publish) {
+		ret = publish_start(sv.publish, sv.channel, err);
+		if (ret)
+			goto out;
+	}
 
 	ret = clone_sandbox(&sv, err);
 	close(channel[1]);

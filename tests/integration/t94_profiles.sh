@@ -160,7 +160,9 @@ bad "duplicate key" "{\"dns\": \"none\", \"dns\": \"none\", $cmd}" "not valid JS
 bad "truncated" "{$cmd" "not valid JSON: .*expected"
 bad "not UTF-8" "{\"hostname\": \"$(printf '\xff')\", $cmd}" "not valid JSON: unable to decode byte 0xff"
 bad "too deep" "{\"x\": [[[[[[[[[1]]]]]]]]], $cmd}" "nested deeper than 8 levels"
-bad "not supported yet" "{\"publish\": [\"8080:80\"], $cmd}" "bad\.json: publish: not supported yet"
+bad "a name key" "{\"name\": \"w\", $cmd}" "bad\.json: name: a profile's name is its file's; a session's is given with --name"
+bad "bad published port" "{\"publish\": [\"80\"], $cmd}" \
+	"bad\.json: publish\[0\] 80: expected \[ADDR:\]HOSTPORT:SANDBOXPORT\[/udp\]"
 bad "refused across keys" "{\"net\": \"none\", \"hops\": [\"socks5://$LAB_PX1:1080\"], $cmd}" \
 	"--net none and --via exclude each other"
 head -c $((1024 * 1024 + 1)) /dev/zero | tr '\0' ' ' >"$P/big.json"

@@ -185,11 +185,11 @@ refused "examples.md BitTorrent behind a VPN (openvpn)" vpn.json \
 refused "examples.md virtual machine behind Tor (bridge)" vm.json \
 	'{"network": {"chain": [{"type": "tor"}], "bridge": {"name": "torbr", "dhcp": true}}, '"$cmd"'}' \
 	"a pallium profile; sluice has no equivalent yet for network.bridge; $tail_msg"
-refused "a wireguard hop, a socks hop's dns, a published port" wg.json \
+refused "a wireguard hop, a socks hop's dns (the published port maps)" wg.json \
 	'{"network": {"chain": [{"type": "socks", "address": "'$LAB_PX1':1080", "dns": ["tcp://1.1.1.1"]},
 	  {"type": "wireguard", "config": "/etc/wg.conf"}],
 	  "port_forwarding": {"local": ["tcp://127.0.0.1:8080:10.0.0.2:80"]}}, '"$cmd"'}' \
-	"a pallium profile; sluice has no equivalent yet for network.chain[0].dns, network.chain[1] (wireguard hop), network.port_forwarding.local[0] (published port); $tail_msg"
+	"a pallium profile; sluice has no equivalent yet for network.chain[0].dns, network.chain[1] (wireguard hop); $tail_msg"
 slrun profile check "$P/vpn.json"
 check_eq "profile check on one of them: exit 125 too" 125 "$SL_RC"
 

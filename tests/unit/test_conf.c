@@ -22,7 +22,7 @@ static const char *const options[] = {
     "--hostname",    "--map-root",    "--user",
     "--pass-fd",     "--tor-option",  "--tor-config",
     "--tor-timeout", "--tor-isolate", "--ssh-option",
-    "--name",
+    "--name",	     "--publish",
 };
 
 static void every_key_by_option_and_name(void **state)
@@ -34,7 +34,7 @@ static void every_key_by_option_and_name(void **state)
 	assert_int_equal(sizeof(options) / sizeof(options[0]), CONF_KEY_COUNT - 1);
 	assert_null(conf_key_by_name("environment")->option);
 	assert_ptr_equal(conf_key_of(CONF_ENVIRONMENT), conf_key_by_name("environment"));
-	for (i = 0; i < CONF_KEY_COUNT - 1; i++) {
+	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		const struct conf_key *key = conf_key_by_option(options[i]);
 
 		assert_non_null(key);
@@ -99,6 +99,39 @@ static void later_source_replaces_a_key_as_a_whole(void **state)
 	assert_int_equal(run.udp, UDP_BLOCK); /* the default with proxy hops */
 }
 
+static void published_ports_are_a_list(void **state)
+{
+	struct run_options run;
+	struct conf conf;
+	struct sl_err err = {0};
+
+	(void)state;
+	conf_init(&conf, &run);
+	assert_int_equal(run.n_publish, 0); /* nothing published unless asked */
+	assert_int_equal(set(&conf, "publish", "8080:80", CONF_FROM_PROFILE, &err), 0);
+	assert_int_equal(set(&conf, "publish", "8081:81/udp", CONF_FROM_PROFILE, &err), 0);
+	assert_int_equal(run.n_publish, 2);
+	assert_int_equal(set(&conf, "publish", "[::1]:9000:90", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_int_equal(run.n_publish, 1);
+	assert_string_equal(run.publish[0].text, "[::1]:9000:90");
+	assert_true(set(&conf, "publish", "[::1]:9000:91", CONF_FROM_COMMAND_LINE, &err) < 0);
+	assert_string_equal(err.msg, "publish [::1]:9000:91: that host address and port are "
+				     "published already ([::1]:9000:90)");
+	assert_int_equal(set(&conf, "publish", "9000:91", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_int_equal(run.n_publish, 2);
+	assert_int_equal(conf_finish(&conf, &err), 0);
+
+	/* With a network, ports 1-53 inside are sluice's own; with --net none they are free. */
+	conf_init(&conf, &run);
+	assert_int_equal(set(&conf, "publish", "8053:53/udp", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_true(conf_finish(&conf, &err) < 0);
+	assert_string_equal(err.msg, "--publish 127.0.0.1:8053:53/udp: ports 1-53 inside the "
+				     "sandbox are sluice's own (its relay and resolver); publish "
+				     "another SANDBOXPORT, or use --net none");
+	assert_int_equal(set(&conf, "net", "none", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_int_equal(conf_finish(&conf, &err), 0);
+}
+
 static void messages_name_the_key_as_labelled(void **state)
 {
 	struct run_options run;
@@ -146,6 +179,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_key_by_option_and_name),
 	    cmocka_unit_test(later_source_replaces_a_key_as_a_whole),
+	    cmocka_unit_test(published_ports_are_a_list),
 	    cmocka_unit_test(messages_name_the_key_as_labelled),
 	    cmocka_unit_test(flags_and_defaults),
 	};

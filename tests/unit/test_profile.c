@@ -39,7 +39,8 @@ static void good_profiles(void **state)
 			       "\"b o\", \"password\": \"p@ss:w\"}], \"dns\": \"forward=9.9.9.9\", "
 			       "\"udp\": \"block\", \"ipv6\": false, \"hostname\": \"box\", "
 			       "\"map_root\": true, \"user\": \"alice\", \"command\": [\"curl\", "
-			       "\"-s\"], \"environment\": {\"A\": \"1\", \"B_2\": \"x=y\"}}",
+			       "\"-s\"], \"environment\": {\"A\": \"1\", \"B_2\": \"x=y\"}, "
+			       "\"publish\": [\"8080:80\", \"[::1]:5353:5353/udp\"]}",
 			       &err),
 			 0);
 	assert_string_equal(profile.description, "work");
@@ -58,6 +59,10 @@ static void good_profiles(void **state)
 	assert_string_equal(run.user, "alice");
 	assert_string_equal(profile.command[0], "curl");
 	assert_string_equal(profile.command[1], "-s");
+	assert_int_equal(run.n_publish, 2);
+	assert_string_equal(run.publish[0].text, "127.0.0.1:8080:80");
+	assert_string_equal(run.publish[1].text, "[::1]:5353:5353/udp");
+	assert_true(run.publish[1].udp);
 	assert_null(profile.command[2]);
 	assert_int_equal(run.n_environment, 2);
 	assert_string_equal(run.environment[0], "A=1");
@@ -195,13 +200,18 @@ static const struct {
      "work.json: dns bogus: expected fakeip, forward, forward=ADDR or none"},
     {"{\"dnss\": 1}",
      "work.json: dnss: unknown key; expected description, hops, dns, udp, ipv6, net, hostname, "
-     "map_root, user, allow_host_loopback, tor, ssh, command, environment or quiet"},
+     "map_root, user, allow_host_loopback, tor, ssh, command, environment, quiet or publish"},
     {"{\"name\": \"w\"}",
-     "work.json: name: not supported yet (named sessions and published ports come later); "
+     "work.json: name: a profile's name is its file's; a session's is given with --name; "
      "remove it"},
-    {"{\"publish\": [\"8080:80\"]}",
-     "work.json: publish: not supported yet (named sessions and published ports come later); "
-     "remove it"},
+    {"{\"publish\": \"8080:80\"}", "work.json: publish: expected an array of strings, not a "
+				   "string"},
+    {"{\"publish\": [\"8080\"]}",
+     "work.json: publish[0] 8080: expected [ADDR:]HOSTPORT:SANDBOXPORT[/udp], e.g. "
+     "127.0.0.1:8080:80"},
+    {"{\"publish\": [\"8080:80\", \"127.0.0.1:8080:81\"]}",
+     "work.json: publish[1] 127.0.0.1:8080:81: that host address and port are published already "
+     "(127.0.0.1:8080:80)"},
     {"{\"ipv6\": \"on\"}", "work.json: ipv6: expected true or false, not a string"},
     {"{\"dns\": 1}", "work.json: dns: expected a string, not an integer"},
     {"{\"hops\": {}}", "work.json: hops: expected an array of hops, not an object"},
