@@ -564,7 +564,7 @@ static json_t *session_status(void *ctx)
 {
 	struct supervisor *sv = ctx;
 	const struct run_options *run = sv->config.run;
-	json_t *hops = json_array(), *execs = json_array();
+	json_t *hops = json_array(), *execs = json_array(), *published = json_array();
 	long pids[64];
 	size_t i, n;
 
@@ -588,12 +588,15 @@ static json_t *session_status(void *ctx)
 	n = session_server_pids(sv->session, pids, 64);
 	for (i = 0; execs && i < n; i++)
 		json_array_append_new(execs, json_integer(pids[i]));
+	for (i = 0; published && i < run->n_publish; i++)
+		json_array_append_new(published, json_string(run->publish[i].text));
 	return json_pack(
-	    "{s:s, s:s, s:I, s:I, s:I, s:b, s:o, s:o}", "name", session_server_name(sv->session),
-	    "profile", run->profile_name, "supervisor_pid", (json_int_t)getpid(), "init_pid",
-	    (json_int_t)(sv->init_gone ? 0 : sv->init_pid), "started", (json_int_t)sv->started,
-	    "program_running", sv->init_pidfd >= 0 && !sv->program_exited, "exec_pids", execs,
-	    "hops", hops);
+	    "{s:s, s:s, s:I, s:I, s:I, s:b, s:o, s:o, s:o}", "name",
+	    session_server_name(sv->session), "profile", run->profile_name, "supervisor_pid",
+	    (json_int_t)getpid(), "init_pid", (json_int_t)(sv->init_gone ? 0 : sv->init_pid),
+	    "started", (json_int_t)sv->started, "program_running",
+	    sv->init_pidfd >= 0 && !sv->program_exited, "exec_pids", execs, "hops", hops,
+	    "published", published);
 }
 
 /* `sluice stop`: SIGTERM to everything in the sandbox, SIGKILL after @grace seconds. */

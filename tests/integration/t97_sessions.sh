@@ -40,7 +40,7 @@ check_eq "status --json: the supervisor pid is sluice's" "$(readlink -f "$SLUICE
 check_match "ls: one line with name and pid" "$S-a +$SUP +[0-9]+s +0 +0 B +direct" "$(sl ls)"
 status=$(sl status "$S-a" --json)
 check_match "status --json: no hops, the first program running, no exec'd one" \
-	"\"program_running\": true, *\"exec_pids\": \[\], *\"hops\": \[\]" "$(tr -d '\n' <<<"$status")"
+	"\"program_running\": true, *\"exec_pids\": \[\], *\"hops\": \[\], *\"published\": \[\]" "$(tr -d '\n' <<<"$status")"
 check "the control socket and the state file exist, in a 0700 directory" \
 	test -S "$BASE/$S-a.sock" -a -f "$BASE/$S-a.json" -a "$(stat -c %a "$BASE")" = 700
 
@@ -193,6 +193,25 @@ sl run --name "$S-a" --net none -- touch "$TMP/second-started" 2>"$TMP/e.err"
 check_eq "a second session of a running name: exit 125" 125 $?
 check_match "  ... with the message" "a session named '$S-a' runs already \(pid $SUP\)" "$(cat "$TMP/e.err")"
 check "  ... and nothing started" test ! -e "$TMP/second-started"
+
+# Two sessions of one program (or profile) do not clobber each other: NAME, then NAME-2.
+as_user mkdir -p "$TMP/bin"
+as_user ln -s "$(command -v sleep)" "$TMP/bin/t97p$$"
+bg_run_gen() {
+	as_user timeout -k 5 60 "$SLUICE" run --net none -- "$TMP/bin/t97p$$" 20 </dev/null \
+		>/dev/null 2>&1 &
+	cleanup_push "kill_tree $!"
+}
+bg_run_gen
+wait_until 10 session_up "t97p$$"
+bg_run_gen
+wait_until 10 session_up "t97p$$-2"
+check "a name made from the program: t97p$$, then t97p$$-2 for a second one" \
+	eval 'session_up "t97p$$" && session_up "t97p$$-2"'
+check "  ... each its own supervisor" \
+	test "$(sup_pid "t97p$$")" != "$(sup_pid "t97p$$-2")" -a -n "$(sup_pid "t97p$$-2")"
+sl stop --time 1 "t97p$$"
+sl stop --time 1 "t97p$$-2"
 
 # --- the first program ends while an exec'd one runs: the session stays ------------------------
 first_pid=$BG_PID
