@@ -87,6 +87,8 @@ static const char run_help[] =
     "  --net none          no network at all: only loopback inside\n"
     "  --name NAME         the session's name, for exec, shell, ls, status, stop\n"
     "                      (default: the profile's or program's name, -2, -3, ...)\n"
+    "  --ip-netns          as root: the network namespace also at\n"
+    "                      /run/netns/sluice-NAME, for 'ip netns exec'\n"
     "  --publish [ADDR:]HOSTPORT:SANDBOXPORT[/udp]\n"
     "                      let host clients reach SANDBOXPORT on the sandbox's loopback\n"
     "                      at ADDR:HOSTPORT (default ADDR 127.0.0.1; IPv6 in brackets,\n"

@@ -33,6 +33,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_SSH_OPTION, "ssh_option", "--ssh-option", NULL, true, true},
     {CONF_ENVIRONMENT, "environment", NULL, NULL, true, true},
     {CONF_NAME, "name", "--name", NULL, true, false},
+    {CONF_IP_NETNS, "ip_netns", "--ip-netns", NULL, false, false},
     {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
 };
 
@@ -337,6 +338,9 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 	case CONF_MAP_ROOT:
 		run->id_map = ID_MAP_ROOT;
 		return 0;
+	case CONF_IP_NETNS:
+		run->ip_netns = true;
+		return 0;
 	case CONF_NAME:
 		if (!session_name_valid(value))
 			return sl_err_set(
@@ -445,6 +449,10 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 			    "own (its relay and resolver); publish another SANDBOXPORT, "
 			    "or use --net none",
 			    run->publish[i].text, PUBLISH_RESERVED_PORTS);
+	if (run->ip_netns && run->net == NET_NONE)
+		return sl_err_set(err, 0,
+				  "--ip-netns with --net none: there is only loopback to show; "
+				  "leave one out");
 	if (conf->via_direct && run->n_hops)
 		return sl_err_set(err, 0,
 				  "--via direct cannot be chained with proxy hops; leave it out");

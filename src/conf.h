@@ -99,6 +99,7 @@ struct run_options {
 	 * the profile's name when run by name (for `sluice ls`). */
 	char session_name[CLI_SESSION_NAME_MAX + 1];
 	char profile_name[CLI_SESSION_NAME_MAX + 1];
+	bool ip_netns; /* root: the network namespace also at /run/netns/sluice-NAME */
 
 	/* --publish: host ports forwarded into the sandbox (publish.h); none unless asked. */
 	struct publish_spec publish[PUBLISH_MAX];
@@ -124,6 +125,7 @@ enum conf_key_id {
 	CONF_SSH_OPTION,
 	CONF_ENVIRONMENT, /* profiles only: no option */
 	CONF_NAME,	  /* command line only: a profile's name is its file's */
+	CONF_IP_NETNS,
 	CONF_PUBLISH,
 	CONF_KEY_COUNT
 };

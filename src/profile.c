@@ -765,6 +765,7 @@ static int parse_top(struct parse *p, json_t *root)
 	      {"ipv6", CONF_IPV6},
 	      {"map_root", CONF_MAP_ROOT},
 	      {"allow_host_loopback", CONF_ALLOW_HOST_LOOPBACK},
+	      {"ip_netns", CONF_IP_NETNS},
 	  };
 	static const struct path quiet_path = {"quiet"};
 	struct path top = {{0}}, at;
@@ -789,9 +790,10 @@ static int parse_top(struct parse *p, json_t *root)
 	case PROFILE_FORMAT_SLUICE:
 		break;
 	}
-	if (only_keys(p, &top, root, top_keys,
-		      "description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
-		      "allow_host_loopback, tor, ssh, command, environment, quiet or publish"))
+	if (only_keys(
+		p, &top, root, top_keys,
+		"description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
+		"allow_host_loopback, tor, ssh, command, environment, quiet, publish or ip_netns"))
 		return -1;
 	value = json_object_get(root, "description");
 	path_add(&at, &top, "description", 0);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -209,6 +210,25 @@ void session_release(const char *base, const char *name)
 		unlink(path);
 }
 
+int session_netns_path(const char *name, char *out, size_t cap)
+{
+	int n = snprintf(out, cap, "/run/netns/sluice-%s", name);
+
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+void session_unbind_netns(const char *name, uint64_t netns_inode)
+{
+	char path[128];
+	struct stat st;
+
+	if (!netns_inode || session_netns_path(name, path, sizeof(path)) || stat(path, &st) ||
+	    (uint64_t)st.st_ino != netns_inode)
+		return; /* not there, or not this session's namespace: not ours to touch */
+	umount2(path, MNT_DETACH);
+	unlink(path);
+}
+
 int session_remove_if_stale(const char *base, const char *name)
 {
 	struct session_state state;
@@ -218,6 +238,7 @@ int session_remove_if_stale(const char *base, const char *name)
 		return 0;
 	if (ret || session_state_live(&state))
 		return 0;
+	session_unbind_netns(name, state.netns_inode);
 	session_release(base, name);
 	return 1;
 }

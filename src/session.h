@@ -96,8 +96,18 @@ void session_release(const char *base, const char *name);
 int session_read(const char *base, const char *name, struct session_state *state,
 		 struct sl_err *err);
 
+/* session_netns_path() - /run/netns/sluice-NAME (`--ip-netns`); 0 or -ENAMETOOLONG. */
+int session_netns_path(const char *name, char *out, size_t cap);
+
 /**
- * session_remove_if_stale() - remove NAME.json and NAME.sock when the proof above holds
+ * session_unbind_netns() - remove /run/netns/sluice-NAME if it is the network namespace whose
+ * inode is @netns_inode (a file of that name holding anything else is left alone)
+ */
+void session_unbind_netns(const char *name, uint64_t netns_inode);
+
+/**
+ * session_remove_if_stale() - remove NAME.json and NAME.sock (and the session's
+ * /run/netns/sluice-NAME) when the proof above holds
  * Return: 1 if removed, 0 if the session is live or unprovable (left alone), negative errno.
  */
 int session_remove_if_stale(const char *base, const char *name);

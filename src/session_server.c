@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -170,6 +171,44 @@ const char *session_server_base(const struct session_server *srv)
 	return srv->base;
 }
 
+/* --ip-netns: the network namespace at /run/netns/sluice-NAME, as `ip netns add` makes them. */
+static void bind_netns(struct session_server *srv)
+{
+	char path[128], source[64];
+	size_t i, k;
+	int fd;
+
+	for (i = 0, k = 0; i < CONTROL_MAX_NAMESPACES; i++) {
+		if (!(srv->ns_mask & (1u << i)))
+			continue;
+		if (!strcmp(namespace_names[i], "net"))
+			break;
+		k++;
+	}
+	if (i == CONTROL_MAX_NAMESPACES || k >= srv->n_ns ||
+	    session_netns_path(srv->state.name, path, sizeof(path)))
+		return;
+	if (mkdir("/run/netns", 0755) && errno != EEXIST) {
+		log_warn("--ip-netns: cannot create /run/netns: %s", strerror(errno));
+		return;
+	}
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0444);
+	if (fd < 0) {
+		log_warn("--ip-netns: cannot create %s: %s", path, strerror(errno));
+		return;
+	}
+	close(fd);
+	snprintf(source, sizeof(source), "/proc/self/fd/%d", srv->ns_fds[k]);
+	if (mount(source, path, NULL, MS_BIND, NULL)) {
+		log_warn("--ip-netns: cannot bind the network namespace at %s: %s", path,
+			 strerror(errno));
+		unlink(path);
+		return;
+	}
+	log_verbose("network namespace bound at %s ('ip netns exec sluice-%s ...')", path,
+		    srv->state.name);
+}
+
 void session_server_namespaces(struct session_server *srv, int *fds, size_t n, uint32_t mask)
 {
 	size_t i;
@@ -193,6 +232,8 @@ void session_server_namespaces(struct session_server *srv, int *fds, size_t n, u
 	}
 	if (session_update(srv->base, &srv->state, NULL))
 		log_debug("cannot record the network namespace in the state file");
+	if (srv->run->ip_netns)
+		bind_netns(srv);
 }
 
 size_t session_server_busy(const struct session_server *srv)
@@ -474,6 +515,8 @@ void session_server_destroy(struct session_server *srv)
 	for (i = 0; i < srv->n_ns; i++)
 		close(srv->ns_fds[i]);
 	if (srv->claimed) {
+		if (srv->run->ip_netns)
+			session_unbind_netns(srv->state.name, srv->state.netns_inode);
 		session_release(srv->base, srv->state.name);
 		rmdir(srv->base); /* when no other session or helper uses it */
 	}

@@ -590,13 +590,13 @@ static json_t *session_status(void *ctx)
 		json_array_append_new(execs, json_integer(pids[i]));
 	for (i = 0; published && i < run->n_publish; i++)
 		json_array_append_new(published, json_string(run->publish[i].text));
-	return json_pack(
-	    "{s:s, s:s, s:I, s:I, s:I, s:b, s:o, s:o, s:o}", "name",
-	    session_server_name(sv->session), "profile", run->profile_name, "supervisor_pid",
-	    (json_int_t)getpid(), "init_pid", (json_int_t)(sv->init_gone ? 0 : sv->init_pid),
-	    "started", (json_int_t)sv->started, "program_running",
-	    sv->init_pidfd >= 0 && !sv->program_exited, "exec_pids", execs, "hops", hops,
-	    "published", published);
+	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:b, s:o, s:o, s:o}", "name",
+			 session_server_name(sv->session), "profile", run->profile_name,
+			 "supervisor_pid", (json_int_t)getpid(), "init_pid",
+			 (json_int_t)(sv->init_gone ? 0 : sv->init_pid), "started",
+			 (json_int_t)sv->started, "program_running",
+			 sv->init_pidfd >= 0 && !sv->program_exited, "exec_pids", execs, "hops",
+			 hops, "published", published);
 }
 
 /* `sluice stop`: SIGTERM to everything in the sandbox, SIGKILL after @grace seconds. */
@@ -729,6 +729,10 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 		return ret;
 
 	sv.config.userns = !privileged();
+	if (run->ip_netns && sv.config.userns)
+		return sl_err_set(err, EPERM,
+				  "--ip-netns needs root: /run/netns, where 'ip netns' looks, is "
+				  "root's");
 	sv.config.outer_uid = geteuid();
 	sv.config.outer_gid = getegid();
 	ret = choose_program_user(&sv.config, err);

@@ -291,6 +291,36 @@ check_match "  ... and named" "left alone: .*$S-x.json" "$(cat "$TMP/gc.err")"
 rm -f "$BASE/$S-x.json"
 rmdir "$BASE" 2>/dev/null
 
+# --- --ip-netns: the session's network namespace where `ip netns` looks (root only) ---------
+if [ "$MODE" = root ]; then
+	bg_run "$S-n" --ip-netns -- sleep 30
+	wait_until 10 session_up "$S-n"
+	check_match "--ip-netns: 'ip netns list' shows sluice-NAME" "sluice-$S-n" "$(ip netns list)"
+	inner_ns=$(sl exec "$S-n" -- readlink /proc/self/ns/net)
+	check_eq "  ... it is the session's network namespace" "$inner_ns" \
+		"net:[$(stat -L -c %i "/run/netns/sluice-$S-n")]"
+	check_match "  ... 'ip netns exec' reaches the sandbox's interfaces" "198\.18\.0\.2/30" \
+		"$(ip netns exec "sluice-$S-n" ip -br addr)"
+	n_sup=$(sup_pid "$S-n")
+	kill -KILL "$n_sup"
+	wait_until 5 pid_gone "$n_sup"
+	check "  ... after SIGKILL of the supervisor the binding is left (it holds the namespace)" \
+		test -e "/run/netns/sluice-$S-n"
+	echo '{"sluice": 1, "name": "'"$S-m"'", "profile": "", "pid": 999999999, "start_time": 1, "started": 1, "netns_inode": 1}' \
+		>"/run/sluice/$S-m.json"
+	touch "/run/netns/sluice-$S-m"
+	sl gc 2>/dev/null
+	check "  ... gc removes it: no binding, no mount" \
+		test ! -e "/run/netns/sluice-$S-n" -a -z "$(grep "sluice-$S-n" /proc/self/mountinfo)"
+	check "  ... but leaves a file of that name that is not the recorded namespace" \
+		test -e "/run/netns/sluice-$S-m"
+	rm -f "/run/netns/sluice-$S-m"
+else
+	sl run --ip-netns -- true 2>"$TMP/e.err"
+	check_eq "--ip-netns rootless: exit 125" 125 $?
+	check_match "  ... with the message" "--ip-netns needs root" "$(cat "$TMP/e.err")"
+fi
+
 # --- exec through the session's hop, seen at the far end ------------------------------------
 if lab_up && lab_target_http && lab_socks_dante px1 1080; then
 	bg_run "$S-e" --via "socks5://$LAB_PX1:1080" -- sleep 30

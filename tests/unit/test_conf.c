@@ -22,7 +22,7 @@ static const char *const options[] = {
     "--hostname",    "--map-root",    "--user",
     "--pass-fd",     "--tor-option",  "--tor-config",
     "--tor-timeout", "--tor-isolate", "--ssh-option",
-    "--name",	     "--publish",
+    "--name",	     "--publish",     "--ip-netns",
 };
 
 static void every_key_by_option_and_name(void **state)

@@ -200,7 +200,8 @@ static const struct {
      "work.json: dns bogus: expected fakeip, forward, forward=ADDR or none"},
     {"{\"dnss\": 1}",
      "work.json: dnss: unknown key; expected description, hops, dns, udp, ipv6, net, hostname, "
-     "map_root, user, allow_host_loopback, tor, ssh, command, environment, quiet or publish"},
+     "map_root, user, allow_host_loopback, tor, ssh, command, environment, quiet, publish or "
+     "ip_netns"},
     {"{\"name\": \"w\"}",
      "work.json: name: a profile's name is its file's; a session's is given with --name; "
      "remove it"},
