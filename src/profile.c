@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_path.h"
 #include "profile.h"
 #include "profile_pallium.h"
 
@@ -83,31 +84,8 @@ static char *keep(struct parse *p, const char *text, size_t len)
 }
 
 /* JSON path texts: "hops[1].port".  Keys are shown with control characters as '?'. */
-struct path {
-	char text[PROFILE_LABEL_MAX];
-};
-
-static void path_add(struct path *out, const struct path *parent, const char *key, long index)
-{
-	size_t n;
-
-	memset(out, 0, sizeof(*out));
-	if (parent)
-		memcpy(out->text, parent->text, sizeof(out->text));
-	n = strlen(out->text);
-	if (key) {
-		if (n && n < sizeof(out->text) - 1)
-			out->text[n++] = '.';
-		for (; *key && n < sizeof(out->text) - 1; key++)
-			out->text[n++] = (unsigned char)*key < 0x20 || *key == 0x7f ? '?' : *key;
-		out->text[n] = '\0';
-	} else {
-		snprintf(out->text + n, sizeof(out->text) - n, "[%ld]", index);
-	}
-}
-
 /* "LABEL: PATH" */
-static void label_of(const struct parse *p, const struct path *path, char *buf, size_t cap)
+static void label_of(const struct parse *p, const struct json_path *path, char *buf, size_t cap)
 {
 	int n = snprintf(buf, cap, "%s: %s", p->label, path->text);
 
@@ -115,50 +93,29 @@ static void label_of(const struct parse *p, const struct path *path, char *buf, 
 		buf[0] = '\0'; /* a longer one is cut short: labels only name things */
 }
 
-static int path_error(const struct parse *p, const struct path *path, const char *fmt, ...)
+static int path_error(const struct parse *p, const struct json_path *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int path_error(const struct parse *p, const struct path *path, const char *fmt, ...)
+static int path_error(const struct parse *p, const struct json_path *path, const char *fmt, ...)
 {
-	char what[SL_ERR_MSG_MAX];
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	ret = json_path_verror(p->err, p->label, path, fmt, ap);
 	va_end(ap);
-	return sl_err_set(p->err, 0, "%s: %s: %s", p->label, path->text, what);
+	return ret;
 }
 
-static const char *type_name(const json_t *value)
-{
-	switch (json_typeof(value)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "something else";
-}
-
-static int wrong_type(const struct parse *p, const struct path *path, const json_t *value,
+static int wrong_type(const struct parse *p, const struct json_path *path, const json_t *value,
 		      const char *expected)
 {
-	return path_error(p, path, "expected %s, not %s", expected, type_name(value));
+	return path_error(p, path, "expected %s, not %s", expected, json_type_name(value));
 }
 
 /* A string value, copied into the profile's storage. */
-static int get_string(struct parse *p, const struct path *path, const json_t *value, char **out)
+static int get_string(struct parse *p, const struct json_path *path, const json_t *value,
+		      char **out)
 {
 	if (!json_is_string(value))
 		return wrong_type(p, path, value, "a string");
@@ -168,7 +125,7 @@ static int get_string(struct parse *p, const struct path *path, const json_t *va
 
 /* Set @id from @value through conf.c, in the scratch conf (which checks it whatever the command
  * line says) and in the real one (where the command line may win). */
-static int set(struct parse *p, enum conf_key_id id, char *value, const struct path *path)
+static int set(struct parse *p, enum conf_key_id id, char *value, const struct json_path *path)
 {
 	const struct conf_key *key = conf_key_of(id);
 	char label[PROFILE_LABEL_MAX + 64];
@@ -180,7 +137,7 @@ static int set(struct parse *p, enum conf_key_id id, char *value, const struct p
 }
 
 /* Objects must hold only @allowed keys (NULL-terminated); the rest are named as errors. */
-static int only_keys(struct parse *p, const struct path *path, const json_t *object,
+static int only_keys(struct parse *p, const struct json_path *path, const json_t *object,
 		     const char *const *allowed, const char *expected)
 {
 	const char *key;
@@ -189,14 +146,14 @@ static int only_keys(struct parse *p, const struct path *path, const json_t *obj
 	json_object_foreach((json_t *)object, key, value)
 	{
 		size_t i;
-		struct path at;
+		struct json_path at;
 
 		for (i = 0; allowed[i]; i++)
 			if (!strcmp(key, allowed[i]))
 				break;
 		if (allowed[i])
 			continue;
-		path_add(&at, path, key, 0);
+		json_path_add(&at, path, key, 0);
 		if (!path->text[0] && !strcmp(key, "name"))
 			return path_error(p, &at,
 					  "a profile's name is its file's; a session's is given "
@@ -206,7 +163,8 @@ static int only_keys(struct parse *p, const struct path *path, const json_t *obj
 	return 0;
 }
 
-static int check_depth(struct parse *p, const struct path *path, const json_t *value, int depth)
+static int check_depth(struct parse *p, const struct json_path *path, const json_t *value,
+		       int depth)
 {
 	const char *key;
 	json_t *item;
@@ -220,9 +178,9 @@ static int check_depth(struct parse *p, const struct path *path, const json_t *v
 
 		json_array_foreach(value, index, item)
 		{
-			struct path at;
+			struct json_path at;
 
-			path_add(&at, path, NULL, (long)index);
+			json_path_add(&at, path, NULL, (long)index);
 			if (check_depth(p, &at, item, depth + 1))
 				return -1;
 		}
@@ -230,9 +188,9 @@ static int check_depth(struct parse *p, const struct path *path, const json_t *v
 	}
 	json_object_foreach((json_t *)value, key, item)
 	{
-		struct path at;
+		struct json_path at;
 
-		path_add(&at, path, key, 0);
+		json_path_add(&at, path, key, 0);
 		if (check_depth(p, &at, item, depth + 1))
 			return -1;
 	}
@@ -336,16 +294,16 @@ static bool host_text_valid(const char *host)
 }
 
 /* A string field of a hop object, or NULL if absent; -1 in *bad if not a string. */
-static const char *hop_string(struct parse *p, const struct path *hop_path, json_t *fields[],
+static const char *hop_string(struct parse *p, const struct json_path *hop_path, json_t *fields[],
 			      enum hop_field f, int *bad)
 {
-	struct path at;
+	struct json_path at;
 
 	if (!fields[f])
 		return NULL;
 	if (json_is_string(fields[f]))
 		return json_string_value(fields[f]);
-	path_add(&at, hop_path, hop_fields[f], 0);
+	json_path_add(&at, hop_path, hop_fields[f], 0);
 	*bad = wrong_type(p, &at, fields[f], "a string");
 	return NULL;
 }
@@ -355,7 +313,7 @@ static const char *hop_string(struct parse *p, const struct path *hop_path, json
  * password from a file or a variable: the URL says "USER@HOST" (password to come) and the
  * secret is recorded for the caller to fetch.
  */
-static int hop_object(struct parse *p, const struct path *path, json_t *object, char **out,
+static int hop_object(struct parse *p, const struct json_path *path, json_t *object, char **out,
 		      const char **secret_field)
 {
 	const struct hop_type *type = NULL;
@@ -363,7 +321,7 @@ static int hop_object(struct parse *p, const struct path *path, json_t *object, 
 	const char *host, *user, *password, *unix_path, *type_text;
 	int bad = 0, count = 0;
 	struct url url = {0};
-	struct path at;
+	struct json_path at;
 	size_t i;
 
 	if (only_keys(p, path, object, hop_fields,
@@ -371,7 +329,7 @@ static int hop_object(struct parse *p, const struct path *path, json_t *object, 
 		return -1;
 	for (i = 0; i < FIELD_COUNT; i++)
 		fields[i] = json_object_get(object, hop_fields[i]);
-	path_add(&at, path, "type", 0);
+	json_path_add(&at, path, "type", 0);
 	if (!fields[FIELD_TYPE])
 		return path_error(p, &at, "missing; expected socks5, http, tor, ssh or direct");
 	type_text = hop_string(p, path, fields, FIELD_TYPE, &bad);
@@ -385,7 +343,7 @@ static int hop_object(struct parse *p, const struct path *path, json_t *object, 
 				  type_text);
 	for (i = 0; i < FIELD_COUNT; i++)
 		if (fields[i] && !(type->fields & (1u << i))) {
-			path_add(&at, path, hop_fields[i], 0);
+			json_path_add(&at, path, hop_fields[i], 0);
 			return path_error(p, &at, "not a field of %s %s hop; expected %s",
 					  type->name[0] == 's' && type->name[1] == 's' ? "an" : "a",
 					  type->name, type->expected);
@@ -407,17 +365,17 @@ static int hop_object(struct parse *p, const struct path *path, json_t *object, 
 		return path_error(p, path,
 				  "give at most one of password, password_file and password_env");
 	if (count && !user) {
-		path_add(&at, path, password ? "password" : *secret_field, 0);
+		json_path_add(&at, path, password ? "password" : *secret_field, 0);
 		return path_error(p, &at, "needs a user");
 	}
 	if (host && !host_text_valid(host)) {
-		path_add(&at, path, "host", 0);
+		json_path_add(&at, path, "host", 0);
 		return path_error(p, &at, "'%.64s': expected a host name or an IP address", host);
 	}
 	if (fields[FIELD_PORT]) {
 		json_int_t port = json_integer_value(fields[FIELD_PORT]);
 
-		path_add(&at, path, "port", 0);
+		json_path_add(&at, path, "port", 0);
 		if (!json_is_integer(fields[FIELD_PORT]))
 			return wrong_type(p, &at, fields[FIELD_PORT], "an integer 1-65535");
 		if (port < 1 || port > 65535)
@@ -427,7 +385,7 @@ static int hop_object(struct parse *p, const struct path *path, json_t *object, 
 			return path_error(p, &at, "needs a host");
 	}
 	if (type->needs_host && !host) {
-		path_add(&at, path, "host", 0);
+		json_path_add(&at, path, "host", 0);
 		return path_error(p, &at, "missing; a %s hop needs its server", type->name);
 	}
 	if (unix_path && host)
@@ -479,7 +437,7 @@ static int hop_object(struct parse *p, const struct path *path, json_t *object, 
 	return *out ? 0 : -1;
 }
 
-static int parse_hops(struct parse *p, const struct path *path, json_t *hops)
+static int parse_hops(struct parse *p, const struct json_path *path, json_t *hops)
 {
 	size_t index;
 	json_t *item;
@@ -492,9 +450,9 @@ static int parse_hops(struct parse *p, const struct path *path, json_t *hops)
 		struct run_options *run = p->conf->run;
 		size_t before = run->n_hops;
 		char *text = NULL;
-		struct path at;
+		struct json_path at;
 
-		path_add(&at, path, NULL, (long)index);
+		json_path_add(&at, path, NULL, (long)index);
 		if (json_is_string(item)) {
 			if (get_string(p, &at, item, &text))
 				return -1;
@@ -518,7 +476,7 @@ static int parse_hops(struct parse *p, const struct path *path, json_t *hops)
 			struct profile_secret *secret =
 			    &p->profile->secrets[p->profile->n_secrets++];
 			const char *source = json_string_value(json_object_get(item, secret_field));
-			struct path field;
+			struct json_path field;
 
 			secret->kind = !strcmp(secret_field, "password_file") ? PROFILE_SECRET_FILE
 									      : PROFILE_SECRET_ENV;
@@ -528,14 +486,15 @@ static int parse_hops(struct parse *p, const struct path *path, json_t *hops)
 			if (!secret->source)
 				return -1;
 			secret->hop = run->n_hops - 1;
-			path_add(&field, &at, secret_field, 0);
+			json_path_add(&field, &at, secret_field, 0);
 			label_of(p, &field, secret->label, sizeof(secret->label));
 		}
 	}
 	return 0;
 }
 
-static int parse_bool(struct parse *p, const struct path *path, json_t *value, enum conf_key_id id)
+static int parse_bool(struct parse *p, const struct json_path *path, json_t *value,
+		      enum conf_key_id id)
 {
 	if (!json_is_boolean(value))
 		return wrong_type(p, path, value, "true or false");
@@ -545,7 +504,7 @@ static int parse_bool(struct parse *p, const struct path *path, json_t *value, e
 	return json_is_true(value) ? set(p, id, NULL, path) : 0;
 }
 
-static int parse_string_key(struct parse *p, const struct path *path, json_t *value,
+static int parse_string_key(struct parse *p, const struct json_path *path, json_t *value,
 			    enum conf_key_id id)
 {
 	char *text;
@@ -555,7 +514,7 @@ static int parse_string_key(struct parse *p, const struct path *path, json_t *va
 	return set(p, id, text, path);
 }
 
-static int parse_string_list(struct parse *p, const struct path *path, json_t *list,
+static int parse_string_list(struct parse *p, const struct json_path *path, json_t *list,
 			     enum conf_key_id id)
 {
 	size_t index;
@@ -565,35 +524,35 @@ static int parse_string_list(struct parse *p, const struct path *path, json_t *l
 		return wrong_type(p, path, list, "an array of strings");
 	json_array_foreach(list, index, item)
 	{
-		struct path at;
+		struct json_path at;
 		char *text;
 
-		path_add(&at, path, NULL, (long)index);
+		json_path_add(&at, path, NULL, (long)index);
 		if (get_string(p, &at, item, &text) || set(p, id, text, &at))
 			return -1;
 	}
 	return 0;
 }
 
-static int parse_tor(struct parse *p, const struct path *path, json_t *tor)
+static int parse_tor(struct parse *p, const struct json_path *path, json_t *tor)
 {
 	static const char *const keys[] = {"options", "config", "timeout", "isolate", NULL};
 	json_t *value;
-	struct path at;
+	struct json_path at;
 
 	if (!json_is_object(tor))
 		return wrong_type(p, path, tor, "an object");
 	if (only_keys(p, path, tor, keys, "options, config, timeout or isolate"))
 		return -1;
 	value = json_object_get(tor, "options");
-	path_add(&at, path, "options", 0);
+	json_path_add(&at, path, "options", 0);
 	if (value && parse_string_list(p, &at, value, CONF_TOR_OPTION))
 		return -1;
 	value = json_object_get(tor, "config");
 	if (value) {
 		char *file;
 
-		path_add(&at, path, "config", 0);
+		json_path_add(&at, path, "config", 0);
 		if (!json_is_string(value))
 			return wrong_type(p, &at, value, "a file name");
 		file = json_string_length(value) ? keep_path(p, json_string_value(value))
@@ -605,7 +564,7 @@ static int parse_tor(struct parse *p, const struct path *path, json_t *tor)
 	if (value) {
 		char seconds[32];
 
-		path_add(&at, path, "timeout", 0);
+		json_path_add(&at, path, "timeout", 0);
 		if (!json_is_integer(value))
 			return wrong_type(p, &at, value, "seconds, an integer 1-86400");
 		snprintf(seconds, sizeof(seconds), "%lld", (long long)json_integer_value(value));
@@ -613,27 +572,27 @@ static int parse_tor(struct parse *p, const struct path *path, json_t *tor)
 			return -1;
 	}
 	value = json_object_get(tor, "isolate");
-	path_add(&at, path, "isolate", 0);
+	json_path_add(&at, path, "isolate", 0);
 	return value ? parse_string_key(p, &at, value, CONF_TOR_ISOLATE) : 0;
 }
 
-static int parse_ssh(struct parse *p, const struct path *path, json_t *ssh)
+static int parse_ssh(struct parse *p, const struct json_path *path, json_t *ssh)
 {
 	static const char *const keys[] = {"options", NULL};
 	json_t *value;
-	struct path at;
+	struct json_path at;
 
 	if (!json_is_object(ssh))
 		return wrong_type(p, path, ssh, "an object");
 	if (only_keys(p, path, ssh, keys, "options"))
 		return -1;
 	value = json_object_get(ssh, "options");
-	path_add(&at, path, "options", 0);
+	json_path_add(&at, path, "options", 0);
 	return value ? parse_string_list(p, &at, value, CONF_SSH_OPTION) : 0;
 }
 
 /* "command": a string runs through /bin/sh -c; an array is the argv itself. */
-static int parse_command(struct parse *p, const struct path *path, json_t *command)
+static int parse_command(struct parse *p, const struct json_path *path, json_t *command)
 {
 	char **argv;
 	size_t n, i;
@@ -660,22 +619,22 @@ static int parse_command(struct parse *p, const struct path *path, json_t *comma
 		return get_string(p, path, command, &argv[2]) || !argv[0] || !argv[1] ? -1 : 0;
 	}
 	for (i = 0; i < n; i++) {
-		struct path at;
+		struct json_path at;
 
-		path_add(&at, path, NULL, (long)i);
+		json_path_add(&at, path, NULL, (long)i);
 		if (get_string(p, &at, json_array_get(command, i), &argv[i]))
 			return -1;
 	}
 	if (!argv[0][0]) {
-		struct path at;
+		struct json_path at;
 
-		path_add(&at, path, NULL, 0);
+		json_path_add(&at, path, NULL, 0);
 		return path_error(p, &at, "expected the program, not an empty string");
 	}
 	return 0;
 }
 
-static int parse_environment(struct parse *p, const struct path *path, json_t *environment)
+static int parse_environment(struct parse *p, const struct json_path *path, json_t *environment)
 {
 	const char *name;
 	json_t *value;
@@ -685,10 +644,10 @@ static int parse_environment(struct parse *p, const struct path *path, json_t *e
 	json_object_foreach(environment, name, value)
 	{
 		size_t name_len = strlen(name), value_len;
-		struct path at;
+		struct json_path at;
 		char *entry;
 
-		path_add(&at, path, name, 0);
+		json_path_add(&at, path, name, 0);
 		if (!json_is_string(value))
 			return wrong_type(p, &at, value, "a string");
 		if (strchr(name, '='))
@@ -767,8 +726,8 @@ static int parse_top(struct parse *p, json_t *root)
 	      {"allow_host_loopback", CONF_ALLOW_HOST_LOOPBACK},
 	      {"ip_netns", CONF_IP_NETNS},
 	  };
-	static const struct path quiet_path = {"quiet"};
-	struct path top = {{0}}, at;
+	static const struct json_path quiet_path = {"quiet"};
+	struct json_path top = {{0}}, at;
 	const char *pallium_key = NULL, *sluice_key = NULL;
 	char *description;
 	json_t *value;
@@ -776,7 +735,7 @@ static int parse_top(struct parse *p, json_t *root)
 
 	if (!json_is_object(root))
 		return sl_err_set(p->err, 0, "%s: expected an object {...} at the top, not %s",
-				  p->label, type_name(root));
+				  p->label, json_type_name(root));
 	switch (profile_pallium_detect(root, &pallium_key, &sluice_key)) {
 	case PROFILE_FORMAT_PALLIUM:
 		return parse_pallium(p, root);
@@ -796,38 +755,38 @@ static int parse_top(struct parse *p, json_t *root)
 		"allow_host_loopback, tor, ssh, command, environment, quiet, publish or ip_netns"))
 		return -1;
 	value = json_object_get(root, "description");
-	path_add(&at, &top, "description", 0);
+	json_path_add(&at, &top, "description", 0);
 	if (value) {
 		if (get_string(p, &at, value, &description))
 			return -1;
 		p->profile->description = description;
 	}
 	value = json_object_get(root, "hops");
-	path_add(&at, &top, "hops", 0);
+	json_path_add(&at, &top, "hops", 0);
 	if (value && parse_hops(p, &at, value))
 		return -1;
 	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
 		value = json_object_get(root, strings[i].key);
-		path_add(&at, &top, strings[i].key, 0);
+		json_path_add(&at, &top, strings[i].key, 0);
 		if (value && parse_string_key(p, &at, value, strings[i].id))
 			return -1;
 	}
 	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
 		value = json_object_get(root, bools[i].key);
-		path_add(&at, &top, bools[i].key, 0);
+		json_path_add(&at, &top, bools[i].key, 0);
 		if (value && parse_bool(p, &at, value, bools[i].id))
 			return -1;
 	}
 	value = json_object_get(root, "tor");
-	path_add(&at, &top, "tor", 0);
+	json_path_add(&at, &top, "tor", 0);
 	if (value && parse_tor(p, &at, value))
 		return -1;
 	value = json_object_get(root, "ssh");
-	path_add(&at, &top, "ssh", 0);
+	json_path_add(&at, &top, "ssh", 0);
 	if (value && parse_ssh(p, &at, value))
 		return -1;
 	value = json_object_get(root, "command");
-	path_add(&at, &top, "command", 0);
+	json_path_add(&at, &top, "command", 0);
 	if (value && parse_command(p, &at, value))
 		return -1;
 	value = json_object_get(root, "quiet");
@@ -835,11 +794,11 @@ static int parse_top(struct parse *p, json_t *root)
 		return wrong_type(p, &quiet_path, value, "true or false");
 	p->profile->quiet = json_is_true(value); /* not a conf key: the log level is the CLI's */
 	value = json_object_get(root, "publish");
-	path_add(&at, &top, "publish", 0);
+	json_path_add(&at, &top, "publish", 0);
 	if (value && parse_string_list(p, &at, value, CONF_PUBLISH))
 		return -1;
 	value = json_object_get(root, "environment");
-	path_add(&at, &top, "environment", 0);
+	json_path_add(&at, &top, "environment", 0);
 	return value ? parse_environment(p, &at, value) : 0;
 }
 
@@ -854,7 +813,7 @@ int profile_json_load(const char *label, const char *text, size_t len, json_t **
 		      struct sl_err *err)
 {
 	struct parse p = {.label = label, .err = err};
-	struct path top = {{0}};
+	struct json_path top = {{0}};
 	json_error_t jerr;
 
 	if (len > PROFILE_SIZE_MAX)

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "json_path.h"
 #include "conf.h"
 #include "hop_url.h"
 #include "profile.h"
@@ -27,10 +28,6 @@
 /* pallium's default ports for a proxy address without one (its hops/socks.py). */
 #define PALLIUM_SOCKS_DEFAULT_PORT 1080
 #define PALLIUM_HTTP_DEFAULT_PORT  3128
-
-struct path {
-	char text[PALLIUM_PATH_MAX];
-};
 
 /* One translation under way. */
 struct walk {
@@ -41,67 +38,24 @@ struct walk {
 	struct run_options scratch_run;
 };
 
-static void path_add(struct path *out, const struct path *parent, const char *key, long index)
-{
-	size_t n;
-
-	memset(out, 0, sizeof(*out));
-	if (parent)
-		memcpy(out->text, parent->text, sizeof(out->text));
-	n = strlen(out->text);
-	if (key) {
-		if (n && n < sizeof(out->text) - 1)
-			out->text[n++] = '.';
-		if (!*key)
-			key = "\"\""; /* an empty key is named as written */
-		for (; *key && n < sizeof(out->text) - 1; key++)
-			out->text[n++] = (unsigned char)*key < 0x20 || *key == 0x7f ? '?' : *key;
-		out->text[n] = '\0';
-	} else {
-		snprintf(out->text + n, sizeof(out->text) - n, "[%ld]", index);
-	}
-}
-
-static int path_error(const struct walk *w, const struct path *path, const char *fmt, ...)
+static int path_error(const struct walk *w, const struct json_path *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int path_error(const struct walk *w, const struct path *path, const char *fmt, ...)
+static int path_error(const struct walk *w, const struct json_path *path, const char *fmt, ...)
 {
-	char what[SL_ERR_MSG_MAX];
 	va_list ap;
+	int ret;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	ret = json_path_verror(w->err, w->label, path, fmt, ap);
 	va_end(ap);
-	return sl_err_set(w->err, 0, "%s: %s: %s", w->label, path->text, what);
+	return ret;
 }
 
-static const char *type_name(const json_t *value)
-{
-	switch (json_typeof(value)) {
-	case JSON_OBJECT:
-		return "an object";
-	case JSON_ARRAY:
-		return "an array";
-	case JSON_STRING:
-		return "a string";
-	case JSON_INTEGER:
-		return "an integer";
-	case JSON_REAL:
-		return "a number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "a boolean";
-	case JSON_NULL:
-		return "null";
-	}
-	return "something else";
-}
-
-static int wrong_type(const struct walk *w, const struct path *path, const json_t *value,
+static int wrong_type(const struct walk *w, const struct json_path *path, const json_t *value,
 		      const char *expected)
 {
-	return path_error(w, path, "expected %s, not %s", expected, type_name(value));
+	return path_error(w, path, "expected %s, not %s", expected, json_type_name(value));
 }
 
 static int out_of_memory(const struct walk *w)
@@ -110,7 +64,7 @@ static int out_of_memory(const struct walk *w)
 }
 
 /* Record that @path is not mapped; notes past PALLIUM_NOTES_MAX are counted. */
-static void note(struct walk *w, enum pallium_note_kind kind, const struct path *path,
+static void note(struct walk *w, enum pallium_note_kind kind, const struct json_path *path,
 		 const char *tag, const char *why)
 {
 	struct pallium_translation *t = w->t;
@@ -124,18 +78,18 @@ static void note(struct walk *w, enum pallium_note_kind kind, const struct path 
 	}
 	n = &t->notes[t->n_notes++];
 	n->kind = kind;
-	memcpy(n->path, path->text, sizeof(n->path));
+	snprintf(n->path, sizeof(n->path), "%.*s", (int)sizeof(n->path) - 1, path->text);
 	n->tag = tag;
 	n->why = why;
 }
 
-static void no_equivalent(struct walk *w, const struct path *path)
+static void no_equivalent(struct walk *w, const struct json_path *path)
 {
 	note(w, PALLIUM_NO_EQUIVALENT, path, NULL, "no equivalent in sluice yet");
 }
 
 /* Every key of @object but those in @known (NULL-terminated) has no equivalent. */
-static void note_other_keys(struct walk *w, const struct path *path, const json_t *object,
+static void note_other_keys(struct walk *w, const struct json_path *path, const json_t *object,
 			    const char *const *known)
 {
 	const char *key;
@@ -143,14 +97,14 @@ static void note_other_keys(struct walk *w, const struct path *path, const json_
 
 	json_object_foreach((json_t *)object, key, value)
 	{
-		struct path at;
+		struct json_path at;
 		size_t i;
 
 		for (i = 0; known[i] && strcmp(key, known[i]); i++)
 			;
 		if (known[i])
 			continue;
-		path_add(&at, path, key, 0);
+		json_path_add(&at, path, key, 0);
 		no_equivalent(w, &at);
 	}
 }
@@ -161,7 +115,7 @@ static void note_other_keys(struct walk *w, const struct path *path, const json_
  * appended to an array when @list).  Takes the reference to @value.
  */
 static int map_to(struct walk *w, enum conf_key_id id, const char *section, const char *name,
-		  bool list, json_t *value, const struct path *path)
+		  bool list, json_t *value, const struct json_path *path)
 {
 	json_t *into = w->t->sluice, *slot;
 	char label[PALLIUM_PATH_MAX + 256], number[32];
@@ -200,7 +154,7 @@ oom:
 
 /* A boolean whose @same value is what sluice does anyway: maps to nothing.  The other value
  * is noted with @why (NULL: no equivalent). */
-static int map_flag(struct walk *w, const struct path *path, const json_t *value, bool same,
+static int map_flag(struct walk *w, const struct json_path *path, const json_t *value, bool same,
 		    enum pallium_note_kind kind, const char *why)
 {
 	if (!json_is_boolean(value))
@@ -295,7 +249,7 @@ static bool port_text(const char *text, size_t len, long *port)
  * pallium's "address" (its util.convert2addr): "IP:PORT", "[IPv6]:PORT", an IP alone (the
  * type's default port), or an array [IP, PORT].  sluice takes a host name as well.
  */
-static int parse_address(struct walk *w, const struct path *path, const json_t *value,
+static int parse_address(struct walk *w, const struct json_path *path, const json_t *value,
 			 long default_port, char *host, size_t host_cap, long *port)
 {
 	static const char expected[] = "expected IP:PORT, [IPv6]:PORT, an IP, or [IP, PORT]";
@@ -352,22 +306,22 @@ static int parse_address(struct walk *w, const struct path *path, const json_t *
 }
 
 /* A string field of a hop, or NULL if absent; *bad set when it is not a string. */
-static const char *hop_string(struct walk *w, const struct path *hop, const json_t *object,
+static const char *hop_string(struct walk *w, const struct json_path *hop, const json_t *object,
 			      const char *key, int *bad)
 {
 	const json_t *value = json_object_get(object, key);
-	struct path at;
+	struct json_path at;
 
 	if (!value || *bad)
 		return NULL;
 	if (json_is_string(value))
 		return json_string_value(value);
-	path_add(&at, hop, key, 0);
+	json_path_add(&at, hop, key, 0);
 	*bad = wrong_type(w, &at, value, "a string");
 	return NULL;
 }
 
-static int map_url(struct walk *w, struct url *url, const struct path *path)
+static int map_url(struct walk *w, struct url *url, const struct json_path *path)
 {
 	json_t *value;
 	int ret;
@@ -383,7 +337,7 @@ static int map_url(struct walk *w, struct url *url, const struct path *path)
 }
 
 /* socks and http (pallium's tun2socks hops): address, username, password[, version]. */
-static int proxy_hop(struct walk *w, const struct path *path, const json_t *hop, bool socks)
+static int proxy_hop(struct walk *w, const struct json_path *path, const json_t *hop, bool socks)
 {
 	/* http takes all but "version" (the list from its second entry on). */
 	static const char *const socks_keys[] = {
@@ -391,13 +345,13 @@ static int proxy_hop(struct walk *w, const struct path *path, const json_t *hop,
 	const char *user, *password;
 	struct url url = {0};
 	char host[256], port[16];
-	struct path at;
+	struct json_path at;
 	long port_number = 0;
 	int bad = 0;
 	const json_t *value;
 
 	value = json_object_get(hop, "address");
-	path_add(&at, path, "address", 0);
+	json_path_add(&at, path, "address", 0);
 	if (!value)
 		return path_error(w, &at, "missing; a %s hop needs its server",
 				  socks ? "socks" : "http");
@@ -411,7 +365,7 @@ static int proxy_hop(struct walk *w, const struct path *path, const json_t *hop,
 		return bad;
 	value = json_object_get(hop, "version");
 	if (socks && value) {
-		path_add(&at, path, "version", 0);
+		json_path_add(&at, path, "version", 0);
 		if (!json_is_integer(value))
 			return wrong_type(w, &at, value, "an integer (5)");
 		if (json_integer_value(value) != 5)
@@ -419,12 +373,12 @@ static int proxy_hop(struct walk *w, const struct path *path, const json_t *hop,
 			     "sluice speaks SOCKS5 only, no SOCKS4");
 	}
 	if (json_object_get(hop, "tun2socks_path")) {
-		path_add(&at, path, "tun2socks_path", 0);
+		json_path_add(&at, path, "tun2socks_path", 0);
 		note(w, PALLIUM_NOT_NEEDED, &at, NULL,
 		     "not needed: sluice relays connections itself, without tun2socks");
 	}
 	if (password && !user) {
-		path_add(&at, path, "password", 0);
+		json_path_add(&at, path, "password", 0);
 		note(w, PALLIUM_NOT_NEEDED, &at, NULL,
 		     "ignored: without a username no password is sent (pallium sends none "
 		     "either)");
@@ -446,14 +400,14 @@ static int proxy_hop(struct walk *w, const struct path *path, const json_t *hop,
 }
 
 /* pallium's Tor hop: sluice starts its own tor, as pallium does. */
-static int tor_hop(struct walk *w, const struct path *path, const json_t *hop)
+static int tor_hop(struct walk *w, const struct json_path *path, const json_t *hop)
 {
 	static const char *const keys[] = {"type", "timeout", "builtin_dns", "onion_support", NULL};
 	const json_t *value;
-	struct path at;
+	struct json_path at;
 
 	value = json_object_get(hop, "timeout");
-	path_add(&at, path, "timeout", 0);
+	json_path_add(&at, path, "timeout", 0);
 	if (value) {
 		json_int_t seconds = json_integer_value(value);
 
@@ -469,11 +423,11 @@ static int tor_hop(struct walk *w, const struct path *path, const json_t *hop)
 	}
 	/* Names and .onion names resolve through tor with sluice's fake IPs: both true. */
 	value = json_object_get(hop, "builtin_dns");
-	path_add(&at, path, "builtin_dns", 0);
+	json_path_add(&at, path, "builtin_dns", 0);
 	if (value && map_flag(w, &at, value, true, PALLIUM_NO_EQUIVALENT, NULL))
 		return -1;
 	value = json_object_get(hop, "onion_support");
-	path_add(&at, path, "onion_support", 0);
+	json_path_add(&at, path, "onion_support", 0);
 	if (value && map_flag(w, &at, value, true, PALLIUM_NO_EQUIVALENT, NULL))
 		return -1;
 	note_other_keys(w, path, hop, keys);
@@ -495,32 +449,32 @@ static const char *ssh_flag_value(const json_t *args, size_t *i, const char *fla
 }
 
 /* pallium's SSH hop: ssh -D to "destination"; of "ssh_args", the -o options and -p. */
-static int ssh_hop(struct walk *w, const struct path *path, const json_t *hop)
+static int ssh_hop(struct walk *w, const struct json_path *path, const json_t *hop)
 {
 	static const char *const keys[] = {"type", "destination", "ssh_args", NULL};
 	const json_t *value, *args;
 	const char *destination, *at_sign, *port = NULL;
 	struct url url = {0};
-	struct path at;
+	struct json_path at;
 	size_t i;
 
 	value = json_object_get(hop, "destination");
-	path_add(&at, path, "destination", 0);
+	json_path_add(&at, path, "destination", 0);
 	if (!value)
 		return path_error(w, &at, "missing; an ssh hop needs its server");
 	if (!json_is_string(value))
 		return wrong_type(w, &at, value, "a string [USER@]HOST");
 	destination = json_string_value(value);
 	args = json_object_get(hop, "ssh_args");
-	path_add(&at, path, "ssh_args", 0);
+	json_path_add(&at, path, "ssh_args", 0);
 	if (args && !json_is_array(args))
 		return wrong_type(w, &at, args, "an array of strings");
 	for (i = 0; args && i < json_array_size(args); i++) {
 		const char *option, *port_arg;
-		struct path arg_path;
+		struct json_path arg_path;
 		long number;
 
-		path_add(&arg_path, &at, NULL, (long)i);
+		json_path_add(&arg_path, &at, NULL, (long)i);
 		if (!json_is_string(json_array_get(args, i)))
 			return wrong_type(w, &arg_path, json_array_get(args, i), "a string");
 		if ((option = ssh_flag_value(args, &i, "-o"))) {
@@ -539,7 +493,7 @@ static int ssh_hop(struct walk *w, const struct path *path, const json_t *hop)
 		}
 	}
 	note_other_keys(w, path, hop, keys);
-	path_add(&at, path, "destination", 0);
+	json_path_add(&at, path, "destination", 0);
 	if (!strncmp(destination, "ssh://", 6)) {
 		if (port)
 			return path_error(w, &at, "give the port in the URL or in -p, not both");
@@ -590,7 +544,7 @@ static const struct {
     {"dummy", "dummy hop", "sluice has no dummy hop"},
 };
 
-static int parse_chain(struct walk *w, const struct path *path, const json_t *chain)
+static int parse_chain(struct walk *w, const struct json_path *path, const json_t *chain)
 {
 	size_t index;
 	json_t *hop;
@@ -600,14 +554,14 @@ static int parse_chain(struct walk *w, const struct path *path, const json_t *ch
 	json_array_foreach(chain, index, hop)
 	{
 		const json_t *type = json_object_get(hop, "type");
-		struct path at, type_path;
+		struct json_path at, type_path;
 		size_t i, n = sizeof(hop_types) / sizeof(hop_types[0]);
 		int ret;
 
-		path_add(&at, path, NULL, (long)index);
+		json_path_add(&at, path, NULL, (long)index);
 		if (!json_is_object(hop))
 			return wrong_type(w, &at, hop, "a hop object");
-		path_add(&type_path, &at, "type", 0);
+		json_path_add(&type_path, &at, "type", 0);
 		if (!type)
 			return path_error(w, &type_path,
 					  "missing; expected socks, http, tor, ssh, "
@@ -642,7 +596,7 @@ static int parse_chain(struct walk *w, const struct path *path, const json_t *ch
  * --publish text, "HOST_IP:HOST_PORT:GUEST_PORT[/udp]": sluice connects to the sandbox's own
  * address, so the guest IP has no counterpart.
  */
-static int port_forward(struct walk *w, const struct path *path, const json_t *value)
+static int port_forward(struct walk *w, const struct json_path *path, const json_t *value)
 {
 	static const char expected[] =
 	    "expected tcp://HOST_IP:HOST_PORT:GUEST_IP:GUEST_PORT (or udp://)";
@@ -673,38 +627,38 @@ static int port_forward(struct walk *w, const struct path *path, const json_t *v
 	return map_to(w, CONF_PUBLISH, NULL, "publish", true, json_string(publish), path);
 }
 
-static int parse_network(struct walk *w, const struct path *path, const json_t *network)
+static int parse_network(struct walk *w, const struct json_path *path, const json_t *network)
 {
 	static const char *const keys[] = {"chain", "kill_switch", "port_forwarding", NULL};
 	static const char *const forwarding_keys[] = {"local", NULL};
 	const json_t *value, *local;
-	struct path at, local_path;
+	struct json_path at, local_path;
 	size_t i;
 
 	if (!json_is_object(network))
 		return wrong_type(w, path, network, "an object");
 	value = json_object_get(network, "chain");
-	path_add(&at, path, "chain", 0);
+	json_path_add(&at, path, "chain", 0);
 	if (value && parse_chain(w, &at, value))
 		return -1;
 	value = json_object_get(network, "kill_switch");
-	path_add(&at, path, "kill_switch", 0);
+	json_path_add(&at, path, "kill_switch", 0);
 	if (value && map_flag(w, &at, value, true, PALLIUM_NOT_NEEDED,
 			      "false cannot be honoured: sluice always fails closed, no traffic "
 			      "ever bypasses the hops"))
 		return -1;
 	value = json_object_get(network, "port_forwarding");
-	path_add(&at, path, "port_forwarding", 0);
+	json_path_add(&at, path, "port_forwarding", 0);
 	if (value && !json_is_object(value))
 		return wrong_type(w, &at, value, "an object");
 	local = value ? json_object_get(value, "local") : NULL;
-	path_add(&local_path, &at, "local", 0);
+	json_path_add(&local_path, &at, "local", 0);
 	if (local && !json_is_array(local))
 		return wrong_type(w, &local_path, local, "an array");
 	for (i = 0; local && i < json_array_size(local); i++) {
-		struct path item;
+		struct json_path item;
 
-		path_add(&item, &local_path, NULL, (long)i);
+		json_path_add(&item, &local_path, NULL, (long)i);
 		if (port_forward(w, &item, json_array_get(local, i)))
 			return -1;
 	}
@@ -717,12 +671,12 @@ static int parse_network(struct walk *w, const struct path *path, const json_t *
 /* pallium's default command: the user's shell ($SHELL as pallium reads it). */
 #define PALLIUM_DEFAULT_COMMAND "exec \"${SHELL:-/bin/sh}\""
 
-static int parse_run(struct walk *w, const struct path *path, const json_t *run)
+static int parse_run(struct walk *w, const struct json_path *path, const json_t *run)
 {
 	static const char *const keys[] = {"command", "quiet", NULL};
 	const json_t *command = NULL, *quiet = NULL;
 	json_t *copy;
-	struct path at;
+	struct json_path at;
 	size_t i;
 
 	if (run && !json_is_object(run))
@@ -732,7 +686,7 @@ static int parse_run(struct walk *w, const struct path *path, const json_t *run)
 		quiet = json_object_get(run, "quiet");
 		note_other_keys(w, path, run, keys);
 	}
-	path_add(&at, path, "command", 0);
+	json_path_add(&at, path, "command", 0);
 	if (!command || json_is_null(command)) {
 		copy = json_string(PALLIUM_DEFAULT_COMMAND);
 	} else if (json_is_string(command)) {
@@ -744,9 +698,9 @@ static int parse_run(struct walk *w, const struct path *path, const json_t *run)
 		if (!json_array_size(command))
 			return path_error(w, &at, "expected a program and its arguments, not []");
 		for (i = 0; i < json_array_size(command); i++) {
-			struct path item;
+			struct json_path item;
 
-			path_add(&item, &at, NULL, (long)i);
+			json_path_add(&item, &at, NULL, (long)i);
 			if (!json_is_string(json_array_get(command, i)))
 				return wrong_type(w, &item, json_array_get(command, i), "a string");
 		}
@@ -756,7 +710,7 @@ static int parse_run(struct walk *w, const struct path *path, const json_t *run)
 	}
 	if (!copy || json_object_set_new(w->t->sluice, "command", copy))
 		return out_of_memory(w);
-	path_add(&at, path, "quiet", 0);
+	json_path_add(&at, path, "quiet", 0);
 	if (quiet && !json_is_boolean(quiet))
 		return wrong_type(w, &at, quiet, "true or false");
 	if (json_is_true(quiet) && json_object_set_new(w->t->sluice, "quiet", json_true()))
@@ -764,18 +718,18 @@ static int parse_run(struct walk *w, const struct path *path, const json_t *run)
 	return 0;
 }
 
-static int parse_sandbox(struct walk *w, const struct path *path, const json_t *sandbox)
+static int parse_sandbox(struct walk *w, const struct json_path *path, const json_t *sandbox)
 {
 	static const char *const keys[] = {"hostname", "gui", "audio", "gvisor", NULL};
 	static const char *const off[] = {"gui", "audio", "gvisor", NULL};
 	const json_t *value;
-	struct path at;
+	struct json_path at;
 	size_t i;
 
 	if (!json_is_object(sandbox))
 		return wrong_type(w, path, sandbox, "an object");
 	value = json_object_get(sandbox, "hostname");
-	path_add(&at, path, "hostname", 0);
+	json_path_add(&at, path, "hostname", 0);
 	if (value && !json_is_string(value))
 		return wrong_type(w, &at, value, "a string");
 	if (value &&
@@ -784,7 +738,7 @@ static int parse_sandbox(struct walk *w, const struct path *path, const json_t *
 	/* Off is what sluice does: no nested X server, no sound proxy, no gVisor. */
 	for (i = 0; off[i]; i++) {
 		value = json_object_get(sandbox, off[i]);
-		path_add(&at, path, off[i], 0);
+		json_path_add(&at, path, off[i], 0);
 		if (value && map_flag(w, &at, value, false, PALLIUM_NO_EQUIVALENT, NULL))
 			return -1;
 	}
@@ -879,7 +833,7 @@ static int translate(struct walk *w, const json_t *root)
 					   "run",   "sandbox", NULL};
 	const json_t *network = json_object_get(root, "network");
 	const char *network_key = "network";
-	struct path top = {{0}}, at;
+	struct json_path top = {{0}}, at;
 
 	if (json_object_get(root, "networking")) {
 		if (network)
@@ -899,18 +853,18 @@ static int translate(struct walk *w, const json_t *root)
 					  "%s: chain and %s: give one (chain is the older place of "
 					  "%s.chain)",
 					  w->label, network_key, network_key);
-		path_add(&at, &top, "chain", 0);
+		json_path_add(&at, &top, "chain", 0);
 		if (parse_chain(w, &at, json_object_get(root, "chain")))
 			return -1;
 	}
-	path_add(&at, &top, network_key, 0);
+	json_path_add(&at, &top, network_key, 0);
 	if (network && parse_network(w, &at, network))
 		return -1;
-	path_add(&at, &top, "sandbox", 0);
+	json_path_add(&at, &top, "sandbox", 0);
 	if (json_object_get(root, "sandbox") &&
 	    parse_sandbox(w, &at, json_object_get(root, "sandbox")))
 		return -1;
-	path_add(&at, &top, "run", 0);
+	json_path_add(&at, &top, "run", 0);
 	if (parse_run(w, &at, json_object_get(root, "run")))
 		return -1;
 	note_other_keys(w, &top, root, keys);
