@@ -34,6 +34,9 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_ENVIRONMENT, "environment", NULL, NULL, true, true},
     {CONF_NAME, "name", "--name", NULL, true, false},
     {CONF_IP_NETNS, "ip_netns", "--ip-netns", NULL, false, false},
+    {CONF_START, "start", NULL, NULL, false, false},
+    {CONF_USERS, "users", NULL, NULL, true, true},
+    {CONF_GROUPS, "groups", NULL, NULL, true, true},
     {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
 };
 
@@ -106,6 +109,12 @@ static void clear_list(struct conf *conf, enum conf_key_id id)
 		break;
 	case CONF_PUBLISH:
 		run->n_publish = 0;
+		break;
+	case CONF_USERS:
+		run->n_allow_users = 0;
+		break;
+	case CONF_GROUPS:
+		run->n_allow_groups = 0;
 		break;
 	default:
 		break;
@@ -289,6 +298,34 @@ static int add_publish(struct run_options *run, const char *value, const char *l
 	return 0;
 }
 
+/* A user's or group's name, or a number: what getpwnam()/getgrnam() or a uid/gid take. */
+static bool account_name_valid(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (!n || n > CONF_ALLOW_NAME_MAX || name[0] == '-')
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-$", name[i]))
+			return false;
+	return true;
+}
+
+static int add_allowed(struct run_options *run, bool users, const char *value, const char *label,
+		       struct sl_err *err)
+{
+	size_t *n = users ? &run->n_allow_users : &run->n_allow_groups;
+
+	if (!account_name_valid(value))
+		return sl_err_set(err, 0, "%s '%s': expected a %s name or number", label, value,
+				  users ? "user" : "group");
+	if (*n >= CONF_ALLOW_MAX)
+		return sl_err_set(err, 0, "%s: at most %d %s", label, CONF_ALLOW_MAX,
+				  users ? "users" : "groups");
+	strcpy(users ? run->allow_users[(*n)++] : run->allow_groups[(*n)++], value);
+	return 0;
+}
+
 /* The setter of each key: @value is never NULL here (a flag's is "on"). */
 static int set_value(struct conf *conf, enum conf_key_id id, char *value, const char *label,
 		     struct sl_err *err)
@@ -341,6 +378,12 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 	case CONF_IP_NETNS:
 		run->ip_netns = true;
 		return 0;
+	case CONF_START:
+		run->start = true;
+		return 0;
+	case CONF_USERS:
+	case CONF_GROUPS:
+		return add_allowed(run, id == CONF_USERS, value, label, err);
 	case CONF_NAME:
 		if (!session_name_valid(value))
 			return sl_err_set(

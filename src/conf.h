@@ -30,6 +30,8 @@
 #define CLI_MAX_ENVIRONMENT	64
 #define CLI_ENV_NAME_MAX	255
 #define CLI_SESSION_NAME_MAX	64 /* session.h's SESSION_NAME_MAX */
+#define CONF_ALLOW_MAX		32
+#define CONF_ALLOW_NAME_MAX	32
 
 enum cli_net_mode {
 	NET_NONE,  /* loopback only */
@@ -101,6 +103,14 @@ struct run_options {
 	char profile_name[CLI_SESSION_NAME_MAX + 1];
 	bool ip_netns; /* root: the network namespace also at /run/netns/sluice-NAME */
 
+	/* `sluice daemon` (cmd_daemon.c): start this profile's session and keep it up; who
+	 * may exec into it through the daemon (names or numbers; no list: group "sluice"). */
+	bool start;
+	char allow_users[CONF_ALLOW_MAX][CONF_ALLOW_NAME_MAX + 1];
+	size_t n_allow_users;
+	char allow_groups[CONF_ALLOW_MAX][CONF_ALLOW_NAME_MAX + 1];
+	size_t n_allow_groups;
+
 	/* --publish: host ports forwarded into the sandbox (publish.h); none unless asked. */
 	struct publish_spec publish[PUBLISH_MAX];
 	size_t n_publish;
@@ -126,6 +136,9 @@ enum conf_key_id {
 	CONF_ENVIRONMENT, /* profiles only: no option */
 	CONF_NAME,	  /* command line only: a profile's name is its file's */
 	CONF_IP_NETNS,
+	CONF_START,  /* profiles only: `sluice daemon` keeps this session up */
+	CONF_USERS,  /* profiles only: who may exec into the daemon's session */
+	CONF_GROUPS, /* ... by group (default: the group "sluice") */
 	CONF_PUBLISH,
 	CONF_KEY_COUNT
 };

@@ -666,7 +666,8 @@ static const char *const top_keys[] = {
     "description", "hops",     "dns",	   "udp",	  "ipv6",
     "net",	   "hostname", "map_root", "user",	  "allow_host_loopback",
     "tor",	   "ssh",      "command",  "environment", "quiet",
-    "publish",	   NULL,
+    "publish",	   "ip_netns", "start",	   "users",	  "groups",
+    NULL,
 };
 
 bool profile_is_sluice_key(const char *key)
@@ -725,6 +726,7 @@ static int parse_top(struct parse *p, json_t *root)
 	      {"map_root", CONF_MAP_ROOT},
 	      {"allow_host_loopback", CONF_ALLOW_HOST_LOOPBACK},
 	      {"ip_netns", CONF_IP_NETNS},
+	      {"start", CONF_START},
 	  };
 	static const struct json_path quiet_path = {"quiet"};
 	struct json_path top = {{0}}, at;
@@ -752,7 +754,8 @@ static int parse_top(struct parse *p, json_t *root)
 	if (only_keys(
 		p, &top, root, top_keys,
 		"description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
-		"allow_host_loopback, tor, ssh, command, environment, quiet, publish or ip_netns"))
+		"allow_host_loopback, tor, ssh, command, environment, quiet, publish, ip_netns, "
+		"start, users or groups"))
 		return -1;
 	value = json_object_get(root, "description");
 	json_path_add(&at, &top, "description", 0);
@@ -796,6 +799,14 @@ static int parse_top(struct parse *p, json_t *root)
 	value = json_object_get(root, "publish");
 	json_path_add(&at, &top, "publish", 0);
 	if (value && parse_string_list(p, &at, value, CONF_PUBLISH))
+		return -1;
+	value = json_object_get(root, "users");
+	json_path_add(&at, &top, "users", 0);
+	if (value && parse_string_list(p, &at, value, CONF_USERS))
+		return -1;
+	value = json_object_get(root, "groups");
+	json_path_add(&at, &top, "groups", 0);
+	if (value && parse_string_list(p, &at, value, CONF_GROUPS))
 		return -1;
 	value = json_object_get(root, "environment");
 	json_path_add(&at, &top, "environment", 0);

@@ -30,9 +30,12 @@ static void every_key_by_option_and_name(void **state)
 	size_t i, j;
 
 	(void)state;
-	/* Every key but the profile-only "environment" has an option. */
-	assert_int_equal(sizeof(options) / sizeof(options[0]), CONF_KEY_COUNT - 1);
+	/* Every key but the profile-only ones has an option. */
+	assert_int_equal(sizeof(options) / sizeof(options[0]), CONF_KEY_COUNT - 4);
 	assert_null(conf_key_by_name("environment")->option);
+	assert_null(conf_key_by_name("start")->option);
+	assert_null(conf_key_by_name("users")->option);
+	assert_null(conf_key_by_name("groups")->option);
 	assert_ptr_equal(conf_key_of(CONF_ENVIRONMENT), conf_key_by_name("environment"));
 	for (i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		const struct conf_key *key = conf_key_by_option(options[i]);

@@ -118,6 +118,29 @@ static void good_profiles(void **state)
 }
 
 /* A password from a file or a variable: the parser says where, the caller reads it. */
+/* The session's and the daemon's keys. */
+static void session_keys(void **state)
+{
+	struct run_options run;
+	struct profile profile;
+	struct sl_err err;
+	struct conf conf;
+
+	(void)state;
+	assert_int_equal(parse(&conf, &run, &profile,
+			       "{\"ip_netns\": true, \"start\": true, \"users\": [\"alice\", "
+			       "\"1001\"], \"groups\": [\"vpn-users\"], \"command\": \"x\"}",
+			       &err),
+			 0);
+	assert_true(run.ip_netns);
+	assert_true(run.start);
+	assert_int_equal(run.n_allow_users, 2);
+	assert_string_equal(run.allow_users[1], "1001");
+	assert_int_equal(run.n_allow_groups, 1);
+	assert_string_equal(run.allow_groups[0], "vpn-users");
+	profile_free(&profile);
+}
+
 static void secrets_are_requests(void **state)
 {
 	struct run_options run;
@@ -200,8 +223,11 @@ static const struct {
      "work.json: dns bogus: expected fakeip, forward, forward=ADDR or none"},
     {"{\"dnss\": 1}",
      "work.json: dnss: unknown key; expected description, hops, dns, udp, ipv6, net, hostname, "
-     "map_root, user, allow_host_loopback, tor, ssh, command, environment, quiet, publish or "
-     "ip_netns"},
+     "map_root, user, allow_host_loopback, tor, ssh, command, environment, quiet, publish, "
+     "ip_netns, start, users or groups"},
+    {"{\"users\": [\"-x\"]}", "work.json: users[0] '-x': expected a user name or number"},
+    {"{\"groups\": \"staff\"}", "work.json: groups: expected an array of strings, not a string"},
+    {"{\"start\": 1}", "work.json: start: expected true or false, not an integer"},
     {"{\"name\": \"w\"}",
      "work.json: name: a profile's name is its file's; a session's is given with --name; "
      "remove it"},
@@ -365,6 +391,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(good_profiles),
+	    cmocka_unit_test(session_keys),
 	    cmocka_unit_test(secrets_are_requests),
 	    cmocka_unit_test(layering_under_the_command_line),
 	    cmocka_unit_test(bad_profiles),
