@@ -16,6 +16,7 @@
 int fuzz_control(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
+	static char formatted_spawn[CONTROL_MSG_MAX];
 	struct control_request req, again;
 	struct control_join join;
 	struct session_state state;
@@ -23,12 +24,31 @@ int fuzz_control(const uint8_t *data, size_t size)
 	size_t i;
 
 	if (!control_request_parse(text, size, &req, NULL)) {
-		int n = control_request_format(&req, formatted, sizeof(formatted));
+		char *out = req.op == CONTROL_SPAWN ? formatted_spawn : formatted;
+		size_t cap = req.op == CONTROL_SPAWN ? sizeof(formatted_spawn) : sizeof(formatted);
+		int n = control_request_format(&req, out, cap);
 
 		assert(n > 0);
-		assert(!control_request_parse(formatted, (size_t)n, &again, NULL));
+		assert(!control_request_parse(out, (size_t)n, &again, NULL));
 		assert(again.op == req.op && again.pid == req.pid &&
-		       again.grace_seconds == req.grace_seconds);
+		       again.grace_seconds == req.grace_seconds && again.sig == req.sig);
+		if (req.op == CONTROL_SPAWN) {
+			assert(!strcmp(again.session, req.session) && !strcmp(again.cwd, req.cwd));
+			for (i = 0; req.argv[i]; i++)
+				assert(again.argv[i] && !strcmp(again.argv[i], req.argv[i]));
+			assert(!again.argv[i]);
+			for (i = 0; req.env[i]; i++)
+				assert(again.env[i] && !strcmp(again.env[i], req.env[i]));
+			assert(!again.env[i]);
+		}
+		control_request_free(&again);
+		control_request_free(&req);
+	}
+	{
+		int code;
+
+		if (!control_exit_parse(text, size, &code))
+			assert(code >= 0 && code <= 255);
 	}
 	control_reply_check(text, size, NULL);
 	if (!control_join_parse(text, size, &join, NULL)) {

@@ -17,6 +17,8 @@ static const char *const op_names[] = {
     [CONTROL_JOIN] = "join",
     [CONTROL_STARTED] = "started",
     [CONTROL_STOP] = "stop",
+    [CONTROL_SPAWN] = "spawn",
+    [CONTROL_SIGNAL] = "signal",
 };
 
 static const char *const namespace_names[] = {"user", "mnt", "net", "pid", "uts", "ipc"};
@@ -81,10 +83,97 @@ static int integer_in(json_t *root, const char *key, long long min, long long ma
 	return 0;
 }
 
+/* A NULL-terminated copy of an array of at most @max strings (at least @min), no NUL inside. */
+static int string_array_copy(json_t *root, const char *key, size_t min, size_t max, char ***out,
+			     struct sl_err *err)
+{
+	json_t *array = json_object_get(root, key), *item;
+	size_t i;
+
+	if (!json_is_array(array) || json_array_size(array) < min || json_array_size(array) > max)
+		return sl_err_set(err, 0, "'%s': expected a list of %zu to %zu strings", key, min,
+				  max);
+	*out = calloc(json_array_size(array) + 1, sizeof(char *));
+	if (!*out)
+		return sl_err_set(err, ENOMEM, "'%s'", key);
+	json_array_foreach(array, i, item)
+	{
+		const char *s = json_string_value(item);
+
+		if (!s || strlen(s) != json_string_length(item))
+			return sl_err_set(err, 0, "%s[%zu]: expected a string without NUL", key, i);
+		(*out)[i] = strdup(s);
+		if (!(*out)[i])
+			return sl_err_set(err, ENOMEM, "'%s'", key);
+	}
+	return 0;
+}
+
+static int parse_spawn(json_t *root, struct control_request *req, struct sl_err *err)
+{
+	static const char *const keys[] = {"sluice", "op", "session", "argv", "env", "cwd"};
+	const char *session = json_string_value(json_object_get(root, "session"));
+	const char *cwd = json_string_value(json_object_get(root, "cwd"));
+	size_t i;
+
+	if (only_keys(root, keys, 6, err))
+		return -1;
+	if (!session || !session[0] || strlen(session) >= sizeof(req->session))
+		return sl_err_set(err, 0, "'session': expected a session's name");
+	snprintf(req->session, sizeof(req->session), "%s", session);
+	if (!cwd || cwd[0] != '/' || strlen(cwd) != json_string_length(json_object_get(root, "cwd")))
+		return sl_err_set(err, 0, "'cwd': expected an absolute path");
+	req->cwd = strdup(cwd);
+	if (!req->cwd)
+		return sl_err_set(err, ENOMEM, "'cwd'");
+	if (string_array_copy(root, "argv", 1, CONTROL_MAX_ARGS, &req->argv, err) ||
+	    string_array_copy(root, "env", 0, CONTROL_MAX_ENVIRON, &req->env, err))
+		return -1;
+	if (!req->argv[0][0])
+		return sl_err_set(err, 0, "argv[0]: expected a program");
+	for (i = 0; req->env[i]; i++)
+		if (!strchr(req->env[i], '=') || req->env[i][0] == '=')
+			return sl_err_set(err, 0, "env[%zu]: expected NAME=VALUE", i);
+	return 0;
+}
+
+void control_request_free(struct control_request *req)
+{
+	size_t i;
+
+	for (i = 0; req->argv && req->argv[i]; i++)
+		free(req->argv[i]);
+	for (i = 0; req->env && req->env[i]; i++)
+		free(req->env[i]);
+	free(req->argv);
+	free(req->env);
+	free(req->cwd);
+	req->argv = req->env = NULL;
+	req->cwd = NULL;
+}
+
+int control_exit_parse(const char *buf, size_t len, int *code)
+{
+	json_t *root = load_message(buf, len, NULL), *exit_code;
+	int ret = -1;
+
+	if (!root)
+		return -1;
+	exit_code = json_object_get(root, "exit");
+	if (json_is_true(json_object_get(root, "ok")) && json_is_integer(exit_code) &&
+	    json_integer_value(exit_code) >= 0 && json_integer_value(exit_code) <= 255) {
+		*code = (int)json_integer_value(exit_code);
+		ret = 0;
+	}
+	json_decref(root);
+	return ret;
+}
+
 int control_request_parse(const char *buf, size_t len, struct control_request *req,
 			  struct sl_err *err)
 {
 	static const char *const plain[] = {"sluice", "op"};
+	static const char *const signal_keys[] = {"sluice", "op", "sig"};
 	static const char *const started[] = {"sluice", "op", "pid"};
 	static const char *const stop[] = {"sluice", "op", "grace"};
 	json_t *root = load_message(buf, len, err);
@@ -101,7 +190,13 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 		if (!strcmp(op, op_names[i]))
 			req->op = (enum control_op)i;
 	if (!req->op)
-		ret = sl_err_set(err, 0, "'op': expected status, join, started or stop");
+		ret = sl_err_set(err, 0,
+				 "'op': expected status, join, started, stop, spawn or signal");
+	else if (req->op == CONTROL_SPAWN)
+		ret = parse_spawn(root, req, err);
+	else if (req->op == CONTROL_SIGNAL)
+		ret = only_keys(root, signal_keys, 3, err)
+			  ?: integer_in(root, "sig", 1, 64, &value, err);
 	else if (req->op == CONTROL_STARTED)
 		ret = only_keys(root, started, 3, err)
 			  ?: integer_in(root, "pid", 1, 0x7fffffff, &value, err);
@@ -114,17 +209,43 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 		req->pid = (pid_t)value;
 	if (!ret && req->op == CONTROL_STOP)
 		req->grace_seconds = (int)value;
+	if (!ret && req->op == CONTROL_SIGNAL)
+		req->sig = (int)value;
+	if (ret)
+		control_request_free(req);
 	json_decref(root);
 	return ret;
+}
+
+static int format_spawn(const struct control_request *req, char *buf, size_t cap)
+{
+	json_t *argv = json_array(), *env = json_array(), *root;
+	size_t i, n;
+
+	for (i = 0; argv && req->argv && req->argv[i]; i++)
+		json_array_append_new(argv, json_string(req->argv[i]));
+	for (i = 0; env && req->env && req->env[i]; i++)
+		json_array_append_new(env, json_string(req->env[i]));
+	root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:s}", "sluice", CONTROL_VERSION, "op",
+			 "spawn", "session", req->session, "argv", argv, "env", env, "cwd",
+			 req->cwd ? req->cwd : "/");
+	n = root ? json_dumpb(root, buf, cap, JSON_COMPACT) : 0;
+	json_decref(root);
+	return n && n < cap ? (int)n : -1;
 }
 
 int control_request_format(const struct control_request *req, char *buf, size_t cap)
 {
 	int n;
 
-	if (req->op < CONTROL_STATUS || req->op > CONTROL_STOP)
+	if (req->op < CONTROL_STATUS || req->op > CONTROL_SIGNAL)
 		return -1;
-	if (req->op == CONTROL_STARTED)
+	if (req->op == CONTROL_SPAWN)
+		return format_spawn(req, buf, cap);
+	if (req->op == CONTROL_SIGNAL)
+		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"signal\", \"sig\": %d}",
+			     CONTROL_VERSION, req->sig);
+	else if (req->op == CONTROL_STARTED)
 		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"started\", \"pid\": %ld}",
 			     CONTROL_VERSION, (long)req->pid);
 	else if (req->op == CONTROL_STOP)

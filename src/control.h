@@ -10,6 +10,11 @@
  *   {"sluice": 1, "op": "started", "pid": N}  + the program's pidfd -> {"ok": true}
  *   {"sluice": 1, "op": "stop", "grace": S}   -> {"ok": true}; the socket closes when the
  *                                                 session is gone
+ *
+ * On the daemon's socket (cmd_daemon.c), for a user who may not join a root session:
+ *   {"sluice": 1, "op": "spawn", "session": NAME, "argv": [...], "env": [...], "cwd": DIR}
+ *     + the caller's fds 0, 1, 2    -> {"ok": true} once it runs, then {"ok": true, "exit": N}
+ *   {"sluice": 1, "op": "signal", "sig": N}   (on that connection, while it runs)
  *   any failure                               -> {"sluice": 1, "ok": false, "error": "..."}
  *
  * The server distrusts its peer even after the SO_PEERCRED check: a request is parsed here,
@@ -29,19 +34,38 @@
 #define CONTROL_MAX_NAMESPACES 6
 #define CONTROL_MAX_ENV	       64
 #define CONTROL_GRACE_MAX      3600
+#define CONTROL_MAX_ARGS       1024
+#define CONTROL_MAX_ENVIRON    1024
 
 enum control_op {
 	CONTROL_STATUS = 1,
 	CONTROL_JOIN,
 	CONTROL_STARTED,
 	CONTROL_STOP,
+	CONTROL_SPAWN,
+	CONTROL_SIGNAL,
 };
 
 struct control_request {
 	enum control_op op;
 	pid_t pid;	   /* started: the program, as the caller sees it */
 	int grace_seconds; /* stop: TERM, then KILL after this long */
+	int sig;	   /* signal: 1-64 */
+	/* spawn: which session, and the program (malloc'd; control_request_free()) */
+	char session[65];
+	char **argv; /* NULL-terminated, at least one */
+	char **env;  /* NULL-terminated */
+	char *cwd;
 };
+
+/* control_request_free() - what a parsed spawn request holds. */
+void control_request_free(struct control_request *req);
+
+/**
+ * control_exit_parse() - the final answer to "spawn": the program's exit code for sluice
+ * Return: 0 with *@code set (0-255), or -1 when @buf is not that answer.
+ */
+int control_exit_parse(const char *buf, size_t len, int *code);
 
 /* What `exec` needs to start a program as the first one was started. */
 struct control_join {
@@ -62,7 +86,8 @@ struct control_join {
 int control_request_parse(const char *buf, size_t len, struct control_request *req,
 			  struct sl_err *err);
 
-/* control_request_format() - the request's text; returns its length, -1 if @cap is short. */
+/* control_request_format() - the request's text; returns its length, -1 if @cap is short
+ * (a spawn needs up to CONTROL_MSG_MAX). */
 int control_request_format(const struct control_request *req, char *buf, size_t cap);
 
 /**

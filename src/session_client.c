@@ -61,7 +61,7 @@ ssize_t session_client_request(int sock, const struct control_request *req, cons
 			       size_t n_fds, char *reply, int *rfds, size_t *n_rfds,
 			       struct sl_err *err)
 {
-	char text[256];
+	static char text[CONTROL_MSG_MAX];
 	int got[CHANNEL_MAX_FDS];
 	struct pollfd pfd = {.fd = sock, .events = POLLIN};
 	size_t n_got = 0, i;

@@ -402,7 +402,10 @@ static void on_request(struct session_server *srv, struct client *c)
 		log_verbose("session '%s': stop asked", srv->state.name);
 		reply(c->fd, "{\"sluice\":1,\"ok\":true}", 22, NULL, 0);
 		srv->hooks.stop(srv->hooks.ctx, req.grace_seconds);
+	} else {
+		reply_error(c->fd, "spawn and signal are requests for sluice daemon's socket");
 	}
+	control_request_free(&req);
 	while (n_fds)
 		if (fds[--n_fds] >= 0)
 			close(fds[n_fds]);

@@ -61,9 +61,9 @@ static void bad_requests(void **state)
 	    {"{\"op\": \"status\"}", "not a sluice control message"},
 	    {"{\"sluice\": \"1\", \"op\": \"status\"}", "not a sluice control message"},
 	    {"{\"sluice\": 2, \"op\": \"status\"}", "protocol version 2, this sluice speaks 1"},
-	    {"{\"sluice\": 1}", "'op': expected status, join, started or stop"},
-	    {"{\"sluice\": 1, \"op\": \"exec\"}", "'op': expected status, join, started or stop"},
-	    {"{\"sluice\": 1, \"op\": 3}", "'op': expected status, join, started or stop"},
+	    {"{\"sluice\": 1}", "'op': expected status, join, started, stop, spawn or signal"},
+	    {"{\"sluice\": 1, \"op\": \"exec\"}", "'op': expected status, join, started, stop, spawn or signal"},
+	    {"{\"sluice\": 1, \"op\": 3}", "'op': expected status, join, started, stop, spawn or signal"},
 	    {"{\"sluice\": 1, \"op\": \"status\", \"op\": \"stop\"}",
 	     "not JSON: duplicate object key near '\"op\"'"},
 	    {"{\"sluice\": 1, \"op\": \"status\", \"argv\": [\"sh\"]}", "unexpected key 'argv'"},
@@ -78,6 +78,22 @@ static void bad_requests(void **state)
 	    {"{\"sluice\": 1, \"op\": \"stop\", \"grace\": 1.5}",
 	     "'grace': expected an integer from 0 to 3600"},
 	    {"{\"sluice\": 1, \"op\": \"stop\"}", "'grace': expected an integer from 0 to 3600"},
+	    {"{\"sluice\": 1, \"op\": \"signal\", \"sig\": 65}",
+	     "'sig': expected an integer from 1 to 64"},
+	    {"{\"sluice\": 1, \"op\": \"spawn\", \"session\": \"w\", \"argv\": [], \"env\": [], "
+	     "\"cwd\": \"/\"}",
+	     "'argv': expected a list of 1 to 1024 strings"},
+	    {"{\"sluice\": 1, \"op\": \"spawn\", \"session\": \"w\", \"argv\": [\"id\"], "
+	     "\"env\": [\"NOEQ\"], \"cwd\": \"/\"}",
+	     "env[0]: expected NAME=VALUE"},
+	    {"{\"sluice\": 1, \"op\": \"spawn\", \"session\": \"w\", \"argv\": [\"id\"], "
+	     "\"env\": [], \"cwd\": \"tmp\"}",
+	     "'cwd': expected an absolute path"},
+	    {"{\"sluice\": 1, \"op\": \"spawn\", \"argv\": [\"id\"], \"env\": [], \"cwd\": \"/\"}",
+	     "'session': expected a session's name"},
+	    {"{\"sluice\": 1, \"op\": \"spawn\", \"session\": \"w\", \"argv\": [\"a\\u0000b\"], "
+	     "\"env\": [], \"cwd\": \"/\"}",
+	     "not JSON: \\u0000 is not allowed without JSON_ALLOW_NUL near '\"a\\u0000b\"'"},
 	};
 	struct control_request req;
 	struct sl_err err;
@@ -92,6 +108,43 @@ static void bad_requests(void **state)
 	sl_err_clear(&err);
 	assert_int_not_equal(
 	    control_request_parse("{\"sluice\": 1, \"op\": \"status\"}\0x", 31, &req, &err), 0);
+}
+
+static int exit_of(const char *text, int *code)
+{
+	return control_exit_parse(text, strlen(text), code);
+}
+
+static void spawn_round_trip(void **state)
+{
+	static char buf[CONTROL_MSG_MAX];
+	char *argv[] = {"sh", "-c", "echo \"hi\"", NULL}, *env[] = {"A=b", "PATH=/bin", NULL};
+	struct control_request req = {.op = CONTROL_SPAWN, .argv = argv, .env = env};
+	struct control_request back;
+	struct sl_err err;
+	int n, code = -1;
+
+	(void)state;
+	strcpy(req.session, "work");
+	req.cwd = "/home/a";
+	n = control_request_format(&req, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(parse(buf, &back, &err), 0);
+	assert_int_equal(back.op, CONTROL_SPAWN);
+	assert_string_equal(back.session, "work");
+	assert_string_equal(back.argv[2], "echo \"hi\"");
+	assert_null(back.argv[3]);
+	assert_string_equal(back.env[1], "PATH=/bin");
+	assert_string_equal(back.cwd, "/home/a");
+	control_request_free(&back);
+
+	assert_int_equal(parse("{\"sluice\": 1, \"op\": \"signal\", \"sig\": 2}", &back, &err), 0);
+	assert_int_equal(back.sig, 2);
+	assert_int_equal(exit_of("{\"sluice\":1,\"ok\":true,\"exit\":130}", &code), 0);
+	assert_int_equal(code, 130);
+	assert_int_equal(exit_of("{\"sluice\":1,\"ok\":true}", &code), -1);
+	assert_int_equal(exit_of("{\"sluice\":1,\"ok\":true,\"exit\":256}", &code), -1);
+	assert_int_equal(exit_of("{\"sluice\":1,\"ok\":false,\"exit\":1}", &code), -1);
 }
 
 static void answers(void **state)
@@ -181,6 +234,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(good_requests),
 	    cmocka_unit_test(bad_requests),
+	    cmocka_unit_test(spawn_round_trip),
 	    cmocka_unit_test(answers),
 	    cmocka_unit_test(join_answers),
 	};
