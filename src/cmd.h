@@ -26,5 +26,6 @@ int cmd_stop_main(int argc, char *argv[], enum log_level level);
 int cmd_gc_main(int argc, char *argv[], enum log_level level);
 int cmd_cp_main(int argc, char *argv[], enum log_level level);
 int cmd_mv_main(int argc, char *argv[], enum log_level level);
+int cmd_daemon_main(int argc, char *argv[], enum log_level level);
 
 #endif

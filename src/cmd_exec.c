@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -250,6 +252,75 @@ out:
 	return ret;
 }
 
+/*
+ * A root session of `sluice daemon` (cmd_daemon.c), for a user who cannot join it: the
+ * daemon starts the program as us, on our fds 0-2.  Signals sent to us are passed on (Ctrl-C
+ * reaches us: the program is not in the terminal's foreground).
+ * Return: its exit code; -1 with @err filled; -ENOENT when there is no daemon to ask.
+ */
+static int exec_through_daemon(const char *name, char *const *argv, struct sl_err *err)
+{
+	static char buf[CONTROL_MSG_MAX + 1];
+	extern char **environ;
+	const char *path = getenv("SLUICE_DAEMON_SOCKET");
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	struct control_request req = {.op = CONTROL_SPAWN, .argv = (char **)argv, .env = environ};
+	int stdio[3] = {0, 1, 2}, fd, signal_fd, code = -1;
+	char cwd[PATH_MAX];
+	sigset_t set;
+	ssize_t n;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path ? path : "/run/sluice.sock");
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		if (fd >= 0)
+			close(fd);
+		return -ENOENT;
+	}
+	snprintf(req.session, sizeof(req.session), "%s", name);
+	req.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	n = session_client_request(fd, &req, stdio, 3, buf, NULL, NULL, err);
+	while (n >= 0 && signal_fd >= 0) {
+		struct pollfd pfd[2] = {{.fd = fd, .events = POLLIN},
+					{.fd = signal_fd, .events = POLLIN}};
+		struct signalfd_siginfo si;
+		int fds[CHANNEL_MAX_FDS];
+		size_t n_fds = 0;
+
+		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+			break;
+		while (read(signal_fd, &si, sizeof(si)) == sizeof(si)) {
+			struct control_request sig = {.op = CONTROL_SIGNAL,
+						      .sig = (int)si.ssi_signo};
+			char text[128];
+			int len = control_request_format(&sig, text, sizeof(text));
+
+			if (len > 0)
+				channel_send_bytes(fd, text, (size_t)len, NULL, 0);
+		}
+		if (!pfd[0].revents)
+			continue;
+		n = channel_recv_bytes(fd, buf, CONTROL_MSG_MAX, fds, &n_fds, 0);
+		while (n_fds)
+			close(fds[--n_fds]);
+		if (n <= 0 || control_exit_parse(buf, (size_t)n, &code) == 0)
+			break;
+	}
+	close(fd);
+	if (signal_fd >= 0)
+		close(signal_fd);
+	if (n >= 0 && code < 0)
+		return sl_err_set(err, 0, "sluice daemon ended the program without its status");
+	return n < 0 ? sl_err_wrap(err, "session '%s' (through sluice daemon)", name) : code;
+}
+
 static int run_exec(const char *name, char *const *argv)
 {
 	struct sl_err err;
@@ -258,6 +329,19 @@ static int run_exec(const char *name, char *const *argv)
 	sl_err_clear(&err);
 	secret_env_scrub(); /* as for `run`: the program never inherits SLUICE_PASSWORD* */
 	ret = exec_in_session(name, argv, &err);
+	if (ret < 0 && err.errnum == ENOENT) {
+		/* No session of ours by that name: one of sluice daemon's, maybe. */
+		struct sl_err through;
+		int via;
+
+		sl_err_clear(&through);
+		via = exec_through_daemon(name, argv, &through);
+
+		if (via != -ENOENT) {
+			ret = via;
+			err = through;
+		}
+	}
 	if (ret < 0) {
 		log_error("%s", err.msg);
 		return err.exit_code ? err.exit_code : SL_EXIT_FAILURE;

@@ -13,12 +13,8 @@
 #include "control.h"
 
 static const char *const op_names[] = {
-    [CONTROL_STATUS] = "status",
-    [CONTROL_JOIN] = "join",
-    [CONTROL_STARTED] = "started",
-    [CONTROL_STOP] = "stop",
-    [CONTROL_SPAWN] = "spawn",
-    [CONTROL_SIGNAL] = "signal",
+    [CONTROL_STATUS] = "status", [CONTROL_JOIN] = "join",   [CONTROL_STARTED] = "started",
+    [CONTROL_STOP] = "stop",	 [CONTROL_SPAWN] = "spawn", [CONTROL_SIGNAL] = "signal",
 };
 
 static const char *const namespace_names[] = {"user", "mnt", "net", "pid", "uts", "ipc"};
@@ -121,7 +117,8 @@ static int parse_spawn(json_t *root, struct control_request *req, struct sl_err 
 	if (!session || !session[0] || strlen(session) >= sizeof(req->session))
 		return sl_err_set(err, 0, "'session': expected a session's name");
 	snprintf(req->session, sizeof(req->session), "%s", session);
-	if (!cwd || cwd[0] != '/' || strlen(cwd) != json_string_length(json_object_get(root, "cwd")))
+	if (!cwd || cwd[0] != '/' ||
+	    strlen(cwd) != json_string_length(json_object_get(root, "cwd")))
 		return sl_err_set(err, 0, "'cwd': expected an absolute path");
 	req->cwd = strdup(cwd);
 	if (!req->cwd)
@@ -226,8 +223,8 @@ static int format_spawn(const struct control_request *req, char *buf, size_t cap
 		json_array_append_new(argv, json_string(req->argv[i]));
 	for (i = 0; env && req->env && req->env[i]; i++)
 		json_array_append_new(env, json_string(req->env[i]));
-	root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:s}", "sluice", CONTROL_VERSION, "op",
-			 "spawn", "session", req->session, "argv", argv, "env", env, "cwd",
+	root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:s}", "sluice", CONTROL_VERSION, "op", "spawn",
+			 "session", req->session, "argv", argv, "env", env, "cwd",
 			 req->cwd ? req->cwd : "/");
 	n = root ? json_dumpb(root, buf, cap, JSON_COMPACT) : 0;
 	json_decref(root);

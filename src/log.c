@@ -7,9 +7,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "log_syslog.h"
 
 static enum log_level current_level = LOG_NORMAL;
 
@@ -23,8 +25,7 @@ enum log_level log_get_level(void)
 	return current_level;
 }
 
-/* One write(2) per line, so lines of the supervisor and the sandbox init never interleave. */
-static void log_line(const char *prefix, const char *fmt, va_list ap)
+static void log_line_stderr(const char *prefix, const char *fmt, va_list ap)
 {
 	char line[1024];
 	int saved_errno = errno;
@@ -41,19 +42,38 @@ static void log_line(const char *prefix, const char *fmt, va_list ap)
 	errno = saved_errno;
 }
 
-#define LOG_AT(name, level, prefix)                                                                \
+static bool to_syslog;
+
+void log_to_syslog(void)
+{
+	log_syslog_open();
+	to_syslog = true;
+}
+
+/* One write(2) per line, so lines of the supervisor and the sandbox init never interleave. */
+static void log_line(enum log_syslog_priority priority, const char *prefix, const char *fmt,
+		     va_list ap)
+{
+	if (to_syslog) {
+		log_syslog_line(priority, fmt, ap);
+		return;
+	}
+	log_line_stderr(prefix, fmt, ap);
+}
+
+#define LOG_AT(name, level, priority, prefix)                                                      \
 	void name(const char *fmt, ...)                                                            \
 	{                                                                                          \
 		va_list ap;                                                                        \
 		if (current_level < (level))                                                       \
 			return;                                                                    \
 		va_start(ap, fmt);                                                                 \
-		log_line(prefix, fmt, ap);                                                         \
+		log_line(priority, prefix, fmt, ap);                                               \
 		va_end(ap);                                                                        \
 	}
 
-LOG_AT(log_error, LOG_QUIET, "")
-LOG_AT(log_warn, LOG_NORMAL, "warning: ")
-LOG_AT(log_info, LOG_NORMAL, "")
-LOG_AT(log_verbose, LOG_VERBOSE, "")
-LOG_AT(log_debug, LOG_DEBUG, "debug: ")
+LOG_AT(log_error, LOG_QUIET, LOG_SYSLOG_ERROR, "")
+LOG_AT(log_warn, LOG_NORMAL, LOG_SYSLOG_WARNING, "warning: ")
+LOG_AT(log_info, LOG_NORMAL, LOG_SYSLOG_INFO, "")
+LOG_AT(log_verbose, LOG_VERBOSE, LOG_SYSLOG_INFO, "")
+LOG_AT(log_debug, LOG_DEBUG, LOG_SYSLOG_DEBUG, "debug: ")

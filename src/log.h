@@ -20,6 +20,9 @@ enum log_level {
 };
 
 void log_set_level(enum log_level level);
+
+/* log_to_syslog() - from now on, lines go to syslog (facility daemon), not stderr. */
+void log_to_syslog(void);
 enum log_level log_get_level(void);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -20,6 +20,7 @@ static const struct cmd commands[] = {
 	{"gc", cmd_gc_main},
 	{"cp", cmd_cp_main},
 	{"mv", cmd_mv_main},
+	{"daemon", cmd_daemon_main},
 };
 /* clang-format on */
 

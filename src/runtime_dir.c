@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime_dir.h"
+#include "userns.h"
 
 /* mkdir 0700, or accept an existing one that is ours, a directory, and private. */
 static int private_dir(const char *path, struct sl_err *err)
@@ -71,25 +72,11 @@ void runtime_dir_remove_stale(const char *base)
 	closedir(dir);
 }
 
-/* Root of the machine, not uid 0 of a user namespace (sluice inside sluice with -r). */
-static int initial_user_namespace(void)
-{
-	unsigned long inside = 1, outside = 1, count = 0;
-	FILE *f = fopen("/proc/self/uid_map", "re");
-	int n;
-
-	if (!f)
-		return 1;
-	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
-	fclose(f);
-	return n == 3 && inside == 0 && outside == 0 && count == 4294967295UL;
-}
-
 void runtime_dir_base_path(char *out, size_t cap)
 {
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-	if (geteuid() == 0 && initial_user_namespace())
+	if (geteuid() == 0 && userns_is_initial())
 		snprintf(out, cap, "/run/sluice");
 	else if (xdg && xdg[0] == '/')
 		snprintf(out, cap, "%s/sluice", xdg);

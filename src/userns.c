@@ -136,3 +136,16 @@ const char *userns_diagnose(const struct userns_settings *s, int errnum)
 		       "root";
 	return "check that this kernel supports unprivileged user namespaces";
 }
+
+bool userns_is_initial(void)
+{
+	unsigned long inside = 1, outside = 1, count = 0;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int n;
+
+	if (!f)
+		return true; /* no user namespaces in this kernel: the initial one */
+	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	fclose(f);
+	return n == 3 && inside == 0 && outside == 0 && count == 4294967295UL;
+}

@@ -45,4 +45,7 @@ void userns_read_settings(struct userns_settings *settings);
  */
 const char *userns_diagnose(const struct userns_settings *settings, int errnum);
 
+/* userns_is_initial() - are we in the machine's own user namespace (root there is root)? */
+bool userns_is_initial(void);
+
 #endif

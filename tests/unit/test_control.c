@@ -62,8 +62,10 @@ static void bad_requests(void **state)
 	    {"{\"sluice\": \"1\", \"op\": \"status\"}", "not a sluice control message"},
 	    {"{\"sluice\": 2, \"op\": \"status\"}", "protocol version 2, this sluice speaks 1"},
 	    {"{\"sluice\": 1}", "'op': expected status, join, started, stop, spawn or signal"},
-	    {"{\"sluice\": 1, \"op\": \"exec\"}", "'op': expected status, join, started, stop, spawn or signal"},
-	    {"{\"sluice\": 1, \"op\": 3}", "'op': expected status, join, started, stop, spawn or signal"},
+	    {"{\"sluice\": 1, \"op\": \"exec\"}",
+	     "'op': expected status, join, started, stop, spawn or signal"},
+	    {"{\"sluice\": 1, \"op\": 3}",
+	     "'op': expected status, join, started, stop, spawn or signal"},
 	    {"{\"sluice\": 1, \"op\": \"status\", \"op\": \"stop\"}",
 	     "not JSON: duplicate object key near '\"op\"'"},
 	    {"{\"sluice\": 1, \"op\": \"status\", \"argv\": [\"sh\"]}", "unexpected key 'argv'"},
@@ -232,10 +234,8 @@ static void join_answers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(good_requests),
-	    cmocka_unit_test(bad_requests),
-	    cmocka_unit_test(spawn_round_trip),
-	    cmocka_unit_test(answers),
+	    cmocka_unit_test(good_requests),	cmocka_unit_test(bad_requests),
+	    cmocka_unit_test(spawn_round_trip), cmocka_unit_test(answers),
 	    cmocka_unit_test(join_answers),
 	};
 
