@@ -25,6 +25,7 @@ static const char main_help[] =
     "  stop      stop a session and everything in it: stop NAME [--time SECONDS]\n"
     "  cp        copy in or out of a session: cp [-r] NAME:/PATH DEST, cp [-r] SRC NAME:/PATH\n"
     "  mv        move in or out of a session, as cp\n"
+    "  daemon    as root: keep the profiles' sessions marked \"start\" up, exec for users\n"
     "  gc        remove what killed sessions left behind (only what is provably sluice's)\n"
     "  profile   'profile check NAME|FILE': load a profile without running it;\n"
     "            'profile import-pallium FILE [-o OUT [--force]]': write the sluice\n"
