@@ -97,6 +97,25 @@ static struct {
 	int failed;
 } walk;
 
+/*
+ * Open @path for reading if it is a regular file (checked on the open file: a name swapped
+ * for a fifo or a device meanwhile is refused, not read without end).
+ * Return: the fd, or -errno (-EINVAL for what is not a regular file).
+ */
+static int open_regular(const char *path, int flags)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | flags);
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	return fd;
+}
+
 static int send_entry(const char *fpath, const struct stat *st, int flag, struct FTW *ftw)
 {
 	static struct cp_msg msg;
@@ -118,9 +137,9 @@ static int send_entry(const char *fpath, const struct stat *st, int flag, struct
 			return walk.failed = send_failed(walk.sock, errno, "%s", fpath);
 		msg.type = CP_SYMLINK;
 	} else if (flag == FTW_F && S_ISREG(st->st_mode)) {
-		fd = open(fpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		fd = open_regular(fpath, O_NOFOLLOW);
 		if (fd < 0)
-			return walk.failed = send_failed(walk.sock, errno, "%s", fpath);
+			return walk.failed = send_failed(walk.sock, -fd, "%s", fpath);
 		msg.type = CP_FILE;
 	} else if (flag == FTW_F) {
 		log_warn("%s: not a regular file, directory or symbolic link: not copied", fpath);
@@ -163,11 +182,11 @@ static int read_side(const struct cp_side *side)
 	walk.failed = 0;
 	if (!side->recursive && S_ISREG(st.st_mode)) {
 		/* cp FILE: the file the name leads to, a symbolic link followed */
-		int fd = open(side->path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+		int fd = open_regular(side->path, 0);
 		static struct cp_msg msg;
 
 		if (fd < 0)
-			return send_failed(side->sock, errno, "%s", side->path);
+			return send_failed(side->sock, -fd, "%s", side->path);
 		memset(&msg, 0, sizeof(msg));
 		msg.type = CP_FILE;
 		msg.mode = st.st_mode & 07777;

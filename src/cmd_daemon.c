@@ -65,6 +65,7 @@
 #define STEADY_S	  60 /* up this long: the next restart waits 1 s again */
 #define STOP_GRACE_S	  15
 #define REQUEST_TIMEOUT_S 5
+#define MAX_RUNNERS	  128 /* programs started for users at once */
 
 struct managed {
 	char name[SESSION_NAME_MAX + 1];
@@ -84,6 +85,7 @@ struct daemon {
 	int listener;
 	int signal_fd;
 	bool stopping;
+	size_t runners; /* children serving a spawn request */
 };
 
 /* --- who may spawn ------------------------------------------------------------------------ */
@@ -406,6 +408,14 @@ static void start_session(struct daemon *d, struct managed *m)
 static void on_child_exit(struct daemon *d, pid_t pid, int status)
 {
 	size_t i;
+	bool managed = false;
+
+	for (i = 0; i < d->n; i++)
+		managed |= d->sessions[i].pid == pid;
+	if (!managed && d->runners) {
+		d->runners--; /* a runner */
+		return;
+	}
 
 	for (i = 0; i < d->n; i++) {
 		struct managed *m = &d->sessions[i];
@@ -453,8 +463,16 @@ static void on_accept(struct daemon *d)
 	int client;
 
 	while ((client = accept4(d->listener, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		pid_t pid = fork();
+		pid_t pid;
 
+		if (d->runners >= MAX_RUNNERS) {
+			answer(client, false, "sluice daemon is busy; try again later", -1);
+			close(client);
+			continue;
+		}
+		pid = fork();
+		if (pid > 0)
+			d->runners++;
 		if (pid == 0) {
 			sigset_t none;
 

@@ -295,7 +295,8 @@ rmdir "$BASE" 2>/dev/null
 if [ "$MODE" = root ]; then
 	bg_run "$S-n" --ip-netns -- sleep 30
 	wait_until 10 session_up "$S-n"
-	check_match "--ip-netns: 'ip netns list' shows sluice-NAME" "sluice-$S-n" "$(ip netns list)"
+	wait_until 10 test -e "/run/netns/sluice-$S-n" # bound once the sandbox exists
+	check_match "--ip-netns: 'ip netns list' shows sluice-NAME" "sluice-$S-n" "$(ip netns list 2>/dev/null)"
 	inner_ns=$(sl exec "$S-n" -- readlink /proc/self/ns/net)
 	check_eq "  ... it is the session's network namespace" "$inner_ns" \
 		"net:[$(stat -L -c %i "/run/netns/sluice-$S-n")]"
