@@ -31,7 +31,8 @@ int fuzz_control(const uint8_t *data, size_t size)
 		assert(n > 0);
 		assert(!control_request_parse(out, (size_t)n, &again, NULL));
 		assert(again.op == req.op && again.pid == req.pid &&
-		       again.grace_seconds == req.grace_seconds && again.sig == req.sig);
+		       again.grace_seconds == req.grace_seconds && again.sig == req.sig &&
+		       again.rows == req.rows && again.cols == req.cols);
 		if (req.op == CONTROL_SPAWN) {
 			assert(!strcmp(again.session, req.session) && !strcmp(again.cwd, req.cwd));
 			for (i = 0; req.argv[i]; i++)

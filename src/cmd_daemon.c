@@ -17,7 +17,9 @@
  *   and "groups" (no list: members of the group "sluice"; root always), joins the session as
  *   root, and starts the program there as the peer's own uid, gid and groups, with the
  *   treatment of every program in a session (program.h).  The runner passes signals the
- *   caller sends on, and the exit status back.  Without a terminal of its own: no job control.
+ *   caller sends on, and the exit status back.  When the caller is on a terminal, the program
+ *   gets a pty of the same size as its controlling terminal (job control inside, a shell's
+ *   line editing), whose bytes the runner carries; the caller's terminal is raw meanwhile.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -33,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -161,7 +164,8 @@ static void answer(int fd, bool ok, const char *error, int exit_code)
 
 /* In the session's namespaces: the program, on the caller's fds, as the caller. */
 static pid_t start_program(struct session_join *sj, const struct control_request *req,
-			   const int *stdio, const struct identity *id, int report, int *pidfd)
+			   const int *stdio, int pty_slave, const struct identity *id, int report,
+			   int *pidfd)
 {
 	struct signal_state defaults;
 	struct clone_args args = {0};
@@ -174,14 +178,27 @@ static pid_t start_program(struct session_join *sj, const struct control_request
 	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid != 0)
 		return pid;
-	for (i = 0; i < 3; i++)
-		if (dup2(stdio[i], (int)i) < 0)
+	if (pty_slave >= 0) {
+		/* A session of its own whose controlling terminal is the pty: job control. */
+		if (setsid() < 0 || ioctl(pty_slave, TIOCSCTTY, 0))
 			_exit(SL_EXIT_FAILURE);
+		for (i = 0; i < 3; i++)
+			if (dup2(pty_slave, (int)i) < 0)
+				_exit(SL_EXIT_FAILURE);
+	} else {
+		for (i = 0; i < 3; i++)
+			if (dup2(stdio[i], (int)i) < 0)
+				_exit(SL_EXIT_FAILURE);
+	}
 	clearenv();
 	for (i = 0; req->env[i]; i++)
 		putenv(req->env[i]);
 	secret_env_scrub();
-	signal(SIGPIPE, SIG_DFL); /* the daemon ignores it; the program starts as on a shell */
+	/* Not the daemon's dispositions (it ignores SIGPIPE, maybe SIGINT as a background job):
+	 * the program starts as the user's shell would start it. */
+	for (i = 1; i < _NSIG; i++)
+		if (i != SIGKILL && i != SIGSTOP)
+			signal((int)i, SIG_DFL);
 	signals_save_original(&defaults);
 	{
 		struct program_spec spec = {
@@ -191,7 +208,8 @@ static pid_t start_program(struct session_join *sj, const struct control_request
 		    .n_environment = sj->join.n_environment,
 		    .unset = sj->join.unset,
 		    .n_unset = sj->join.n_unset,
-		    .tty_fd = -1,
+		    .tty_fd = pty_slave >= 0 ? 0 : -1,
+		    .tty_foreground = pty_slave >= 0,
 		    .userns = false,
 		    .program_user = id,
 		    .original_signals = &defaults,
@@ -202,18 +220,47 @@ static pid_t start_program(struct session_join *sj, const struct control_request
 	}
 }
 
-/* Until the program ends: the caller's signals passed on; its going away is a SIGHUP. */
-static int wait_program(int client, pid_t pid, int pidfd)
+/* Bytes from @from to @to, one read's worth: 1 if some, 0 if none now, -1 at the end. */
+static int carry(int from, int to)
 {
-	bool hung_up = false;
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf));
+
+	if (n <= 0)
+		return n < 0 && errno == EAGAIN ? 0 : -1;
+	while (n > 0) {
+		ssize_t w = write(to, buf, (size_t)n);
+
+		if (w <= 0)
+			return -1;
+		n -= w;
+	}
+	return 1;
+}
+
+/*
+ * Until the program ends: the caller's signals and window sizes passed on; its going away is
+ * a SIGHUP.  With a pty (@master >= 0), its bytes are carried to and from the caller's fds.
+ */
+static int wait_program(int client, pid_t pid, int pidfd, int master, const int *stdio)
+{
+	bool hung_up = false, input = master >= 0;
 	int status;
 
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = pidfd, .events = POLLIN},
-					{.fd = client, .events = hung_up ? 0 : POLLIN}};
+		struct pollfd pfd[4] = {{.fd = pidfd, .events = POLLIN},
+					{.fd = client, .events = hung_up ? 0 : POLLIN},
+					{.fd = master, .events = POLLIN},
+					{.fd = input ? stdio[0] : -1, .events = POLLIN}};
 
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (poll(pfd, 4, -1) < 0 && errno != EINTR)
 			break;
+		if (pfd[2].revents && carry(master, stdio[1]) < 0) {
+			close(master); /* the pty is closed: the program is ending */
+			master = -1;
+		}
+		if (pfd[3].revents && (master < 0 || carry(stdio[0], master) < 0))
+			input = false;
 		if (pfd[0].revents)
 			break;
 		if (pfd[1].revents) {
@@ -228,16 +275,46 @@ static int wait_program(int client, pid_t pid, int pidfd)
 			if (n <= 0) {
 				hung_up = true;
 				kill(-pid, SIGHUP);
-			} else if (!control_request_parse(buf, (size_t)n, &req, NULL) &&
-				   req.op == CONTROL_SIGNAL) {
-				if (kill(-pid, req.sig) && errno == ESRCH)
+			} else if (!control_request_parse(buf, (size_t)n, &req, NULL)) {
+				if (req.op == CONTROL_SIGNAL && kill(-pid, req.sig) &&
+				    errno == ESRCH)
 					kill(pid, req.sig);
+				if (req.op == CONTROL_RESIZE && master >= 0) {
+					struct winsize ws = {.ws_row = (unsigned short)req.rows,
+							     .ws_col = (unsigned short)req.cols};
+
+					ioctl(master, TIOCSWINSZ, &ws);
+				}
+				control_request_free(&req);
 			}
 		}
 	}
+	while (master >= 0 && carry(master, stdio[1]) > 0)
+		; /* what the program wrote last */
 	if (waitpid(pid, &status, 0) != pid)
 		return SL_EXIT_FAILURE;
 	return WIFSIGNALED(status) ? SL_EXIT_SIGNAL_BASE + WTERMSIG(status) : WEXITSTATUS(status);
+}
+
+/* A pty for the program (@rows x @cols): its master here, nonblocking; its slave, or -1. */
+static int open_pty(int rows, int cols, int *slave)
+{
+	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
+	char *name;
+
+	*slave = -1;
+	if (master < 0 || grantpt(master) || unlockpt(master) || !(name = ptsname(master)))
+		goto fail;
+	*slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		goto fail;
+	ioctl(master, TIOCSWINSZ, &ws);
+	return master;
+fail:
+	if (master >= 0)
+		close(master);
+	return -1;
 }
 
 /* A failed exec, told on the report socket: said on the caller's stderr. */
@@ -275,7 +352,7 @@ static int run_spawn(const struct daemon *d, int client)
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	struct pollfd pfd = {.fd = client, .events = POLLIN};
-	int fds[CHANNEL_MAX_FDS], report[2] = {-1, -1}, pidfd = -1;
+	int fds[CHANNEL_MAX_FDS], report[2] = {-1, -1}, pidfd = -1, master = -1, slave = -1;
 	size_t n_fds = 0, i;
 	struct sl_err err;
 	ssize_t n;
@@ -318,12 +395,21 @@ static int run_spawn(const struct daemon *d, int client)
 			return 1;
 		}
 	}
-	pid = start_program(&sj, &req, fds, &id, report[1], &pidfd);
+	if (req.rows > 0) {
+		master = open_pty(req.rows, req.cols, &slave);
+		if (master < 0) {
+			answer(client, false, "cannot open a pty for the program", -1);
+			return 1;
+		}
+	}
+	pid = start_program(&sj, &req, fds, slave, &id, report[1], &pidfd);
 	if (pid < 0) {
 		answer(client, false, "cannot start the program", -1);
 		return 1;
 	}
 	close(report[1]);
+	if (slave >= 0)
+		close(slave);
 	log_info("exec into '%s' by uid %u: %s (pid %ld)", req.session, (unsigned int)cred.uid,
 		 req.argv[0], (long)pid);
 	{
@@ -336,7 +422,7 @@ static int run_spawn(const struct daemon *d, int client)
 				 err.msg);
 	}
 	answer(client, true, NULL, -1);
-	code = wait_program(client, pid, pidfd);
+	code = wait_program(client, pid, pidfd, master, fds);
 	tell_exec_failure(report[0], fds[2]);
 	answer(client, true, NULL, code);
 	return 0;

@@ -30,12 +30,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "channel.h"
@@ -195,7 +197,8 @@ static int program_failure(struct exec_state *st, struct sl_err *err)
 
 static int exec_in_session(const char *name, char *const *argv, struct sl_err *err)
 {
-	struct exec_state st = {.signal_fd = -1, .report = {-1, -1}, .pidfd = -1};
+	struct exec_state st = {
+	    .terminal = {.fd = -1}, .signal_fd = -1, .report = {-1, -1}, .pidfd = -1};
 	char cwd_buf[PATH_MAX], *cwd;
 	sigset_t forwarded;
 	int ret, status = -1;
@@ -266,6 +269,9 @@ static int exec_through_daemon(const char *name, char *const *argv, struct sl_er
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct control_request req = {.op = CONTROL_SPAWN, .argv = (char **)argv, .env = environ};
 	int stdio[3] = {0, 1, 2}, fd, signal_fd, code = -1;
+	struct termios saved;
+	struct winsize ws = {0};
+	bool raw_mode = false;
 	char cwd[PATH_MAX];
 	sigset_t set;
 	ssize_t n;
@@ -279,11 +285,22 @@ static int exec_through_daemon(const char *name, char *const *argv, struct sl_er
 	}
 	snprintf(req.session, sizeof(req.session), "%s", name);
 	req.cwd = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+	/* On a terminal: the program gets a pty of its size; ours is raw meanwhile, so every
+	 * key (Ctrl-C, Ctrl-Z too) reaches the pty, whose line discipline acts on it. */
+	if (isatty(0) && !tcgetattr(0, &saved) && !ioctl(0, TIOCGWINSZ, &ws) && ws.ws_row) {
+		struct termios raw = saved;
+
+		req.rows = ws.ws_row;
+		req.cols = ws.ws_col;
+		cfmakeraw(&raw);
+		raw_mode = !tcsetattr(0, TCSADRAIN, &raw);
+	}
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGWINCH);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	n = session_client_request(fd, &req, stdio, 3, buf, NULL, NULL, err);
@@ -300,8 +317,16 @@ static int exec_through_daemon(const char *name, char *const *argv, struct sl_er
 			struct control_request sig = {.op = CONTROL_SIGNAL,
 						      .sig = (int)si.ssi_signo};
 			char text[128];
-			int len = control_request_format(&sig, text, sizeof(text));
+			int len;
 
+			if (si.ssi_signo == SIGWINCH) {
+				if (ioctl(0, TIOCGWINSZ, &ws) || !ws.ws_row)
+					continue;
+				sig.op = CONTROL_RESIZE;
+				sig.rows = ws.ws_row;
+				sig.cols = ws.ws_col;
+			}
+			len = control_request_format(&sig, text, sizeof(text));
 			if (len > 0)
 				channel_send_bytes(fd, text, (size_t)len, NULL, 0);
 		}
@@ -316,6 +341,8 @@ static int exec_through_daemon(const char *name, char *const *argv, struct sl_er
 	close(fd);
 	if (signal_fd >= 0)
 		close(signal_fd);
+	if (raw_mode)
+		tcsetattr(0, TCSADRAIN, &saved);
 	if (n >= 0 && code < 0)
 		return sl_err_set(err, 0, "sluice daemon ended the program without its status");
 	return n < 0 ? sl_err_wrap(err, "session '%s' (through sluice daemon)", name) : code;

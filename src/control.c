@@ -15,6 +15,7 @@
 static const char *const op_names[] = {
     [CONTROL_STATUS] = "status", [CONTROL_JOIN] = "join",   [CONTROL_STARTED] = "started",
     [CONTROL_STOP] = "stop",	 [CONTROL_SPAWN] = "spawn", [CONTROL_SIGNAL] = "signal",
+    [CONTROL_RESIZE] = "resize",
 };
 
 static const char *const namespace_names[] = {"user", "mnt", "net", "pid", "uts", "ipc"};
@@ -107,13 +108,22 @@ static int string_array_copy(json_t *root, const char *key, size_t min, size_t m
 
 static int parse_spawn(json_t *root, struct control_request *req, struct sl_err *err)
 {
-	static const char *const keys[] = {"sluice", "op", "session", "argv", "env", "cwd"};
+	static const char *const keys[] = {"sluice", "op",  "session", "argv",
+					   "env",    "cwd", "rows",    "cols"};
 	const char *session = json_string_value(json_object_get(root, "session"));
 	const char *cwd = json_string_value(json_object_get(root, "cwd"));
+	long long rows = 0, cols = 0;
 	size_t i;
 
-	if (only_keys(root, keys, 6, err))
+	if (only_keys(root, keys, 8, err))
 		return -1;
+	if (json_object_get(root, "rows") || json_object_get(root, "cols")) {
+		if (integer_in(root, "rows", 1, 65535, &rows, err) ||
+		    integer_in(root, "cols", 1, 65535, &cols, err))
+			return -1;
+		req->rows = (int)rows;
+		req->cols = (int)cols;
+	}
 	if (!session || !session[0] || strlen(session) >= sizeof(req->session))
 		return sl_err_set(err, 0, "'session': expected a session's name");
 	snprintf(req->session, sizeof(req->session), "%s", session);
@@ -171,6 +181,8 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 {
 	static const char *const plain[] = {"sluice", "op"};
 	static const char *const signal_keys[] = {"sluice", "op", "sig"};
+	static const char *const resize_keys[] = {"sluice", "op", "rows", "cols"};
+	long long cols = 0;
 	static const char *const started[] = {"sluice", "op", "pid"};
 	static const char *const stop[] = {"sluice", "op", "grace"};
 	json_t *root = load_message(buf, len, err);
@@ -188,12 +200,17 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 			req->op = (enum control_op)i;
 	if (!req->op)
 		ret = sl_err_set(err, 0,
-				 "'op': expected status, join, started, stop, spawn or signal");
+				 "'op': expected status, join, started, stop, spawn, signal or "
+				 "resize");
 	else if (req->op == CONTROL_SPAWN)
 		ret = parse_spawn(root, req, err);
 	else if (req->op == CONTROL_SIGNAL)
 		ret = only_keys(root, signal_keys, 3, err)
 			  ?: integer_in(root, "sig", 1, 64, &value, err);
+	else if (req->op == CONTROL_RESIZE)
+		ret = only_keys(root, resize_keys, 4, err)
+			  ?: integer_in(root, "rows", 1, 65535, &value, err)
+			  ?: integer_in(root, "cols", 1, 65535, &cols, err);
 	else if (req->op == CONTROL_STARTED)
 		ret = only_keys(root, started, 3, err)
 			  ?: integer_in(root, "pid", 1, 0x7fffffff, &value, err);
@@ -208,6 +225,10 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 		req->grace_seconds = (int)value;
 	if (!ret && req->op == CONTROL_SIGNAL)
 		req->sig = (int)value;
+	if (!ret && req->op == CONTROL_RESIZE) {
+		req->rows = (int)value;
+		req->cols = (int)cols;
+	}
 	if (ret)
 		control_request_free(req);
 	json_decref(root);
@@ -226,6 +247,10 @@ static int format_spawn(const struct control_request *req, char *buf, size_t cap
 	root = json_pack("{s:i, s:s, s:s, s:o, s:o, s:s}", "sluice", CONTROL_VERSION, "op", "spawn",
 			 "session", req->session, "argv", argv, "env", env, "cwd",
 			 req->cwd ? req->cwd : "/");
+	if (root && req->rows > 0 && req->cols > 0) {
+		json_object_set_new(root, "rows", json_integer(req->rows));
+		json_object_set_new(root, "cols", json_integer(req->cols));
+	}
 	n = root ? json_dumpb(root, buf, cap, JSON_COMPACT) : 0;
 	json_decref(root);
 	return n && n < cap ? (int)n : -1;
@@ -235,13 +260,17 @@ int control_request_format(const struct control_request *req, char *buf, size_t 
 {
 	int n;
 
-	if (req->op < CONTROL_STATUS || req->op > CONTROL_SIGNAL)
+	if (req->op < CONTROL_STATUS || req->op > CONTROL_RESIZE)
 		return -1;
 	if (req->op == CONTROL_SPAWN)
 		return format_spawn(req, buf, cap);
 	if (req->op == CONTROL_SIGNAL)
 		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"signal\", \"sig\": %d}",
 			     CONTROL_VERSION, req->sig);
+	else if (req->op == CONTROL_RESIZE)
+		n = snprintf(buf, cap,
+			     "{\"sluice\": %d, \"op\": \"resize\", \"rows\": %d, \"cols\": %d}",
+			     CONTROL_VERSION, req->rows, req->cols);
 	else if (req->op == CONTROL_STARTED)
 		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"started\", \"pid\": %ld}",
 			     CONTROL_VERSION, (long)req->pid);

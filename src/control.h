@@ -15,6 +15,9 @@
  *   {"sluice": 1, "op": "spawn", "session": NAME, "argv": [...], "env": [...], "cwd": DIR}
  *     + the caller's fds 0, 1, 2    -> {"ok": true} once it runs, then {"ok": true, "exit": N}
  *   {"sluice": 1, "op": "signal", "sig": N}   (on that connection, while it runs)
+ *   A spawn with "rows" and "cols" asks for a terminal: the program gets a pty of that size,
+ *   whose bytes the daemon carries to and from the caller's fds; then
+ *   {"sluice": 1, "op": "resize", "rows": R, "cols": C} follows the caller's window.
  *   any failure                               -> {"sluice": 1, "ok": false, "error": "..."}
  *
  * The server distrusts its peer even after the SO_PEERCRED check: a request is parsed here,
@@ -44,6 +47,7 @@ enum control_op {
 	CONTROL_STOP,
 	CONTROL_SPAWN,
 	CONTROL_SIGNAL,
+	CONTROL_RESIZE,
 };
 
 struct control_request {
@@ -51,6 +55,7 @@ struct control_request {
 	pid_t pid;	   /* started: the program, as the caller sees it */
 	int grace_seconds; /* stop: TERM, then KILL after this long */
 	int sig;	   /* signal: 1-64 */
+	int rows, cols;	   /* resize; spawn: a terminal of this size (0: none) */
 	/* spawn: which session, and the program (malloc'd; control_request_free()) */
 	char session[65];
 	char **argv; /* NULL-terminated, at least one */

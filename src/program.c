@@ -172,7 +172,8 @@ void program_exec(const struct program_spec *spec)
 	int errnum;
 
 	sl_err_clear(&err);
-	if (setpgid(0, 0)) {
+	/* A session leader (a program on a terminal of its own) leads its group already. */
+	if (getsid(0) != getpid() && setpgid(0, 0)) {
 		sl_err_set(&err, errno, "cannot give the program its own process group");
 		goto fail;
 	}

@@ -74,6 +74,51 @@ check_eq "anti-test: root reaches it" 0 "$("$SLUICE" status "$S" >/dev/null 2>&1
 as "$ALLOWED" "$ALLOWED" "$SLUICE" exec "$S-off" -- true 2>/dev/null
 check_eq "a session the daemon does not keep: refused (125)" 125 $?
 
+# `sluice shell` through the daemon, on a terminal (tmux): the program gets a pty of its own
+# (the terminal's size, job control inside), and the caller's terminal comes back as it was.
+sock=$TMP/tmux.sock
+tm() { as "$ALLOWED" "$ALLOWED" tmux -S "$sock" "$@"; }
+screen() { tm capture-pane -p -t t -S -100 | sed -e 's/ *$//'; }
+screen_has() { screen | grep -Eq -- "$1"; }
+step() {
+	if wait_until 10 screen_has "$2"; then ok "$1"; else not_ok "$1"; screen | tail -8 | sed 's/^/#   | /'; fi
+}
+run_line() { tm send-keys -t t -l "$1"; tm send-keys -t t Enter; }
+chmod 0777 "$TMP"
+tm -f /dev/null new-session -d -s t -x 100 -y 30 \
+	"env PS1='outer\$ ' HISTFILE=/dev/null bash --norc --noprofile -i"
+cleanup_push "setpriv --reuid=$ALLOWED --regid=$ALLOWED --clear-groups tmux -S '$sock' kill-server"
+step "shell via the daemon: the outer shell is ready" '^outer\$$'
+run_line "stty -g > $TMP/stty.before"
+run_line "env PS1='inner\$ ' SHELL=/bin/sh SLUICE_DAEMON_SOCKET=$TMP/d.sock $SLUICE shell $S"
+step "shell via the daemon: a shell starts in the session" '^inner\$ *$'
+run_line 'echo host=$(hostname) uid=$(id -u) tty=$(tty | cut -c1-9)'
+step "  ... as the user, on a pty of its own" "^host=dbox uid=$ALLOWED tty=/dev/pts/"
+run_line 'stty size'
+step "  ... of the terminal's size" '^30 100$'
+tm resize-window -t t -x 90 -y 25 2>/dev/null || tm resize-pane -t t -x 90 -y 25
+sleep 0.5
+run_line 'stty size'
+step "  ... that follows the window" '^25 90$'
+run_line 'sleep 100'
+sleep 0.5
+tm send-keys -t t C-c
+run_line 'echo after=$?'
+step "  ... Ctrl-C reaches the program inside" '^after=130$'
+run_line 'sleep 101'
+sleep 0.5
+tm send-keys -t t C-z
+run_line 'jobs'
+step "  ... Ctrl-Z stops it: job control inside" 'Stopped.*sleep 101'
+run_line 'fg'
+sleep 0.5
+tm send-keys -t t C-c
+run_line 'echo fg-then-int=$?'
+step "  ... fg continues it, Ctrl-C ends it" '^fg-then-int=130$'
+run_line 'exit 4'
+run_line 'echo shell-rc=$? stty-same=$(test "$(stty -g)" = "$(cat '"$TMP/stty.before"')" && echo yes)'
+step "  ... its exit status back, the terminal as it was" '^shell-rc=4 stty-same=yes$'
+
 # Signals reach the program: a SIGTERM to the exec'ing client ends it (143).
 as "$ALLOWED" "$ALLOWED" "$SLUICE" exec "$S" -- sleep 30 &
 client=$!

@@ -61,11 +61,12 @@ static void bad_requests(void **state)
 	    {"{\"op\": \"status\"}", "not a sluice control message"},
 	    {"{\"sluice\": \"1\", \"op\": \"status\"}", "not a sluice control message"},
 	    {"{\"sluice\": 2, \"op\": \"status\"}", "protocol version 2, this sluice speaks 1"},
-	    {"{\"sluice\": 1}", "'op': expected status, join, started, stop, spawn or signal"},
+	    {"{\"sluice\": 1}",
+	     "'op': expected status, join, started, stop, spawn, signal or resize"},
 	    {"{\"sluice\": 1, \"op\": \"exec\"}",
-	     "'op': expected status, join, started, stop, spawn or signal"},
+	     "'op': expected status, join, started, stop, spawn, signal or resize"},
 	    {"{\"sluice\": 1, \"op\": 3}",
-	     "'op': expected status, join, started, stop, spawn or signal"},
+	     "'op': expected status, join, started, stop, spawn, signal or resize"},
 	    {"{\"sluice\": 1, \"op\": \"status\", \"op\": \"stop\"}",
 	     "not JSON: duplicate object key near '\"op\"'"},
 	    {"{\"sluice\": 1, \"op\": \"status\", \"argv\": [\"sh\"]}", "unexpected key 'argv'"},
@@ -138,7 +139,23 @@ static void spawn_round_trip(void **state)
 	assert_null(back.argv[3]);
 	assert_string_equal(back.env[1], "PATH=/bin");
 	assert_string_equal(back.cwd, "/home/a");
+	assert_int_equal(back.rows, 0);
 	control_request_free(&back);
+	req.rows = 40;
+	req.cols = 120;
+	n = control_request_format(&req, buf, sizeof(buf));
+	assert_int_equal(parse(buf, &back, &err), 0);
+	assert_int_equal(back.rows, 40);
+	assert_int_equal(back.cols, 120);
+	control_request_free(&back);
+	assert_int_equal(
+	    parse("{\"sluice\": 1, \"op\": \"resize\", \"rows\": 30, \"cols\": 100}", &back, &err),
+	    0);
+	assert_int_equal(back.cols, 100);
+	assert_int_not_equal(
+	    parse("{\"sluice\": 1, \"op\": \"resize\", \"rows\": 0, \"cols\": 100}", &back, &err),
+	    0);
+	assert_string_equal(err.msg, "'rows': expected an integer from 1 to 65535");
 
 	assert_int_equal(parse("{\"sluice\": 1, \"op\": \"signal\", \"sig\": 2}", &back, &err), 0);
 	assert_int_equal(back.sig, 2);
