@@ -371,9 +371,15 @@ static int run_exec(const char *name, char *const *argv)
 	}
 	if (ret < 0) {
 		log_error("%s", err.msg);
-		return err.exit_code ? err.exit_code : SL_EXIT_FAILURE;
+		ret = err.exit_code ? err.exit_code : SL_EXIT_FAILURE;
 	}
-	return ret;
+	/*
+	 * Once inside the session's namespaces, end without exit handlers: nothing of ours is
+	 * left to flush, and a leak checker's exit-time ptrace of ourselves (ASan builds) cannot
+	 * work in a process that made itself non-dumpable in another user namespace.
+	 */
+	fflush(NULL);
+	_exit(ret);
 }
 
 int cmd_exec_main(int argc, char *argv[], enum log_level level)
