@@ -9,8 +9,9 @@
 . "$(dirname "$0")/lib.sh"
 
 ECHO=$HELPERS/echo_server
-# Host ports in the suite's private netns; sandbox ports in the sandbox's own.
-base=$((20000 + ($$ % 4000) * 8))
+# Host ports in the suite's private netns; sandbox ports in the sandbox's own.  Below the
+# kernel's ephemeral range (32768 and up), which a client's connection may take at any time.
+base=$((20000 + ($$ % 1500) * 8))
 H1=$((base + 1)) H2=$((base + 2)) H3=$((base + 3)) H4=$((base + 4)) H5=$((base + 5))
 H6=$((base + 6)) H7=$((base + 7))
 A=7001 B=7002 NOTHING=7003
