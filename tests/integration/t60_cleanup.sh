@@ -5,6 +5,9 @@
 # name stays taken until the supervisor is proven gone).
 . "$(dirname "$0")/lib.sh"
 
+# What earlier runs left for gc (a killed session's files, an empty runtime directory) is
+# removed first, so that sluice removing it during this test is no difference.
+sl gc >/dev/null 2>&1
 mounts_before=$(wc -l </proc/self/mountinfo)
 tmp_before=$(ls -A /tmp /dev/shm /run 2>/dev/null | grep -v "^$(basename "$TMP")$" | sort)
 
