@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "target.h"
 #include "monotonic.h"
 #include "ns.h"
 #include "publish.h"
@@ -143,23 +144,6 @@ static void format_address(const struct sockaddr_storage *ss, char *buf, size_t 
 
 		inet_ntop(AF_INET6, &sin6->sin6_addr, address, sizeof(address));
 		snprintf(buf, cap, "[%s]:%u", address, ntohs(sin6->sin6_port));
-	}
-}
-
-static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	{
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
 	}
 }
 
@@ -465,7 +449,7 @@ static struct slot *find_udp(struct publish *publish, uint8_t port,
 		struct slot *slot = &publish->slots[i];
 
 		if (slot->state != SLOT_FREE && slot->port == port &&
-		    publish->run->publish[port].udp && same_address(&slot->client, client))
+		    publish->run->publish[port].udp && target_sockaddr_equal(&slot->client, client))
 			return slot;
 	}
 	return NULL;

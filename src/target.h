@@ -13,6 +13,7 @@
 
 #include <netinet/in.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <sys/socket.h>
 
 #define TARGET_NAME_MAX 255
@@ -48,5 +49,8 @@ int target_to_sockaddr(const struct target *t, struct sockaddr_storage *ss, sock
  */
 int target_from_sockaddr(const struct sockaddr_storage *ss, struct fakeip_pool *fakeip,
 			 struct target *t);
+
+/* target_sockaddr_equal() - the same IPv4 or IPv6 address and port? */
+bool target_sockaddr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 
 #endif

@@ -26,6 +26,7 @@
 
 #include "chain.h"
 #include "log.h"
+#include "target.h"
 #include "ns.h"
 #include "monotonic.h"
 #include "socks5.h"
@@ -80,23 +81,6 @@ struct udp_relay {
 static socklen_t address_length(const struct sockaddr_storage *ss)
 {
 	return ss->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6);
-}
-
-static bool same_address(const struct sockaddr_storage *a, const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET) {
-		const struct sockaddr_in *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
-	}
-	{
-		const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
-
-		return x->sin6_port == y->sin6_port &&
-		       !memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr));
-	}
 }
 
 static void format_address(const struct sockaddr_storage *ss, char *buf, size_t cap)
@@ -192,8 +176,8 @@ static struct association *find(struct udp_relay *relay, const struct sockaddr_s
 	for (i = 0; i < ASSOCIATIONS_MAX; i++) {
 		struct association *a = &relay->table[i];
 
-		if (a->used && same_address(&a->program, program) &&
-		    same_address(&a->target, target))
+		if (a->used && target_sockaddr_equal(&a->program, program) &&
+		    target_sockaddr_equal(&a->target, target))
 			return a;
 	}
 	return NULL;
