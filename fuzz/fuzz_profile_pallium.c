@@ -3,7 +3,8 @@
  * fuzz_profile_pallium.c - feeds bytes to profile_pallium_import() and profile_parse() as a
  * pallium profile.  Neither may crash; a refusal names the profile; an import gives text that
  * reads back as a sluice profile (not pallium's), and every note it gives has a path and a
- * reason; `run`'s reading accepts the profile only if import found nothing unsupported.
+ * reason; `run`'s reading (parse, then conf_finish()) accepts the profile only if import
+ * found nothing unsupported.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -44,7 +45,9 @@ int fuzz_profile_pallium(const uint8_t *data, size_t size)
 	parsed = !profile_parse(&conf, "f.json", "/d", (const char *)data, size, &profile, &err);
 	if (!parsed)
 		assert(!strncmp(err.msg, "f.json", 6));
-	if (parsed && profile.pallium)
+	/* profile_parse() leaves the whole-configuration checks to conf_finish(), as `run` does;
+	 * import runs both, so only a profile `run` would go on with must import cleanly. */
+	if (parsed && profile.pallium && !conf_finish(&conf, &err))
 		assert(imported && !t.n_unsupported);
 	if (imported)
 		profile_pallium_free(&t);
