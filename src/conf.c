@@ -83,6 +83,11 @@ bool conf_has_proxy(const struct run_options *run)
 	return run->n_hops > 0;
 }
 
+bool conf_tunnel_last(const struct run_options *run)
+{
+	return run->n_hops > 0 && hop_is_tunnel(&run->hops[run->n_hops - 1]);
+}
+
 /* A later source's first value of a list key: the earlier source's list goes. */
 static void clear_list(struct conf *conf, enum conf_key_id id)
 {
@@ -505,10 +510,23 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 		    "--allow-host-loopback works only with --via direct: through a "
 		    "proxy, the host's loopback cannot be reached (the proxy would be "
 		    "asked for its own); leave out the option or the proxy hops");
+	/* Behind a tunnel, names resolve at the tunnel's DNS servers and UDP rides the tunnel
+	 * like anything else. */
 	if (conf->origin[CONF_DNS] == CONF_FROM_DEFAULT)
-		run->dns = conf_has_proxy(run) ? DNS_FAKEIP : DNS_FORWARD;
+		run->dns = conf_has_proxy(run) && !conf_tunnel_last(run) ? DNS_FAKEIP : DNS_FORWARD;
 	if (conf->origin[CONF_UDP] == CONF_FROM_DEFAULT)
-		run->udp = conf_has_proxy(run) ? UDP_BLOCK : UDP_DIRECT;
+		run->udp = conf_has_proxy(run) && !conf_tunnel_last(run) ? UDP_BLOCK : UDP_DIRECT;
+	if (conf_tunnel_last(run) && run->dns == DNS_FAKEIP)
+		return sl_err_set(err, 0,
+				  "--dns fakeip: behind a %s hop names resolve at the tunnel's "
+				  "DNS servers (or --dns forward=ADDR through it); leave the "
+				  "option out",
+				  hop_kind_name(run->hops[run->n_hops - 1].kind));
+	if (conf_tunnel_last(run) && run->udp == UDP_PROXY)
+		return sl_err_set(err, 0,
+				  "--udp proxy: behind a %s hop UDP goes through the tunnel "
+				  "(--udp direct, the default there) or nowhere (--udp block)",
+				  hop_kind_name(run->hops[run->n_hops - 1].kind));
 	if (run->dns == DNS_FAKEIP && !conf_has_proxy(run))
 		return sl_err_set(err, 0,
 				  "--dns fakeip needs a proxy hop to resolve the names; with a "

@@ -36,6 +36,9 @@
 enum cli_net_mode {
 	NET_NONE,  /* loopback only */
 	NET_RELAY, /* every connection through sluice's relay and the hops (or direct) */
+	/* Not an option: a namespace behind a tunnel hop (netplan.h) has loopback and the
+	 * tunnel's device only; the kernel routes through it, DNS goes to the tunnel's. */
+	NET_TUNNEL,
 };
 
 enum cli_dns_mode {
@@ -197,5 +200,8 @@ int conf_finish(struct conf *conf, struct sl_err *err);
 
 /* conf_has_proxy() - is any hop a proxy (not direct)? */
 bool conf_has_proxy(const struct run_options *run);
+
+/* conf_tunnel_last() - is the last hop a tunnel (the program's namespace gets its device)? */
+bool conf_tunnel_last(const struct run_options *run);
 
 #endif

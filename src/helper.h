@@ -124,6 +124,7 @@ int helper_path(const struct helper *h, char *buf, size_t cap, const char *name)
 /* The kinds (hop.c's table points to them). */
 extern const struct helper_ops hop_tor_helper;
 extern const struct helper_ops hop_ssh_helper;
+extern const struct helper_ops hop_wireguard_helper;
 
 struct helpers;
 struct relay;

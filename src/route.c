@@ -15,7 +15,13 @@ void route_plan(const struct run_options *run, size_t position, struct route *ou
 
 	out->first = 0;
 	out->local_entry = false;
+	out->behind_tunnel = false;
 	for (i = position; i-- > 0;) {
+		if (hop_is_tunnel(&run->hops[i])) {
+			out->first = i + 1;
+			out->behind_tunnel = true;
+			break;
+		}
 		if (hop_is_local(&run->hops[i])) {
 			out->first = i;
 			out->local_entry = true;
@@ -41,6 +47,15 @@ int route_check_chain(const struct run_options *run, struct sl_err *err)
 	size_t i;
 
 	/* errnum 0: a chain the user wrote, no system error whose text would help. */
+	for (i = 0; i < run->n_hops; i++) {
+		if (hop_is_tunnel(&run->hops[i]) && run->n_hops > 1) {
+			sl_err_set(err, 0,
+				   "--via %s: a tunnel hop works alone for now; chains of "
+				   "tunnels, proxies and Tor are not built yet",
+				   hop_kind_name(run->hops[i].kind));
+			return -EINVAL;
+		}
+	}
 	for (i = 1; i < run->n_hops; i++) {
 		if (run->hops[i].unix_path[0]) {
 			sl_err_set(err, 0,

@@ -12,7 +12,8 @@
  *   --via socks5://A --via ssh://S --via tor --via socks5://B
  *
  * gives ssh's stage [A], tor's stage [S's socket], the program [tor's socket, B].  A route
- * index is its position; listeners and flows carry it.  Pure.
+ * index is its position; listeners and flows carry it.  A tunnel hop (WireGuard) ends a
+ * route the same way, but is not part of it: the namespace after it has its device.  Pure.
  */
 #ifndef SLUICE_ROUTE_H
 #define SLUICE_ROUTE_H
@@ -29,6 +30,9 @@ struct route {
 	size_t first;	  /* the chain index of the first hop used */
 	size_t n_hops;	  /* hops first .. first + n_hops - 1; 0: direct */
 	bool local_entry; /* hops[first] is reached at a path, not through the network */
+	/* hops[first - 1] is a tunnel: this namespace, or the one the relay dials from, has
+	 * its device (tunnel.h) */
+	bool behind_tunnel;
 	enum cli_dns_mode dns;
 	/* RESOLVER_IPV6, and RESOLVER_ONION when the last hop is Tor (resolver.h) */
 	unsigned int reach;
