@@ -16,6 +16,7 @@
  * (helpers_running()), an exit takes the endpoint down and schedules a restart with backoff.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -44,6 +45,8 @@
 #include "resolver.h"
 #include "route.h"
 #include "runtime_dir.h"
+#include "tunnel.h"
+#include "userns.h"
 
 struct helpers {
 	struct helper_context ctx;
@@ -56,6 +59,8 @@ struct helpers {
 	struct sl_err failure;
 	struct relay *relay;
 	struct resolver *resolver;
+	bool rootless;	   /* a tunnel's device moves from within its stage's user namespace */
+	int tunnel_target; /* the program's netns after a last tunnel hop, -1 until known */
 };
 
 int helper_arg(struct helper *h, const char *fmt, ...)
@@ -277,7 +282,8 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 	h->pidfd = h->log_pipe = h->log_file = h->dial_listener = -1;
 	for (kind = 0; kind < HELPER_DIAL_PENDING; kind++)
 		h->dial_pending[kind] = -1;
-	h->stage.pidfd = h->stage.channel = -1;
+	h->stage.pidfd = h->stage.channel = h->stage.userns = h->stage.netns = -1;
+	h->set = set;
 	h->progress = -1;
 	h->backoff_s = 1;
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
@@ -339,6 +345,8 @@ struct helpers *helpers_create(const struct run_options *run, struct hop_spec *h
 	}
 	set->epoll_fd = epoll_fd;
 	set->poll_timer = -1;
+	set->tunnel_target = -1;
+	set->rootless = geteuid() != 0 || !userns_is_initial();
 	set->ctx.run = run;
 	set->ctx.interactive = isatty(STDIN_FILENO);
 	set->ctx.uid = geteuid();
@@ -406,6 +414,9 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 	spec.name = h->name;
 	spec.before_exec = h->ops->before_exec;
 	spec.original_signals = set->ctx.original_signals;
+	spec.parent_userns = -1; /* a stage after a tunnel would nest in its stage's */
+	spec.keep_net_admin = hop_is_tunnel(h->hop);
+	spec.run_dir = h->run_dir[0] ? h->run_dir : NULL;
 	log_verbose("%s: starting its stage (its traffic: %s)", h->label,
 		    route.n_hops ? "through the hops before it" : "direct");
 	if (stage_create(&h->stage, &spec, err))
@@ -527,8 +538,79 @@ static struct helper *helper_at(struct helpers *set, size_t index)
 	return NULL;
 }
 
+static void kill_program(struct helper *h);
+
+/* A tunnel's device, made in its stage, into the namespace after it (once that exists). */
+static int move_tunnel(struct helpers *set, struct helper *h, struct sl_err *err)
+{
+	const struct run_options *run = set->ctx.run;
+	struct tunnel_move move = {
+	    .stage_userns = set->rootless ? h->stage.userns : -1,
+	    .stage_netns = h->stage.netns,
+	    .next_netns = set->tunnel_target,
+	    .ipv6 = run->ipv6,
+	    .params = h->tunnel,
+	};
+	struct in6_addr forward6;
+	struct in_addr forward4;
+
+	if (h->tun_moved || set->tunnel_target < 0 || h->state != HELPER_UP)
+		return 0;
+	snprintf(move.ifname, sizeof(move.ifname), "%s", h->tun_name);
+	/* DNS: --dns forward=ADDR, else the tunnel's first server; --dns none: nothing. */
+	if (run->dns == DNS_FORWARD && inet_pton(AF_INET, run->dns_forward_to, &forward4) == 1) {
+		move.dns_server.family = AF_INET;
+		memcpy(move.dns_server.addr, &forward4, 4);
+	} else if (run->dns == DNS_FORWARD &&
+		   inet_pton(AF_INET6, run->dns_forward_to, &forward6) == 1) {
+		move.dns_server.family = AF_INET6;
+		memcpy(move.dns_server.addr, &forward6, 16);
+	} else if (run->dns != DNS_NONE && h->tunnel.n_dns) {
+		move.dns_server = h->tunnel.dns[0];
+	}
+	if (tunnel_move(&move, err))
+		return -1;
+	h->tun_moved = true;
+	return 0;
+}
+
+int helpers_tunnel_userns(const struct helpers *set)
+{
+	const struct helper *last = set && set->n ? set->list[set->n - 1] : NULL;
+
+	if (!set || !set->rootless || !last || !hop_is_tunnel(last->hop) ||
+	    last->index != set->ctx.run->n_hops - 1)
+		return -1;
+	return last->stage.userns;
+}
+
+int helpers_tunnel_into(struct helpers *set, int netns_fd, struct sl_err *err)
+{
+	struct helper *last = set->n ? set->list[set->n - 1] : NULL;
+
+	if (!last || !hop_is_tunnel(last->hop))
+		return 0;
+	set->tunnel_target = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
+	if (set->tunnel_target < 0)
+		return sl_err_set(err, errno, "cannot keep the sandbox's network namespace");
+	if (move_tunnel(set, last, err))
+		return sl_err_wrap(err, "%s", last->label);
+	return 0;
+}
+
+int helper_watch(struct helper *h, int fd)
+{
+	return watch(h->set, EPOLL_TYPE_HELPER_KIND, fd, h->index) ? -errno : 0;
+}
+
+void helper_unwatch(struct helper *h, int fd)
+{
+	epoll_ctl(h->set->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+}
+
 static void on_ready(struct helpers *set, struct helper *h)
 {
+	struct sl_err err;
 	size_t i;
 
 	clear_progress_line(h);
@@ -542,6 +624,12 @@ static void on_ready(struct helpers *set, struct helper *h)
 	else
 		log_verbose("%s: ready in %.1f s", h->label,
 			    (double)(h->ready_ms - h->started_ms) / 1000.0);
+	sl_err_clear(&err);
+	if (hop_is_tunnel(h->hop) && move_tunnel(set, h, &err)) {
+		log_info("%s: %s; restarting it", h->label, err.msg);
+		kill_program(h);
+		return;
+	}
 	for (i = 0; i < set->n; i++) {
 		if (set->list[i]->state == HELPER_WAITING) {
 			begin(set, set->list[i]);
@@ -562,6 +650,7 @@ static void on_exit_status(struct helpers *set, struct helper *h, int status)
 		snprintf(how, sizeof(how), "was killed by signal %d", WTERMSIG(status));
 	h->exit_status = status;
 	unwatch_close(set, &h->pidfd);
+	h->tun_moved = false; /* its device went with it */
 	h->ops->stopped(h);
 	if (!set->running) {
 		fail(set, h, "%s %s: %s", h->name, how, last_words(h));
@@ -680,7 +769,12 @@ static void on_stage_message(struct helpers *set, struct helper *h)
 			on_exit_status(set, h, msg.value);
 			break;
 		case CHANNEL_SOCKET:
-			break; /* no socket requests to stages yet */
+			if (h->ops->socket) {
+				h->ops->socket(h, &msg, n_fds ? fds[0] : -1);
+				if (n_fds)
+					fds[0] = -1; /* the kind's now */
+			}
+			break;
 		default:
 			log_debug("%s: unknown message %u from its stage", h->label, msg.type);
 		}
@@ -776,6 +870,10 @@ void helpers_event(struct helpers *set, union epoll_ref ref, uint32_t events)
 		if (h)
 			on_dial_request(set, h, ref.fd);
 		break;
+	case EPOLL_TYPE_HELPER_KIND:
+		if (h && h->ops->event)
+			h->ops->event(h, ref.fd, events);
+		break;
 	case EPOLL_TYPE_HELPER_EXIT:
 		/* The exit status comes from the stage (CHANNEL_HELPER_EXITED); until then the
 		 * endpoint goes down at once. */
@@ -840,6 +938,8 @@ void helpers_destroy(struct helpers *set)
 	}
 	if (set->poll_timer >= 0)
 		close(set->poll_timer);
+	if (set->tunnel_target >= 0)
+		close(set->tunnel_target);
 	if (set->ctx.runtime_dir[0])
 		runtime_dir_remove(set->ctx.runtime_dir);
 	free(set);

@@ -3,7 +3,8 @@
  * netplan.h - what one intercepted network namespace (the sandbox, or a stage) is set up
  * with: the network mode, how DNS and UDP are caught, IPv6, and the host-loopback alias.
  *
- * The sandbox's plan comes from the command line (netplan_for_sandbox()); a stage's from the
+ * The sandbox's plan comes from the command line (netplan_for_sandbox(); NET_TUNNEL behind a
+ * last tunnel hop); a stage's from the
  * route its helper's traffic takes (netplan_for_stage()).  sandbox_net.c and firewall.c build
  * links, routes, listeners and rules from a plan alone, so a stage is set up by the same code
  * as the sandbox.  Pure.
@@ -37,6 +38,8 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 			       0};
 	size_t i;
 
+	if (run->net == NET_RELAY && conf_tunnel_last(run))
+		plan.net = NET_TUNNEL;
 	for (i = 0; i < run->n_publish; i++) {
 		unsigned int port = run->publish[i].sandbox_port;
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "firewall.h"
 #include "log.h"
 #include "netlink.h"
 #include "tunnel.h"
@@ -49,6 +50,8 @@ static int configure(const struct tunnel_move *move, struct sl_err *err)
 	if (!ret && route6)
 		ret = netlink_default_route_add(&nl, AF_INET6, NULL, move->ifname, err);
 	netlink_close(&nl);
+	if (!ret && move->dns_server.family)
+		ret = firewall_apply_tunnel_dns(&move->dns_server, err);
 	return ret;
 }
 

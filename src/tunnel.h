@@ -30,6 +30,8 @@ struct tunnel_move {
 	int next_netns; /* where it goes */
 	bool ipv6;	/* IPv6 addresses and route too (the run's --ipv6) */
 	struct tunnel_params params;
+	/* Where DNS (port 53, any address) goes, through the tunnel; family 0: nowhere. */
+	struct tunnel_prefix dns_server;
 };
 
 /**

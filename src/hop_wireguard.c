@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * hop_wireguard.c - the WireGuard hop: `wireguard-go -f wg0` in a stage of its own (helper.h),
+ * configured from the user's wg-quick file (wg_config.h) through its UAPI socket; its tun
+ * device then moves into the program's namespace (tunnel.h), whose only way out it becomes.
+ *
+ * wireguard-go makes its device with the CAP_NET_ADMIN it keeps in its stage, and its UAPI
+ * socket in /run/wireguard, which in the stage is a directory of the runtime directory: the
+ * supervisor reaches it there.  Its UDP to each peer: the peer's endpoint, as wireguard-go
+ * knows it, is a socket sluice holds on the stage's loopback (127.0.0.1:P); the supervisor
+ * relays between that socket and one of its own connected to the real endpoint, resolved on
+ * the host side before anything starts.  So wireguard-go can reach nothing else, and the
+ * stage's table refuses any other UDP.  Roaming follows: wireguard-go sees each peer at its
+ * loopback socket, whatever the peer's real address does.
+ *
+ * Owns wireguard-go's command line, configuration and UDP; the stage, restarts and the move
+ * of the device are helper.c's and tunnel.c's.  Kernel WireGuard is not used (yet): a
+ * kernel without it (like the build machines') must work the same.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "helper.h"
+#include "log.h"
+#include "ns.h"
+#include "wg_config.h"
+
+#define WG_TUN_NAME	 "wg0"
+#define WG_DEFAULT_MTU	 1420 /* wg-quick's: 1500 less the 80 bytes of WireGuard over IPv6 */
+#define WG_START_LIMIT_S 20
+#define WG_DATAGRAM_MAX	 65536
+#define WG_BURST	 64 /* datagrams relayed per wake-up and direction */
+
+struct wireguard {
+	struct wg_config config;
+	struct sockaddr_storage endpoint[WG_MAX_PEERS]; /* resolved; ss_family 0: none */
+	socklen_t endpoint_len[WG_MAX_PEERS];
+	int inner[WG_MAX_PEERS]; /* in the stage, on 127.0.0.1:P: wireguard-go's peer */
+	struct sockaddr_storage local[WG_MAX_PEERS];
+	int outer[WG_MAX_PEERS]; /* here, connected to the peer's real endpoint */
+	struct sockaddr_storage program[WG_MAX_PEERS]; /* wireguard-go's socket, as seen */
+	socklen_t program_len[WG_MAX_PEERS];
+	size_t n_piped, n_answered;
+	bool requested, configured;
+	char uapi_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	uint8_t datagram[WG_DATAGRAM_MAX];
+};
+
+/* "~/x" is the caller's home: the shell does not expand it after "wireguard:". */
+static int expand_path(const char *file, char *buf, size_t cap)
+{
+	const char *home = getenv("HOME");
+	int n;
+
+	if (!strncmp(file, "~/", 2) && home && home[0])
+		n = snprintf(buf, cap, "%s/%s", home, file + 2);
+	else
+		n = snprintf(buf, cap, "%s", file);
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+static int read_file(const char *path, char *buf, size_t cap, size_t *len, struct sl_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	ssize_t n;
+
+	*len = 0;
+	if (fd < 0)
+		return sl_err_set(err, errno, "cannot open the WireGuard configuration %s", path);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sl_err_set(err, EINVAL, "%s is not a regular file", path);
+	}
+	while ((n = read(fd, buf + *len, cap - *len)) > 0 && *len + (size_t)n < cap)
+		*len += (size_t)n;
+	close(fd);
+	if (n < 0)
+		return sl_err_set(err, errno, "cannot read %s", path);
+	if (n > 0)
+		return sl_err_set(err, EFBIG, "%s is larger than %d bytes: not a WireGuard "
+				  "configuration", path, WG_CONFIG_MAX_BYTES);
+	return 0;
+}
+
+/* The peers' endpoints, on the host side: the hop is first in the chain. */
+static int resolve_endpoints(struct helper *h, struct wireguard *wg, struct sl_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < wg->config.n_peers; i++) {
+		const struct wg_peer *peer = &wg->config.peers[i];
+		struct addrinfo hints = {.ai_socktype = SOCK_DGRAM, .ai_flags = AI_NUMERICSERV};
+		struct addrinfo *res = NULL;
+		char port[8];
+		int ret;
+
+		if (!peer->has_endpoint)
+			continue;
+		snprintf(port, sizeof(port), "%u", peer->endpoint_port);
+		ret = getaddrinfo(peer->endpoint_host, port, &hints, &res);
+		if (ret || !res)
+			return sl_err_set(err, ENOENT, "%s: cannot resolve the endpoint %s of peer "
+					  "%zu: %s", h->label, peer->endpoint_host, i + 1,
+					  ret ? gai_strerror(ret) : "no address");
+		memcpy(&wg->endpoint[i], res->ai_addr, res->ai_addrlen);
+		wg->endpoint_len[i] = res->ai_addrlen;
+		freeaddrinfo(res);
+		wg->n_piped++;
+	}
+	return 0;
+}
+
+static int wireguard_prepare(struct helper *h, struct sl_err *err)
+{
+	struct wireguard *wg = calloc(1, sizeof(*wg));
+	char path[PATH_MAX], name[32], *text;
+	size_t i, len;
+	int ret;
+
+	if (!wg)
+		return sl_err_set(err, ENOMEM, "cannot allocate the WireGuard hop");
+	h->kind = wg;
+	for (i = 0; i < WG_MAX_PEERS; i++)
+		wg->inner[i] = wg->outer[i] = -1;
+	if (expand_path(h->hop->file, path, sizeof(path)))
+		return sl_err_set(err, ENAMETOOLONG, "%s: the file name is too long", h->label);
+	text = malloc(WG_CONFIG_MAX_BYTES + 1);
+	if (!text)
+		return sl_err_set(err, ENOMEM, "cannot allocate a buffer for %s", path);
+	ret = read_file(path, text, WG_CONFIG_MAX_BYTES + 1, &len, err);
+	if (!ret)
+		ret = wg_config_parse(path, text, len, &wg->config, err);
+	explicit_bzero(text, WG_CONFIG_MAX_BYTES + 1);
+	free(text);
+	if (ret)
+		return -1;
+	for (i = 0; i < wg->config.n_notes; i++)
+		log_info("%s:%u: %s %s", path, wg->config.notes[i].line, wg->config.notes[i].key,
+			 wg->config.notes[i].why);
+	if (wg->config.dns_search[0])
+		log_info("%s: DNS search domains (%s) are not applied: names are looked up as "
+			 "written", path, wg->config.dns_search);
+	h->tunnel = wg->config.tunnel;
+	if (!h->tunnel.mtu)
+		h->tunnel.mtu = WG_DEFAULT_MTU;
+	if (!h->tunnel.n_addresses)
+		return sl_err_set(err, EINVAL, "%s: [Interface] has no Address: the tunnel's "
+				  "device would have none", path);
+	if (!h->tunnel.n_dns && h->ctx->run->dns == DNS_FORWARD && !h->ctx->run->dns_forward_to[0])
+		log_info("%s: no DNS = in [Interface]: the program's DNS queries are refused (or "
+			 "give --dns forward=ADDR, a resolver reached through the tunnel)", path);
+	snprintf(h->tun_name, sizeof(h->tun_name), "%s", WG_TUN_NAME);
+	snprintf(name, sizeof(name), "wireguard-%zu", h->index + 1);
+	if (helper_path(h, h->run_dir, sizeof(h->run_dir), name) ||
+	    (size_t)snprintf(wg->uapi_path, sizeof(wg->uapi_path), "%s/wireguard/%s.sock",
+			     h->run_dir, WG_TUN_NAME) >= sizeof(wg->uapi_path))
+		return sl_err_set(err, ENAMETOOLONG, "%s: the runtime directory's path is too long",
+				  h->label);
+	if (mkdir(h->run_dir, 0700) && errno != EEXIST)
+		return sl_err_set(err, errno, "cannot create %s", h->run_dir);
+	h->endpoint->up = false; /* the relay never dials a tunnel */
+	return resolve_endpoints(h, wg, err);
+}
+
+static int wireguard_arguments(struct helper *h, bool interactive, struct sl_err *err)
+{
+	(void)interactive;
+	if (helper_arg(h, "wireguard-go") || helper_arg(h, "-f") || helper_arg(h, WG_TUN_NAME))
+		return sl_err_set(err, E2BIG, "%s: too many arguments", h->label);
+	return 0;
+}
+
+/* An unbound UDP socket made in the stage: wireguard-go's view of peer msg->cookie. */
+static void wireguard_socket(struct helper *h, const struct channel_msg *msg, int fd)
+{
+	struct sockaddr_in *local;
+	struct wireguard *wg = h->kind;
+	size_t i = msg->cookie;
+	socklen_t len = sizeof(wg->local[0]);
+
+	if (i >= WG_MAX_PEERS || wg->inner[i] >= 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		log_info("%s: no socket in its stage for peer %zu: %s", h->label, i + 1,
+			 strerror(msg->errnum ? msg->errnum : EINVAL));
+		return;
+	}
+	local = (struct sockaddr_in *)&wg->local[i];
+	memset(&wg->local[i], 0, sizeof(wg->local[i]));
+	local->sin_family = AF_INET;
+	local->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	wg->outer[i] = socket(wg->endpoint[i].ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+			      0);
+	if (bind(fd, (struct sockaddr *)local, sizeof(*local)) ||
+	    getsockname(fd, (struct sockaddr *)&wg->local[i], &len) || wg->outer[i] < 0 ||
+	    connect(wg->outer[i], (struct sockaddr *)&wg->endpoint[i], wg->endpoint_len[i]) ||
+	    helper_watch(h, fd) || helper_watch(h, wg->outer[i])) {
+		log_info("%s: cannot set up the UDP of peer %zu: %s", h->label, i + 1,
+			 strerror(errno));
+		close(fd);
+		return;
+	}
+	wg->inner[i] = fd;
+	wg->n_answered++;
+}
+
+static void relay_datagrams(struct helper *h, struct wireguard *wg, size_t i, bool outward)
+{
+	int n;
+
+	for (n = 0; n < WG_BURST; n++) {
+		struct sockaddr_storage from;
+		socklen_t from_len = sizeof(from);
+		ssize_t len;
+
+		if (outward) {
+			len = recvfrom(wg->inner[i], wg->datagram, sizeof(wg->datagram),
+				       MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
+			if (len < 0)
+				break;
+			wg->program[i] = from;
+			wg->program_len[i] = from_len;
+			send(wg->outer[i], wg->datagram, (size_t)len, MSG_DONTWAIT);
+		} else {
+			len = recv(wg->outer[i], wg->datagram, sizeof(wg->datagram), MSG_DONTWAIT);
+			if (len < 0)
+				break;
+			if (wg->program_len[i])
+				sendto(wg->inner[i], wg->datagram, (size_t)len, MSG_DONTWAIT,
+				       (struct sockaddr *)&wg->program[i], wg->program_len[i]);
+		}
+	}
+	(void)h;
+}
+
+static void wireguard_event(struct helper *h, int fd, uint32_t events)
+{
+	struct wireguard *wg = h->kind;
+	size_t i;
+
+	(void)events;
+	for (i = 0; i < WG_MAX_PEERS; i++) {
+		if (fd >= 0 && fd == wg->inner[i])
+			relay_datagrams(h, wg, i, true);
+		else if (fd >= 0 && fd == wg->outer[i])
+			relay_datagrams(h, wg, i, false);
+	}
+}
+
+/* Ask the stage for a socket per peer with an endpoint, once: they outlive restarts. */
+static int request_sockets(struct helper *h, struct wireguard *wg, struct sl_err *err)
+{
+	struct ns_socket_spec spec = {.kind = NS_SOCKET_UDP};
+	size_t i;
+
+	spec.local.ss_family = AF_INET;
+	for (i = 0; i < wg->config.n_peers; i++) {
+		if (!wg->endpoint[i].ss_family)
+			continue;
+		if (ns_socket_request(h->stage.channel, &spec, (uint32_t)i, 0))
+			return sl_err_set(err, EPIPE, "%s: its stage is gone", h->label);
+	}
+	wg->requested = true;
+	return 0;
+}
+
+/* The configuration, over the UAPI socket.  Return: 1 done, 0 not there yet, -1 failed. */
+static int configure(struct helper *h, struct wireguard *wg, struct sl_err *err)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct timeval limit = {2, 0};
+	static char request[WG_UAPI_MAX];
+	char reply[256];
+	size_t got = 0;
+	int fd, len, ret = -1;
+
+	memcpy(sun.sun_path, wg->uapi_path, sizeof(sun.sun_path));
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return sl_err_set(err, errno, "cannot create a socket");
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		close(fd);
+		return errno == ENOENT || errno == ECONNREFUSED ? 0 : sl_err_set(err, errno,
+			"%s: cannot reach wireguard-go at %s", h->label, wg->uapi_path);
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
+	len = wg_config_uapi(&wg->config, wg->local, request, sizeof(request));
+	if (len < 0) {
+		sl_err_set(err, -len, "%s: the configuration does not fit", h->label);
+	} else if (send(fd, request, (size_t)len, MSG_NOSIGNAL) != len) {
+		sl_err_set(err, errno, "%s: cannot configure wireguard-go", h->label);
+	} else {
+		ssize_t n;
+
+		while (got < sizeof(reply) - 1 &&
+		       (n = recv(fd, reply + got, sizeof(reply) - 1 - got, 0)) > 0) {
+			got += (size_t)n;
+			reply[got] = '\0';
+			if (strstr(reply, "\n\n"))
+				break;
+		}
+		reply[got] = '\0';
+		if (!strncmp(reply, "errno=0\n", 8))
+			ret = 1;
+		else
+			sl_err_set(err, EINVAL, "%s: wireguard-go refused the configuration (%.*s)",
+				   h->label, (int)strcspn(reply, "\n"), reply);
+	}
+	explicit_bzero(request, sizeof(request));
+	close(fd);
+	return ret;
+}
+
+static int wireguard_poll(struct helper *h, struct sl_err *err)
+{
+	struct wireguard *wg = h->kind;
+	int ret;
+
+	if (!wg->requested)
+		return request_sockets(h, wg, err) ? -1 : 0;
+	if (wg->n_answered < wg->n_piped)
+		return 0;
+	if (wg->configured)
+		return 1;
+	ret = configure(h, wg, err);
+	if (ret > 0) {
+		wg->configured = true;
+		log_verbose("%s: wireguard-go (userspace WireGuard) configured: %zu peer%s",
+			    h->label, wg->config.n_peers, wg->config.n_peers == 1 ? "" : "s");
+	}
+	return ret;
+}
+
+static void wireguard_stopped(struct helper *h)
+{
+	struct wireguard *wg = h->kind;
+	size_t i;
+
+	if (!wg)
+		return;
+	wg->configured = false;
+	for (i = 0; i < WG_MAX_PEERS; i++)
+		wg->program_len[i] = 0; /* the next wireguard-go has a socket of its own */
+}
+
+static unsigned int wireguard_timeout_s(const struct helper *h, bool interactive)
+{
+	(void)h;
+	(void)interactive;
+	return WG_START_LIMIT_S;
+}
+
+const struct helper_ops hop_wireguard_helper = {
+    .program = "wireguard-go",
+    .package = "wireguard-go",
+    .prepare = wireguard_prepare,
+    .arguments = wireguard_arguments,
+    .poll = wireguard_poll,
+    .stopped = wireguard_stopped,
+    .timeout_s = wireguard_timeout_s,
+    .socket = wireguard_socket,
+    .event = wireguard_event,
+};
