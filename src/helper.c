@@ -40,12 +40,14 @@
 #include "listeners.h"
 #include "log.h"
 #include "monotonic.h"
+#include "ns.h"
 #include "program.h"
 #include "relay.h"
 #include "resolver.h"
 #include "route.h"
 #include "runtime_dir.h"
 #include "tunnel.h"
+#include "udp_relay.h"
 #include "userns.h"
 
 struct helpers {
@@ -284,6 +286,7 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 		h->dial_pending[kind] = -1;
 	h->stage.pidfd = h->stage.channel = h->stage.userns = h->stage.netns = -1;
 	h->set = set;
+	h->udp_epoll = -1;
 	h->progress = -1;
 	h->backoff_s = 1;
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
@@ -311,10 +314,14 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 		free(h);
 		return NULL;
 	}
-	if ((h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err)) {
+	if ((hop_is_tunnel(hop) && tunnel_check_device(h->label, err)) ||
+	    (h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err)) {
 		if (h->dial_listener >= 0)
 			close(h->dial_listener);
 		close(h->log_file);
+		if (h->ops->destroy && h->kind)
+			h->ops->destroy(h);
+		free(h->kind);
 		free(h);
 		return NULL;
 	}
@@ -399,6 +406,34 @@ static void arm_poll_timer(struct helpers *set, bool on)
 	timerfd_settime(set->poll_timer, 0, &t, NULL);
 }
 
+/*
+ * A tunnel over UDP: its stage's datagrams go through a UDP relay of the stage's own, direct
+ * when the tunnel comes first, else by SOCKS5 UDP ASSOCIATE through the one hop before it
+ * (route_check_chain() refuses other chains).  The relay has an epoll set of its own, watched
+ * as one fd by the loop's: its events carry its own slots.
+ */
+static int make_udp_relay(struct helpers *set, struct helper *h, const struct route *route,
+			  struct sl_err *err)
+{
+	struct sockaddr_storage first_hop;
+	socklen_t len = 0;
+
+	h->udp_epoll = epoll_create1(EPOLL_CLOEXEC);
+	if (h->udp_epoll < 0)
+		return sl_err_set(err, errno, "cannot create an epoll set");
+	if (watch(set, EPOLL_TYPE_HELPER_UDP, h->udp_epoll, h->index))
+		return sl_err_set(err, errno, "cannot watch the %s stage's UDP", h->name);
+	if (route->n_hops)
+		relay_first_hop(set->relay, &first_hop, &len);
+	h->udp = udp_relay_create(h->udp_epoll, set->ctx.run->hops + route->first, route->n_hops,
+				  route->n_hops ? &first_hop : NULL, len,
+				  resolver_fakeip(set->resolver), false, err);
+	if (!h->udp)
+		return -1;
+	udp_relay_set_channel(h->udp, h->stage.channel);
+	return 0;
+}
+
 static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err)
 {
 	struct route route;
@@ -406,7 +441,11 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 
 	route_plan(set->ctx.run, h->index, &route);
 	memset(&spec, 0, sizeof(spec));
-	spec.plan = netplan_for_stage(route.dns, set->ctx.run->ipv6);
+	spec.plan = netplan_for_stage(route.dns,
+				      !h->uses_udp   ? UDP_BLOCK
+				      : route.n_hops ? UDP_PROXY
+						     : UDP_DIRECT,
+				      set->ctx.run->ipv6);
 	spec.outer_uid = set->ctx.uid;
 	spec.outer_gid = set->ctx.gid;
 	spec.argv[0] = h->argv[0];
@@ -421,9 +460,24 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 		    route.n_hops ? "through the hops before it" : "direct");
 	if (stage_create(&h->stage, &spec, err))
 		return -1;
+	if (h->uses_udp && make_udp_relay(set, h, &route, err))
+		return -1;
 	if (watch(set, EPOLL_TYPE_STAGE_CHANNEL, h->stage.channel, h->index))
 		return sl_err_set(err, errno, "cannot watch the %s stage", h->name);
 	return 0;
+}
+
+static void on_udp(struct helper *h)
+{
+	struct epoll_event events[64];
+	int n, i;
+
+	n = epoll_wait(h->udp_epoll, events, 64, 0);
+	for (i = 0; i < n; i++) {
+		union epoll_ref ref = {.u64 = events[i].data.u64};
+
+		udp_relay_event(h->udp, ref, events[i].events);
+	}
 }
 
 /*
@@ -598,6 +652,19 @@ int helpers_tunnel_into(struct helpers *set, int netns_fd, struct sl_err *err)
 	return 0;
 }
 
+bool helper_route_is_direct(const struct helper *h)
+{
+	struct route route;
+
+	route_plan(h->ctx->run, h->index, &route);
+	return !route.n_hops;
+}
+
+struct fakeip_pool *helper_fakeip(const struct helper *h)
+{
+	return resolver_fakeip(h->set->resolver);
+}
+
 int helper_watch(struct helper *h, int fd)
 {
 	return watch(h->set, EPOLL_TYPE_HELPER_KIND, fd, h->index) ? -errno : 0;
@@ -721,7 +788,7 @@ static void on_log(struct helpers *set, struct helper *h)
 
 static void on_stage_message(struct helpers *set, struct helper *h)
 {
-	struct listener_servers servers = {set->relay, set->resolver, NULL};
+	struct listener_servers servers = {set->relay, set->resolver, h->udp};
 	char stage_name[sizeof(h->name) + 8];
 
 	snprintf(stage_name, sizeof(stage_name), "%s stage", h->name);
@@ -769,7 +836,11 @@ static void on_stage_message(struct helpers *set, struct helper *h)
 			on_exit_status(set, h, msg.value);
 			break;
 		case CHANNEL_SOCKET:
-			if (h->ops->socket) {
+			if (msg.socket_kind == NS_SOCKET_UDP_REPLY && h->udp) {
+				udp_relay_reply_socket(h->udp, &msg, n_fds ? fds[0] : -1);
+				if (n_fds)
+					fds[0] = -1; /* the UDP relay's now */
+			} else if (h->ops->socket) {
 				h->ops->socket(h, &msg, n_fds ? fds[0] : -1);
 				if (n_fds)
 					fds[0] = -1; /* the kind's now */
@@ -870,6 +941,10 @@ void helpers_event(struct helpers *set, union epoll_ref ref, uint32_t events)
 		if (h)
 			on_dial_request(set, h, ref.fd);
 		break;
+	case EPOLL_TYPE_HELPER_UDP:
+		if (h && h->udp)
+			on_udp(h);
+		break;
 	case EPOLL_TYPE_HELPER_KIND:
 		if (h && h->ops->event)
 			h->ops->event(h, ref.fd, events);
@@ -897,6 +972,8 @@ void helpers_tick(struct helpers *set)
 		struct helper *h = set->list[i];
 		struct sl_err err;
 
+		if (h->udp)
+			udp_relay_tick(h->udp);
 		if (h->state == HELPER_UP && h->backoff_s > 1 &&
 		    now - h->ready_ms > 2000ull * HELPER_BACKOFF_MAX_S)
 			h->backoff_s = 1; /* it has stayed up: the next exit restarts at once */
@@ -925,6 +1002,9 @@ void helpers_destroy(struct helpers *set)
 		clear_progress_line(h);
 		h->ops->stopped(h);
 		stage_destroy(&h->stage); /* the program dies with its stage */
+		udp_relay_destroy(h->udp);
+		if (h->udp_epoll >= 0)
+			close(h->udp_epoll);
 		unwatch_close(set, &h->pidfd);
 		unwatch_close(set, &h->log_pipe);
 		close_dial(set, h);
@@ -933,6 +1013,8 @@ void helpers_destroy(struct helpers *set)
 				close(h->listeners[kind]);
 		if (h->log_file >= 0)
 			close(h->log_file);
+		if (h->ops->destroy && h->kind)
+			h->ops->destroy(h);
 		free(h->kind);
 		free(h);
 	}

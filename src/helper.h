@@ -70,6 +70,9 @@ struct helper_ops {
 	void (*socket)(struct helper *h, const struct channel_msg *msg, int fd);
 	/* Optional: an fd the kind watches (helper_watch()) is ready. */
 	void (*event)(struct helper *h, int fd, uint32_t events);
+	/* Optional: the run ends (or prepare() failed): close and wipe the kind's state, which
+	 * helper.c then frees. */
+	void (*destroy)(struct helper *h);
 };
 
 struct helper_context {
@@ -121,11 +124,20 @@ struct helper {
 	/* A tunnel (hop_is_tunnel()): the kind fills these before it says ready; helper.c then
 	 * moves the device into the namespace after it (tunnel.h), at once or when it exists. */
 	char run_dir[PATH_MAX]; /* bound over /run in its stage; "" for none */
+	bool uses_udp;		/* its own traffic is UDP: the stage's is relayed (udp_relay.h) */
+	struct udp_relay *udp;
+	int udp_epoll; /* the UDP relay's own epoll set, itself watched by the loop's */
 	char tun_name[IFNAMSIZ];
 	struct tunnel_params tunnel;
 	bool tun_moved;
 	struct helpers *set;
 };
+
+/* helper_route_is_direct() - does the stage's traffic leave directly (the hop comes first)? */
+bool helper_route_is_direct(const struct helper *h);
+
+/* helper_fakeip() - the fake-IP pool of the hops before it (NULL without one). */
+struct fakeip_pool *helper_fakeip(const struct helper *h);
 
 /* helper_watch() - watch @fd (EPOLLIN) for the kind's event().  Return: 0 or -errno. */
 int helper_watch(struct helper *h, int fd);

@@ -22,8 +22,7 @@ static const struct hop_ops hop_table[] = {
     {HOP_SSH, "ssh", HOP_SSH_DEFAULT_PORT, HOP_PROTOCOL_SOCKS5, false, false, &hop_ssh_helper,
      false},
     /* The namespace after it has the tunnel's device: UDP is carried as anything else. */
-    {HOP_WIREGUARD, "wireguard", 0, HOP_PROTOCOL_NONE, true, false, &hop_wireguard_helper,
-     true},
+    {HOP_WIREGUARD, "wireguard", 0, HOP_PROTOCOL_NONE, true, false, &hop_wireguard_helper, true},
 };
 
 const struct hop_ops *hop_ops_of(enum hop_kind kind)

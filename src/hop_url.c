@@ -345,8 +345,8 @@ static int parse_unix_path(const char *text, const char *path, struct hop_spec *
 }
 
 /* "wireguard:FILE": a tunnel's configuration file, read when the run starts. */
-static int parse_file(const char *text, const char *file, enum hop_kind kind,
-		      struct hop_spec *out, struct sl_err *err)
+static int parse_file(const char *text, const char *file, enum hop_kind kind, struct hop_spec *out,
+		      struct sl_err *err)
 {
 	size_t len = strlen(file);
 

@@ -6,12 +6,11 @@
  *
  * wireguard-go makes its device with the CAP_NET_ADMIN it keeps in its stage, and its UAPI
  * socket in /run/wireguard, which in the stage is a directory of the runtime directory: the
- * supervisor reaches it there.  Its UDP to each peer: the peer's endpoint, as wireguard-go
- * knows it, is a socket sluice holds on the stage's loopback (127.0.0.1:P); the supervisor
- * relays between that socket and one of its own connected to the real endpoint, resolved on
- * the host side before anything starts.  So wireguard-go can reach nothing else, and the
- * stage's table refuses any other UDP.  Roaming follows: wireguard-go sees each peer at its
- * loopback socket, whatever the peer's real address does.
+ * supervisor reaches it there.  Its UDP is caught in the stage like any stage's traffic and
+ * relayed (helper.c gives the stage a UDP relay): directly when the hop comes first, else by
+ * SOCKS5 UDP ASSOCIATE through the one socks5 hop before it.  Endpoint names resolve on the
+ * host side when the hop is first, else they become fake addresses that the relay turns back
+ * into the name for the proxy (nothing is looked up outside the chain).
  *
  * Owns wireguard-go's command line, configuration and UDP; the stage, restarts and the move
  * of the device are helper.c's and tunnel.c's.  Kernel WireGuard is not used (yet): a
@@ -33,28 +32,18 @@
 #include "channel.h"
 #include "helper.h"
 #include "log.h"
-#include "ns.h"
+#include "fakeip.h"
 #include "wg_config.h"
 
 #define WG_TUN_NAME	 "wg0"
 #define WG_DEFAULT_MTU	 1420 /* wg-quick's: 1500 less the 80 bytes of WireGuard over IPv6 */
 #define WG_START_LIMIT_S 20
-#define WG_DATAGRAM_MAX	 65536
-#define WG_BURST	 64 /* datagrams relayed per wake-up and direction */
 
 struct wireguard {
 	struct wg_config config;
 	struct sockaddr_storage endpoint[WG_MAX_PEERS]; /* resolved; ss_family 0: none */
-	socklen_t endpoint_len[WG_MAX_PEERS];
-	int inner[WG_MAX_PEERS]; /* in the stage, on 127.0.0.1:P: wireguard-go's peer */
-	struct sockaddr_storage local[WG_MAX_PEERS];
-	int outer[WG_MAX_PEERS]; /* here, connected to the peer's real endpoint */
-	struct sockaddr_storage program[WG_MAX_PEERS]; /* wireguard-go's socket, as seen */
-	socklen_t program_len[WG_MAX_PEERS];
-	size_t n_piped, n_answered;
-	bool requested, configured;
+	bool resolved, configured;
 	char uapi_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	uint8_t datagram[WG_DATAGRAM_MAX];
 };
 
 /* "~/x" is the caller's home: the shell does not expand it after "wireguard:". */
@@ -89,14 +78,32 @@ static int read_file(const char *path, char *buf, size_t cap, size_t *len, struc
 	if (n < 0)
 		return sl_err_set(err, errno, "cannot read %s", path);
 	if (n > 0)
-		return sl_err_set(err, EFBIG, "%s is larger than %d bytes: not a WireGuard "
-				  "configuration", path, WG_CONFIG_MAX_BYTES);
+		return sl_err_set(err, EFBIG,
+				  "%s is larger than %d bytes: not a WireGuard "
+				  "configuration",
+				  path, WG_CONFIG_MAX_BYTES);
 	return 0;
 }
 
-/* The peers' endpoints, on the host side: the hop is first in the chain. */
+/* A name through the hops before the tunnel: a fake address the relay turns back into it. */
+static int fake_endpoint(struct helper *h, const struct wg_peer *peer, struct sockaddr_storage *ss,
+			 struct sl_err *err)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct fakeip_pool *pool = helper_fakeip(h);
+
+	if (!pool || fakeip_lookup_or_assign(pool, peer->endpoint_host, AF_INET, &sin->sin_addr))
+		return sl_err_set(err, ENOSPC, "%s: no fake address for the endpoint %s", h->label,
+				  peer->endpoint_host);
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(peer->endpoint_port);
+	return 0;
+}
+
+/* The peers' endpoints: literal, or resolved on the host side when the hop comes first. */
 static int resolve_endpoints(struct helper *h, struct wireguard *wg, struct sl_err *err)
 {
+	bool first = helper_route_is_direct(h);
 	size_t i;
 
 	for (i = 0; i < wg->config.n_peers; i++) {
@@ -109,16 +116,22 @@ static int resolve_endpoints(struct helper *h, struct wireguard *wg, struct sl_e
 		if (!peer->has_endpoint)
 			continue;
 		snprintf(port, sizeof(port), "%u", peer->endpoint_port);
+		hints.ai_flags |= first ? 0 : AI_NUMERICHOST;
 		ret = getaddrinfo(peer->endpoint_host, port, &hints, &res);
+		if (ret == EAI_NONAME && !first) {
+			if (fake_endpoint(h, peer, &wg->endpoint[i], err))
+				return -1;
+			continue;
+		}
 		if (ret || !res)
-			return sl_err_set(err, ENOENT, "%s: cannot resolve the endpoint %s of peer "
-					  "%zu: %s", h->label, peer->endpoint_host, i + 1,
+			return sl_err_set(err, ENOENT,
+					  "%s: cannot resolve the endpoint %s of peer %zu: %s",
+					  h->label, peer->endpoint_host, i + 1,
 					  ret ? gai_strerror(ret) : "no address");
 		memcpy(&wg->endpoint[i], res->ai_addr, res->ai_addrlen);
-		wg->endpoint_len[i] = res->ai_addrlen;
 		freeaddrinfo(res);
-		wg->n_piped++;
 	}
+	wg->resolved = true;
 	return 0;
 }
 
@@ -132,8 +145,6 @@ static int wireguard_prepare(struct helper *h, struct sl_err *err)
 	if (!wg)
 		return sl_err_set(err, ENOMEM, "cannot allocate the WireGuard hop");
 	h->kind = wg;
-	for (i = 0; i < WG_MAX_PEERS; i++)
-		wg->inner[i] = wg->outer[i] = -1;
 	if (expand_path(h->hop->file, path, sizeof(path)))
 		return sl_err_set(err, ENAMETOOLONG, "%s: the file name is too long", h->label);
 	text = malloc(WG_CONFIG_MAX_BYTES + 1);
@@ -151,16 +162,20 @@ static int wireguard_prepare(struct helper *h, struct sl_err *err)
 			 wg->config.notes[i].why);
 	if (wg->config.dns_search[0])
 		log_info("%s: DNS search domains (%s) are not applied: names are looked up as "
-			 "written", path, wg->config.dns_search);
+			 "written",
+			 path, wg->config.dns_search);
 	h->tunnel = wg->config.tunnel;
 	if (!h->tunnel.mtu)
 		h->tunnel.mtu = WG_DEFAULT_MTU;
 	if (!h->tunnel.n_addresses)
-		return sl_err_set(err, EINVAL, "%s: [Interface] has no Address: the tunnel's "
-				  "device would have none", path);
+		return sl_err_set(err, EINVAL,
+				  "%s: [Interface] has no Address: the tunnel's "
+				  "device would have none",
+				  path);
 	if (!h->tunnel.n_dns && h->ctx->run->dns == DNS_FORWARD && !h->ctx->run->dns_forward_to[0])
 		log_info("%s: no DNS = in [Interface]: the program's DNS queries are refused (or "
-			 "give --dns forward=ADDR, a resolver reached through the tunnel)", path);
+			 "give --dns forward=ADDR, a resolver reached through the tunnel)",
+			 path);
 	snprintf(h->tun_name, sizeof(h->tun_name), "%s", WG_TUN_NAME);
 	snprintf(name, sizeof(name), "wireguard-%zu", h->index + 1);
 	if (helper_path(h, h->run_dir, sizeof(h->run_dir), name) ||
@@ -171,7 +186,8 @@ static int wireguard_prepare(struct helper *h, struct sl_err *err)
 	if (mkdir(h->run_dir, 0700) && errno != EEXIST)
 		return sl_err_set(err, errno, "cannot create %s", h->run_dir);
 	h->endpoint->up = false; /* the relay never dials a tunnel */
-	return resolve_endpoints(h, wg, err);
+	h->uses_udp = true;
+	return 0;
 }
 
 static int wireguard_arguments(struct helper *h, bool interactive, struct sl_err *err)
@@ -179,100 +195,6 @@ static int wireguard_arguments(struct helper *h, bool interactive, struct sl_err
 	(void)interactive;
 	if (helper_arg(h, "wireguard-go") || helper_arg(h, "-f") || helper_arg(h, WG_TUN_NAME))
 		return sl_err_set(err, E2BIG, "%s: too many arguments", h->label);
-	return 0;
-}
-
-/* An unbound UDP socket made in the stage: wireguard-go's view of peer msg->cookie. */
-static void wireguard_socket(struct helper *h, const struct channel_msg *msg, int fd)
-{
-	struct sockaddr_in *local;
-	struct wireguard *wg = h->kind;
-	size_t i = msg->cookie;
-	socklen_t len = sizeof(wg->local[0]);
-
-	if (i >= WG_MAX_PEERS || wg->inner[i] >= 0 || fd < 0) {
-		if (fd >= 0)
-			close(fd);
-		log_info("%s: no socket in its stage for peer %zu: %s", h->label, i + 1,
-			 strerror(msg->errnum ? msg->errnum : EINVAL));
-		return;
-	}
-	local = (struct sockaddr_in *)&wg->local[i];
-	memset(&wg->local[i], 0, sizeof(wg->local[i]));
-	local->sin_family = AF_INET;
-	local->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	wg->outer[i] = socket(wg->endpoint[i].ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			      0);
-	if (bind(fd, (struct sockaddr *)local, sizeof(*local)) ||
-	    getsockname(fd, (struct sockaddr *)&wg->local[i], &len) || wg->outer[i] < 0 ||
-	    connect(wg->outer[i], (struct sockaddr *)&wg->endpoint[i], wg->endpoint_len[i]) ||
-	    helper_watch(h, fd) || helper_watch(h, wg->outer[i])) {
-		log_info("%s: cannot set up the UDP of peer %zu: %s", h->label, i + 1,
-			 strerror(errno));
-		close(fd);
-		return;
-	}
-	wg->inner[i] = fd;
-	wg->n_answered++;
-}
-
-static void relay_datagrams(struct helper *h, struct wireguard *wg, size_t i, bool outward)
-{
-	int n;
-
-	for (n = 0; n < WG_BURST; n++) {
-		struct sockaddr_storage from;
-		socklen_t from_len = sizeof(from);
-		ssize_t len;
-
-		if (outward) {
-			len = recvfrom(wg->inner[i], wg->datagram, sizeof(wg->datagram),
-				       MSG_DONTWAIT, (struct sockaddr *)&from, &from_len);
-			if (len < 0)
-				break;
-			wg->program[i] = from;
-			wg->program_len[i] = from_len;
-			send(wg->outer[i], wg->datagram, (size_t)len, MSG_DONTWAIT);
-		} else {
-			len = recv(wg->outer[i], wg->datagram, sizeof(wg->datagram), MSG_DONTWAIT);
-			if (len < 0)
-				break;
-			if (wg->program_len[i])
-				sendto(wg->inner[i], wg->datagram, (size_t)len, MSG_DONTWAIT,
-				       (struct sockaddr *)&wg->program[i], wg->program_len[i]);
-		}
-	}
-	(void)h;
-}
-
-static void wireguard_event(struct helper *h, int fd, uint32_t events)
-{
-	struct wireguard *wg = h->kind;
-	size_t i;
-
-	(void)events;
-	for (i = 0; i < WG_MAX_PEERS; i++) {
-		if (fd >= 0 && fd == wg->inner[i])
-			relay_datagrams(h, wg, i, true);
-		else if (fd >= 0 && fd == wg->outer[i])
-			relay_datagrams(h, wg, i, false);
-	}
-}
-
-/* Ask the stage for a socket per peer with an endpoint, once: they outlive restarts. */
-static int request_sockets(struct helper *h, struct wireguard *wg, struct sl_err *err)
-{
-	struct ns_socket_spec spec = {.kind = NS_SOCKET_UDP};
-	size_t i;
-
-	spec.local.ss_family = AF_INET;
-	for (i = 0; i < wg->config.n_peers; i++) {
-		if (!wg->endpoint[i].ss_family)
-			continue;
-		if (ns_socket_request(h->stage.channel, &spec, (uint32_t)i, 0))
-			return sl_err_set(err, EPIPE, "%s: its stage is gone", h->label);
-	}
-	wg->requested = true;
 	return 0;
 }
 
@@ -292,12 +214,14 @@ static int configure(struct helper *h, struct wireguard *wg, struct sl_err *err)
 		return sl_err_set(err, errno, "cannot create a socket");
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
 		close(fd);
-		return errno == ENOENT || errno == ECONNREFUSED ? 0 : sl_err_set(err, errno,
-			"%s: cannot reach wireguard-go at %s", h->label, wg->uapi_path);
+		return errno == ENOENT || errno == ECONNREFUSED
+			   ? 0
+			   : sl_err_set(err, errno, "%s: cannot reach wireguard-go at %s", h->label,
+					wg->uapi_path);
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
-	len = wg_config_uapi(&wg->config, wg->local, request, sizeof(request));
+	len = wg_config_uapi(&wg->config, wg->endpoint, request, sizeof(request));
 	if (len < 0) {
 		sl_err_set(err, -len, "%s: the configuration does not fit", h->label);
 	} else if (send(fd, request, (size_t)len, MSG_NOSIGNAL) != len) {
@@ -329,10 +253,8 @@ static int wireguard_poll(struct helper *h, struct sl_err *err)
 	struct wireguard *wg = h->kind;
 	int ret;
 
-	if (!wg->requested)
-		return request_sockets(h, wg, err) ? -1 : 0;
-	if (wg->n_answered < wg->n_piped)
-		return 0;
+	if (!wg->resolved && resolve_endpoints(h, wg, err))
+		return -1;
 	if (wg->configured)
 		return 1;
 	ret = configure(h, wg, err);
@@ -347,13 +269,23 @@ static int wireguard_poll(struct helper *h, struct sl_err *err)
 static void wireguard_stopped(struct helper *h)
 {
 	struct wireguard *wg = h->kind;
-	size_t i;
 
 	if (!wg)
 		return;
-	wg->configured = false;
-	for (i = 0; i < WG_MAX_PEERS; i++)
-		wg->program_len[i] = 0; /* the next wireguard-go has a socket of its own */
+	wg->configured = false; /* the next wireguard-go starts blank */
+}
+
+/* In the stage, just before the exec: wireguard-go's banner about kernel WireGuard is for
+ * people who start it by hand; the variable (which -f sets for its own child) keeps it quiet. */
+static char *const *wireguard_before_exec(char *const *argv)
+{
+	setenv("WG_PROCESS_FOREGROUND", "1", 1);
+	return argv;
+}
+
+static void wireguard_destroy(struct helper *h)
+{
+	wg_config_wipe(&((struct wireguard *)h->kind)->config);
 }
 
 static unsigned int wireguard_timeout_s(const struct helper *h, bool interactive)
@@ -371,6 +303,6 @@ const struct helper_ops hop_wireguard_helper = {
     .poll = wireguard_poll,
     .stopped = wireguard_stopped,
     .timeout_s = wireguard_timeout_s,
-    .socket = wireguard_socket,
-    .event = wireguard_event,
+    .before_exec = wireguard_before_exec,
+    .destroy = wireguard_destroy,
 };

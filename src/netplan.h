@@ -55,11 +55,13 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 /*
  * netplan_for_stage() - a helper's namespace: every TCP connection caught, DNS answered as
  * @dns (fake-IP when hops carry its traffic, forwarded from the host side when it goes
- * direct), UDP refused (neither tor nor ssh needs it), never the host's loopback.
+ * direct), UDP as @udp (refused for tor and ssh, which need none; relayed for a tunnel
+ * over UDP), never the host's loopback.
  */
-static inline struct netplan netplan_for_stage(enum cli_dns_mode dns, bool ipv6)
+static inline struct netplan netplan_for_stage(enum cli_dns_mode dns, enum cli_udp_mode udp,
+					       bool ipv6)
 {
-	struct netplan plan = {NET_RELAY, dns, UDP_BLOCK, ipv6, false, 0};
+	struct netplan plan = {NET_RELAY, dns, udp, ipv6, false, 0};
 
 	return plan;
 }

@@ -337,7 +337,8 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 		maybe_end(sv);
 		break;
 	case CHANNEL_NAMESPACES:
-		if (conf_tunnel_last(sv->config.run) && tunnel_in(sv, fds, n_fds, (uint32_t)msg->value))
+		if (conf_tunnel_last(sv->config.run) &&
+		    tunnel_in(sv, fds, n_fds, (uint32_t)msg->value))
 			break;
 		if (sv->session)
 			session_server_namespaces(sv->session, fds, n_fds, (uint32_t)msg->value);
@@ -492,6 +493,7 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 			case EPOLL_TYPE_HELPER_DIAL:
 			case EPOLL_TYPE_HELPER_DIAL_REQUEST:
 			case EPOLL_TYPE_HELPER_KIND:
+			case EPOLL_TYPE_HELPER_UDP:
 				if (sv->helpers)
 					helpers_event(sv->helpers, ref, events[i].events);
 				break;

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +18,26 @@
 #include "log.h"
 #include "netlink.h"
 #include "tunnel.h"
+
+int tunnel_check_device(const char *label, struct sl_err *err)
+{
+	struct stat st;
+
+	if (stat(TUNNEL_DEVICE, &st))
+		return sl_err_set(
+		    err, errno,
+		    "%s: %s is missing: the kernel needs the tun driver (CONFIG_TUN), "
+		    "and the node is made with 'mknod -m 0666 %s c 10 200'",
+		    label, TUNNEL_DEVICE, TUNNEL_DEVICE);
+	if (access(TUNNEL_DEVICE, R_OK | W_OK))
+		return sl_err_set(err, errno,
+				  "%s: %s is mode %04o, owner uid %u: a tunnel needs it readable "
+				  "and writable by you (mode 0666, as desktop distributions ship "
+				  "it: 'sudo chmod 0666 %s', or a udev rule) or sluice run as root",
+				  label, TUNNEL_DEVICE, (unsigned int)(st.st_mode & 07777),
+				  (unsigned int)st.st_uid, TUNNEL_DEVICE);
+	return 0;
+}
 
 static int configure(const struct tunnel_move *move, struct sl_err *err)
 {
@@ -36,10 +57,9 @@ static int configure(const struct tunnel_move *move, struct sl_err *err)
 
 		if (a->family == AF_INET6 && !move->ipv6)
 			continue;
-		ret = netlink_addr_add_peer(&nl, move->ifname, a->family, a->addr, peer,
-					    peer ? (a->family == AF_INET ? 32 : 128)
-						 : a->prefix_len,
-					    err);
+		ret = netlink_addr_add_peer(
+		    &nl, move->ifname, a->family, a->addr, peer,
+		    peer ? (a->family == AF_INET ? 32 : 128) : a->prefix_len, err);
 		route4 |= a->family == AF_INET;
 		route6 |= a->family == AF_INET6;
 	}

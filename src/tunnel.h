@@ -34,6 +34,16 @@ struct tunnel_move {
 	struct tunnel_prefix dns_server;
 };
 
+#define TUNNEL_DEVICE "/dev/net/tun"
+
+/**
+ * tunnel_check_device() - can the tunnel program open TUNNEL_DEVICE?  Rootless it opens it
+ * as the caller, so the node's mode decides (0666 on desktop distributions, 0600 where no
+ * rule relaxes it); as root it always can.
+ * Return: 0, or negative errno with @err naming the file, its mode and what to do.
+ */
+int tunnel_check_device(const char *label, struct sl_err *err);
+
 /**
  * tunnel_move() - move the device and configure it in the next namespace
  * Done by a short-lived child (it joins the namespaces), waited for at most
