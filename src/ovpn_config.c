@@ -118,11 +118,10 @@ static int split_line(struct scan *s, const char *line, char *store, const char 
 	char *parm = store;
 	size_t parm_len = 0;
 	int n = 0;
-	char in, out;
 
 	do {
-		in = *c;
-		out = 0;
+		char in = *c, out = 0;
+
 		if (!backslash && in == '\\' && state != SQUOTED) {
 			backslash = true;
 			continue;
@@ -164,8 +163,9 @@ static int split_line(struct scan *s, const char *line, char *store, const char 
 			state = INITIAL;
 		}
 		if (backslash && out && !(out == '\\' || out == '"' || space(out)))
-			return line_error(s, "a backslash before '%c'; expected one only before \\, "
-					     "\" or white space (write \\\\ for a backslash)",
+			return line_error(s,
+					  "a backslash before '%c'; expected one only before \\, "
+					  "\" or white space (write \\\\ for a backslash)",
 					  out >= 0x20 && out < 0x7f ? out : '?');
 		backslash = false;
 		if (out)
@@ -293,9 +293,9 @@ static int parse_proto(struct scan *s, const char *text, enum ovpn_transport *tr
 		enum ovpn_transport transport;
 		int family;
 	} protos[] = {
-	    {"udp", OVPN_UDP, AF_UNSPEC},	  {"udp4", OVPN_UDP, AF_INET},
-	    {"udp6", OVPN_UDP, AF_INET6},	  {"tcp", OVPN_TCP, AF_UNSPEC},
-	    {"tcp4", OVPN_TCP, AF_INET},	  {"tcp6", OVPN_TCP, AF_INET6},
+	    {"udp", OVPN_UDP, AF_UNSPEC},	 {"udp4", OVPN_UDP, AF_INET},
+	    {"udp6", OVPN_UDP, AF_INET6},	 {"tcp", OVPN_TCP, AF_UNSPEC},
+	    {"tcp4", OVPN_TCP, AF_INET},	 {"tcp6", OVPN_TCP, AF_INET6},
 	    {"tcp-client", OVPN_TCP, AF_UNSPEC}, {"tcp4-client", OVPN_TCP, AF_INET},
 	    {"tcp6-client", OVPN_TCP, AF_INET6},
 	};
@@ -311,11 +311,13 @@ static int parse_proto(struct scan *s, const char *text, enum ovpn_transport *tr
 	}
 	if (!strcmp(text, "tcp-server") || !strcmp(text, "tcp4-server") ||
 	    !strcmp(text, "tcp6-server"))
-		return line_error(s, "proto %s is a server's; sluice runs openvpn as a client: "
-				     "expected udp or tcp (tcp-client)",
+		return line_error(s,
+				  "proto %s is a server's; sluice runs openvpn as a client: "
+				  "expected udp or tcp (tcp-client)",
 				  text);
-	return line_error(s, "proto '%s': expected udp, udp4, udp6, tcp, tcp4, tcp6, tcp-client, "
-			     "tcp4-client or tcp6-client",
+	return line_error(s,
+			  "proto '%s': expected udp, udp4, udp6, tcp, tcp4, tcp6, tcp-client, "
+			  "tcp4-client or tcp6-client",
 			  shown(text, show, sizeof(show)));
 }
 
@@ -327,16 +329,18 @@ static int arity_error(struct scan *s, const char *usage)
 /* remote HOST [PORT [PROTO]] */
 static int read_remote(struct scan *s, const char **argv, int argc, struct written_remote *r)
 {
-	char show[4 * SHOWN_MAX];
-
 	if (argc < 2 || argc > 4)
 		return arity_error(s, "remote HOST [PORT [PROTO]]");
 	memset(r, 0, sizeof(*r));
 	r->line = s->line;
-	if (!argv[1][0] || strlen(argv[1]) > OVPN_HOST_MAX)
-		return line_error(s, "remote '%s': expected a host name or address (at most %d "
-				     "characters)",
+	if (!argv[1][0] || strlen(argv[1]) > OVPN_HOST_MAX) {
+		char show[4 * SHOWN_MAX];
+
+		return line_error(s,
+				  "remote '%s': expected a host name or address (at most %d "
+				  "characters)",
 				  shown(argv[1], show, sizeof(show)), OVPN_HOST_MAX);
+	}
 	strcpy(r->host, argv[1]);
 	if (argc >= 3) {
 		if (parse_port(s, argv[2], "remote's port") < 0)
@@ -374,7 +378,6 @@ static void count_transport(struct ovpn_config *out, enum ovpn_transport t)
 static int read_dhcp_option(struct scan *s, const char **argv, int argc)
 {
 	struct tunnel_prefix *dns;
-	char show[4 * SHOWN_MAX];
 	int family;
 
 	if (argc < 2)
@@ -387,9 +390,12 @@ static int read_dhcp_option(struct scan *s, const char **argv, int argc)
 		return 0;
 	dns = &s->out->dns[s->out->n_dns];
 	family = strchr(argv[2], ':') ? AF_INET6 : AF_INET;
-	if (inet_pton(family, argv[2], dns->addr) != 1)
+	if (inet_pton(family, argv[2], dns->addr) != 1) {
+		char show[4 * SHOWN_MAX];
+
 		return line_error(s, "dhcp-option %s '%s': expected an IPv4 or IPv6 address",
 				  argv[1], shown(argv[2], show, sizeof(show)));
+	}
 	dns->family = family;
 	dns->prefix_len = family == AF_INET ? 32 : 128;
 	s->out->n_dns++;
@@ -507,8 +513,9 @@ static int read_option(struct scan *s, const char **argv, int argc)
 	for (i = 0; i < sizeof(server_options) / sizeof(server_options[0]); i++)
 		if (!strcmp(name, server_options[i]) &&
 		    (strcmp(name, "mode") || (argc == 2 && !strcmp(argv[1], "server"))))
-			return line_error(s, "%s: a server's option; sluice runs openvpn as a "
-					     "client: expected a client config (client, remote)",
+			return line_error(s,
+					  "%s: a server's option; sluice runs openvpn as a "
+					  "client: expected a client config (client, remote)",
 					  name);
 	if (!strcmp(name, "auth-user-pass")) {
 		if (argc > 2)
@@ -538,8 +545,9 @@ static int read_option(struct scan *s, const char **argv, int argc)
 		return read_dhcp_option(s, argv, argc);
 	}
 	if (has_prefix(name, "management")) {
-		add_note(s, name, "sluice may use the management interface itself: openvpn's "
-				  "console stays in its stage");
+		add_note(s, name,
+			 "sluice may use the management interface itself: openvpn's "
+			 "console stays in its stage");
 		return 0;
 	}
 	if (note_why(name))
@@ -611,15 +619,18 @@ static int finish(struct scan *s)
 	struct ovpn_config *out = s->out;
 	const char *type = s->dev_type[0] ? s->dev_type : s->dev;
 	unsigned int type_line = s->dev_type[0] ? s->dev_type_line : s->dev_line;
-	char show[4 * SHOWN_MAX];
 	size_t i;
 
 	if (has_prefix(type, "tap")) {
+		char show[4 * SHOWN_MAX];
+
 		s->line = type_line;
-		return line_error(s, "%s %s: a tap device (Ethernet frames); sluice moves only tun "
-				     "devices (IP packets): expected dev tun, as most providers' "
-				     "configs have",
-				  s->dev_type[0] ? "dev-type" : "dev", shown(type, show, sizeof(show)));
+		return line_error(s,
+				  "%s %s: a tap device (Ethernet frames); sluice moves only tun "
+				  "devices (IP packets): expected dev tun, as most providers' "
+				  "configs have",
+				  s->dev_type[0] ? "dev-type" : "dev",
+				  shown(type, show, sizeof(show)));
 	}
 	if (s->n_connections) {
 		/* openvpn ignores remote options outside the blocks then */
@@ -656,8 +667,9 @@ int ovpn_config_read(const char *label, const char *text, size_t len, struct ovp
 
 	memset(out, 0, sizeof(*out));
 	if (len > OVPN_CONFIG_MAX)
-		return sl_err_set(err, 0, "%s: %zu bytes; expected at most %d (an OpenVPN config "
-					  "is a few KiB)",
+		return sl_err_set(err, 0,
+				  "%s: %zu bytes; expected at most %d (an OpenVPN config "
+				  "is a few KiB)",
 				  label, len, OVPN_CONFIG_MAX);
 	if (memchr(text, '\0', len)) {
 		const char *nul = memchr(text, '\0', len);
@@ -686,8 +698,9 @@ int ovpn_config_read(const char *label, const char *text, size_t len, struct ovp
 
 		s->line++;
 		if (line_len >= OVPN_LINE_MAX) {
-			ret = line_error(s, "a line of %zu bytes; openvpn reads at most %d per line "
-					    "(with its newline)",
+			ret = line_error(s,
+					 "a line of %zu bytes; openvpn reads at most %d per line "
+					 "(with its newline)",
 					 line_len, OVPN_LINE_MAX - 1);
 			goto out;
 		}
@@ -698,8 +711,9 @@ int ovpn_config_read(const char *label, const char *text, size_t len, struct ovp
 			skip = 3; /* a UTF-8 byte order mark */
 		if (s->in_connection && is_end_tag(line, line_len, "connection")) {
 			if (!s->connection_has_remote) {
-				ret = line_error(s, "a <connection> block without remote; expected "
-						    "one 'remote HOST [PORT [PROTO]]' in each block");
+				ret =
+				    line_error(s, "a <connection> block without remote; expected "
+						  "one 'remote HOST [PORT [PROTO]]' in each block");
 				goto out;
 			}
 			end_connection(s);
@@ -742,10 +756,10 @@ int ovpn_config_read(const char *label, const char *text, size_t len, struct ovp
 			if (s->in_connection)
 				; /* e.g. <http-proxy-user-pass>: not sluice's business */
 			else if (!strcmp(tag, "key"))
-				out->key = contains(text + data_start, data_end - data_start,
-						    "ENCRYPTED")
-					       ? OVPN_KEY_INLINE_ENCRYPTED
-					       : OVPN_KEY_INLINE_PLAIN;
+				out->key =
+				    contains(text + data_start, data_end - data_start, "ENCRYPTED")
+					? OVPN_KEY_INLINE_ENCRYPTED
+					: OVPN_KEY_INLINE_PLAIN;
 			else if (!strcmp(tag, "pkcs12"))
 				out->key = OVPN_KEY_UNKNOWN;
 			else if (!strcmp(tag, "auth-user-pass"))
@@ -785,8 +799,7 @@ static const char *env_get(char *const *envp, const char *name)
 	return NULL;
 }
 
-static int env_error(struct sl_err *err, const char *name, const char *value,
-		     const char *expected)
+static int env_error(struct sl_err *err, const char *name, const char *value, const char *expected)
 {
 	char show[4 * SHOWN_MAX];
 
@@ -819,8 +832,8 @@ static int env_ipv4(struct sl_err *err, const char *name, const char *value, uin
 /* A netmask's prefix length, or -1 when its ones are not contiguous. */
 static int netmask_prefix(const uint8_t mask[4])
 {
-	uint32_t m = (uint32_t)mask[0] << 24 | (uint32_t)mask[1] << 16 | (uint32_t)mask[2] << 8 |
-		     mask[3];
+	uint32_t m =
+	    (uint32_t)mask[0] << 24 | (uint32_t)mask[1] << 16 | (uint32_t)mask[2] << 8 | mask[3];
 	int len = 0;
 
 	while (len < 32 && (m & (0x80000000u >> len)))
@@ -844,9 +857,10 @@ static int env_ipv4_address(char *const *envp, struct tunnel_params *out, struct
 		return -1;
 	a->family = AF_INET;
 	if (netmask && remote)
-		return sl_err_set(err, 0, "openvpn set both ifconfig_netmask and ifconfig_remote; "
-					  "expected one (subnet topology: a netmask; net30 and p2p: "
-					  "the remote end)");
+		return sl_err_set(err, 0,
+				  "openvpn set both ifconfig_netmask and ifconfig_remote; "
+				  "expected one (subnet topology: a netmask; net30 and p2p: "
+				  "the remote end)");
 	if (netmask) {
 		uint8_t mask[4];
 		int len;
@@ -865,8 +879,9 @@ static int env_ipv4_address(char *const *envp, struct tunnel_params *out, struct
 		out->peer.prefix_len = 32;
 		a->prefix_len = 32;
 	} else {
-		return sl_err_set(err, 0, "openvpn set ifconfig_local but neither "
-					  "ifconfig_netmask nor ifconfig_remote; expected one of them");
+		return sl_err_set(err, 0,
+				  "openvpn set ifconfig_local but neither "
+				  "ifconfig_netmask nor ifconfig_remote; expected one of them");
 	}
 	out->n_addresses++;
 	return 0;
@@ -885,8 +900,9 @@ static int env_ipv6_address(char *const *envp, struct tunnel_params *out, struct
 	if (inet_pton(AF_INET6, local, a->addr) != 1)
 		return env_error(err, "ifconfig_ipv6_local", local, "an IPv6 address");
 	if (!netbits)
-		return sl_err_set(err, 0, "openvpn set ifconfig_ipv6_local but not "
-					  "ifconfig_ipv6_netbits; expected both");
+		return sl_err_set(err, 0,
+				  "openvpn set ifconfig_ipv6_local but not "
+				  "ifconfig_ipv6_netbits; expected both");
 	if (env_number(err, "ifconfig_ipv6_netbits", netbits, 1, 128, "a prefix length, 1-128",
 		       &bits) < 0)
 		return -1;
@@ -940,16 +956,17 @@ static int env_dev(char *const *envp, char *dev, size_t dev_cap, struct sl_err *
 	size_t len, i;
 
 	if (!value)
-		return sl_err_set(err, 0, "openvpn did not set dev; expected the tun device's name");
+		return sl_err_set(err, 0,
+				  "openvpn did not set dev; expected the tun device's name");
 	len = strlen(value);
 	for (i = 0; i < len; i++)
 		if (value[i] == '/' || value[i] == ':' || space(value[i]) ||
 		    (unsigned char)value[i] < 0x20 || (unsigned char)value[i] >= 0x7f)
 			break;
-	if (len == 0 || len >= IFNAMSIZ || i < len || !strcmp(value, ".") ||
-	    !strcmp(value, ".."))
-		return env_error(err, "dev", value, "an interface name (1-15 printable characters, "
-						    "no '/', ':' or white space)");
+	if (len == 0 || len >= IFNAMSIZ || i < len || !strcmp(value, ".") || !strcmp(value, ".."))
+		return env_error(err, "dev", value,
+				 "an interface name (1-15 printable characters, "
+				 "no '/', ':' or white space)");
 	if (len >= dev_cap)
 		return sl_err_set(err, 0, "openvpn's dev '%s': longer than the %zu bytes given",
 				  value, dev_cap);
@@ -969,9 +986,10 @@ int ovpn_env_read(char *const *envp, struct tunnel_params *out, char *dev, size_
 	    env_ipv6_address(envp, out, err) < 0)
 		goto fail;
 	if (!out->n_addresses) {
-		sl_err_set(err, 0, "openvpn set neither ifconfig_local nor ifconfig_ipv6_local: the "
-				   "server gave the tunnel no address; expected a server that "
-				   "pushes ifconfig or ifconfig-ipv6 (topology subnet or net30)");
+		sl_err_set(err, 0,
+			   "openvpn set neither ifconfig_local nor ifconfig_ipv6_local: the "
+			   "server gave the tunnel no address; expected a server that "
+			   "pushes ifconfig or ifconfig-ipv6 (topology subnet or net30)");
 		goto fail;
 	}
 	if (env_dns(envp, out, err) < 0)
@@ -982,8 +1000,8 @@ int ovpn_env_read(char *const *envp, struct tunnel_params *out, char *dev, size_
 
 		snprintf(expected, sizeof(expected), "an MTU, %d-%d", TUNNEL_MTU_MIN,
 			 TUNNEL_MTU_MAX);
-		if (env_number(err, "tun_mtu", mtu, TUNNEL_MTU_MIN, TUNNEL_MTU_MAX, expected,
-			       &n) < 0)
+		if (env_number(err, "tun_mtu", mtu, TUNNEL_MTU_MIN, TUNNEL_MTU_MAX, expected, &n) <
+		    0)
 			goto fail;
 		out->mtu = (unsigned int)n;
 	}

@@ -33,15 +33,15 @@
 #include "err.h"
 #include "tunnel_params.h"
 
-#define OVPN_CONFIG_MAX	   (1024 * 1024) /* bytes of config text read at most */
-#define OVPN_LINE_MAX	   256		 /* openvpn's OPTION_LINE_SIZE, newline included */
-#define OVPN_MAX_REMOTES   32
-#define OVPN_HOST_MAX	   253 /* a DNS name's longest text form */
-#define OVPN_PATH_MAX	   256 /* a file argument cannot be longer than a line anyway */
-#define OVPN_MAX_NOTES	   32
-#define OVPN_OPTION_MAX	   32 /* an option's name as notes keep it */
-#define OVPN_DEFAULT_PORT  1194
-#define OVPN_MAX_FOREIGN   1000 /* foreign_option_N looked at, N from 1 */
+#define OVPN_CONFIG_MAX	  (1024 * 1024) /* bytes of config text read at most */
+#define OVPN_LINE_MAX	  256		/* openvpn's OPTION_LINE_SIZE, newline included */
+#define OVPN_MAX_REMOTES  32
+#define OVPN_HOST_MAX	  253 /* a DNS name's longest text form */
+#define OVPN_PATH_MAX	  256 /* a file argument cannot be longer than a line anyway */
+#define OVPN_MAX_NOTES	  32
+#define OVPN_OPTION_MAX	  32 /* an option's name as notes keep it */
+#define OVPN_DEFAULT_PORT 1194
+#define OVPN_MAX_FOREIGN  1000 /* foreign_option_N looked at, N from 1 */
 
 enum ovpn_transport {
 	OVPN_UDP,
@@ -53,7 +53,7 @@ struct ovpn_remote {
 	char host[OVPN_HOST_MAX + 1]; /* as written: a name or an address, unresolved */
 	uint16_t port;
 	enum ovpn_transport transport;
-	int family; /* AF_UNSPEC, or AF_INET / AF_INET6 for udp4, tcp6, ... */
+	int family;	   /* AF_UNSPEC, or AF_INET / AF_INET6 for udp4, tcp6, ... */
 	unsigned int line; /* of its remote option */
 };
 
@@ -67,7 +67,7 @@ enum ovpn_secret {
 
 /* The private key, as far as the config tells. */
 enum ovpn_key {
-	OVPN_KEY_NONE,		   /* no key, pkcs12 (e.g. auth-user-pass only with a ca) */
+	OVPN_KEY_NONE,		   /* no key or pkcs12 option in the config */
 	OVPN_KEY_INLINE_PLAIN,	   /* a <key> block holding an unencrypted key */
 	OVPN_KEY_INLINE_ENCRYPTED, /* a <key> block with an encrypted key: a passphrase is needed */
 	OVPN_KEY_UNKNOWN,	   /* key FILE or pkcs12: cannot tell without reading the file */
@@ -82,8 +82,8 @@ struct ovpn_note {
 
 struct ovpn_config {
 	struct ovpn_remote remotes[OVPN_MAX_REMOTES];
-	size_t n_remotes;	/* kept in remotes[] */
-	size_t n_remotes_total; /* in the config; those past OVPN_MAX_REMOTES are not kept */
+	size_t n_remotes;	 /* kept in remotes[] */
+	size_t n_remotes_total;	 /* in the config; those past OVPN_MAX_REMOTES are not kept */
 	bool uses_udp, uses_tcp; /* over all remotes, kept or not */
 
 	enum ovpn_secret auth_user_pass;
@@ -133,10 +133,10 @@ int ovpn_config_read(const char *label, const char *text, size_t len, struct ovp
  * IPv4: ifconfig_local with ifconfig_netmask (subnet topology; the mask must be contiguous)
  * or ifconfig_remote (net30, p2p: the address is a /32 and the remote its peer).  IPv6:
  * ifconfig_ipv6_local with ifconfig_ipv6_netbits (openvpn always sets both; its
- * ifconfig_ipv6_remote is a gateway inside that prefix, not needed on a tun device).  DNS: foreign_option_1, _2, ... up to the first missing one,
- * "dhcp-option DNS ADDR" and "dhcp-option DNS6 ADDR" kept in that order up to
- * TUNNEL_MAX_DNS, other options ignored, a bad DNS address refused.  tun_mtu, when set, must
- * be within TUNNEL_MTU_MIN..TUNNEL_MTU_MAX.
+ * ifconfig_ipv6_remote is a gateway inside that prefix, not needed on a tun device).  DNS:
+ * foreign_option_1, _2, ... up to the first missing one, "dhcp-option DNS ADDR" and "dhcp-option
+ * DNS6 ADDR" kept in that order up to TUNNEL_MAX_DNS, other options ignored, a bad DNS address
+ * refused.  tun_mtu, when set, must be within TUNNEL_MTU_MIN..TUNNEL_MTU_MAX.
  *
  * Return: 0, or -1 with @err filled: neither ifconfig_local nor ifconfig_ipv6_local set, a
  * missing or bad dev, a bad value (naming the variable).
