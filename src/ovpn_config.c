@@ -762,8 +762,10 @@ int ovpn_config_read(const char *label, const char *text, size_t len, struct ovp
 					: OVPN_KEY_INLINE_PLAIN;
 			else if (!strcmp(tag, "pkcs12"))
 				out->key = OVPN_KEY_UNKNOWN;
-			else if (!strcmp(tag, "auth-user-pass"))
+			else if (!strcmp(tag, "auth-user-pass")) {
 				out->auth_user_pass = OVPN_SECRET_INLINE;
+				out->auth_user_pass_file[0] = '\0';
+			}
 			pos = (size_t)next;
 			continue;
 		}

@@ -350,6 +350,14 @@ static void credentials(void **state)
 		"DEK-Info: AES-256-CBC,00\n\nMIIE\n-----END RSA PRIVATE KEY-----\n</key>\n");
 	assert_int_equal(cfg.key, OVPN_KEY_INLINE_ENCRYPTED);
 
+	/* the last one counts, as in openvpn */
+	read_ok("remote a\nauth-user-pass pass.txt\n<auth-user-pass>\nu\np\n</auth-user-pass>\n");
+	assert_int_equal(cfg.auth_user_pass, OVPN_SECRET_INLINE);
+	assert_string_equal(cfg.auth_user_pass_file, "");
+	read_ok("remote a\nauth-user-pass pass.txt\nauth-user-pass\n");
+	assert_int_equal(cfg.auth_user_pass, OVPN_SECRET_ASK);
+	assert_string_equal(cfg.auth_user_pass_file, "");
+
 	bad("remote a\nauth-user-pass a b\n", "t.ovpn:2: expected auth-user-pass [FILE]");
 }
 
