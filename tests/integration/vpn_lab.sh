@@ -9,7 +9,7 @@
 #                         |
 #   [ sw: bridge br0 ] ---+--- target 10.77.0.100, dns 10.77.0.53, px1..px3 (lab.sh)
 #                         +--- wgs 10.77.0.30 / fd77::30   wireguard-go, UDP 51820
-#                         |      tunnel 10.99.0.0/24, fd99::/64 (server .1 / ::1, client N: .N / ::N)
+#                         |      tunnel 10.99.0.0/24, fd99::/64 (server .1, client N: .N)
 #                         +--- ovs 10.77.0.31 / fd77::31   openvpn 2.6, three servers:
 #                         |      udp   UDP 1194   tunnel 10.98.0.0/24, fd98::/64
 #                         |      tcp   TCP 443    tunnel 10.97.0.0/24, fd97::/64
@@ -20,7 +20,11 @@
 #
 # (wgs and ovs are .30/.31 rather than .20/.21: tor_lab.sh holds .21-.27, and a test of OpenVPN
 # over Tor sources both labs.)  Names: wgs.lab and ovs.lab resolve through the lab's dnsmasq
-# (lab_dns makes a record for every lab host).
+# (lab_dns makes a record for every lab host).  sluice runs in the CURRENT netns (the lab's
+# client, 10.77.0.1), which reaches wgs and ovs directly but resolves no lab name (lab.sh): a
+# client file with a name there needs the name resolved through a hop before the tunnel.
+# Proof that nothing went around a tunnel: lab_seen target client (and dns client) stay 0 while
+# lab_seen wgs client udp (or ovs client tcp/udp) counts the tunnel's own packets.
 #
 # Every server NATs its clients to its own lab address (nftables masquerade on eth0 in its host,
 # IPv4 and IPv6, forwarding on in that namespace only): through a tunnel the target's HTTP
@@ -60,9 +64,11 @@
 #
 # Client files (written as the mode's user, mode 0600, in directories that user can search):
 #   vpn_lab_wg_client FILE [client=N] [endpoint=name] [psk=no]
-#                              a wg-quick file for client N (2..254, default 2; one key pair per
-#                              N, added to the running server): [Interface] PrivateKey,
-#                              Address = 10.99.0.N/32, fd99::N/128, DNS = 10.77.0.53, MTU = 1420;
+#                              a wg-quick file for client N (2..254, default 2; one key pair
+#                              per N, added to the running server; clients that run at the
+#                              same time need different N, as with a real server):
+#                              [Interface] PrivateKey, Address = 10.99.0.N/32, fd99::N/128,
+#                              DNS = 10.77.0.53, MTU = 1420;
 #                              [Peer] PublicKey, PresharedKey (unless psk=no), AllowedIPs =
 #                              0.0.0.0/0, ::/0, Endpoint = 10.77.0.30:51820 (wgs.lab:51820 with
 #                              endpoint=name), PersistentKeepalive = 25
@@ -107,6 +113,15 @@
 #                              the netns stays (a new client may start in it)
 #   vpn_lab_in NAME CMD...     CMD in NAME's netns as the mode's user (curl, getent, nslookup)
 #   vpn_lab_netns_delete NAME  stops its client and deletes the netns (cleanup does it anyway)
+#
+# A server killed and started again (measured here, one client, curl retried each second):
+#   tcp/auth  the client reconnects at once (connection reset): traffic again within ~1 s
+#   udp       the client notices at ping-restart (10 s after the last packet), then reconnects:
+#             ~9-10 s after the kill
+#   wg        the restarted server knows no session: the client's packets are dropped until it
+#             gives up on its session and handshakes anew (WireGuard's REKEY: ~15 s of unanswered
+#             data): ~16 s.  A new client (new handshake) is at once.
+# So a test waiting for traffic to resume after a restart should allow 30 s.
 #
 # The tun device for rootless sluice.  sluice as an unprivileged user opens /dev/net/tun in its
 # own user namespace: the node must be mode 0666 (desktop distributions' default; 0600 on our
@@ -232,12 +247,17 @@ vpn_lab_tun_restore() {
 # the lab's CA, valid 2 days, extended key usage USAGE (serverAuth or clientAuth).
 vpn_lab_openssl_cert() {
 	local d=$VPN_LAB_DIR/pki n=$1
-	printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyAgreement\nextendedKeyUsage=%s\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' \
-		"$3" >"$d/$n.ext"
+	cat >"$d/$n.ext" <<EOF
+basicConstraints=CA:FALSE
+keyUsage=critical,digitalSignature,keyAgreement
+extendedKeyUsage=$3
+subjectKeyIdentifier=hash
+authorityKeyIdentifier=keyid
+EOF
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$n.key" \
 		-out "$d/$n.csr" -subj "/CN=$2" 2>/dev/null &&
-		openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -set_serial "0x$(openssl rand -hex 8)" \
-			-days 2 -extfile "$d/$n.ext" -out "$d/$n.crt" 2>/dev/null
+		openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+			-set_serial "0x$(openssl rand -hex 8)" -days 2 -extfile "$d/$n.ext" -out "$d/$n.crt" 2>/dev/null
 }
 
 # vpn_lab_keys: the WireGuard server key, the CA, certificates, tls-crypt key (once per test).
@@ -292,11 +312,13 @@ shift 3
 mount -t tmpfs -o mode=0755,size=1m sl-vpn-lab-run /run && mkdir -m 0700 /run/wireguard || exit 1
 (
 	for ((i = 0; i < 200; i++)); do [ -S "/run/wireguard/$ifname.sock" ] && break; sleep 0.05; done
-	wg setconf "$ifname" "$conf" || { echo "wg-run: wg setconf failed"; exit 1; }
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do ip addr add "$1" dev "$ifname" || exit 1; shift; done
-	ip link set "$ifname" mtu "$mtu" up || exit 1
+	# On failure, end wireguard-go too (it has this PID by then): the start fails at once.
+	fail() { echo "wg-run: $*"; kill -TERM $$; exit 1; }
+	wg setconf "$ifname" "$conf" || fail "wg setconf $ifname $conf failed"
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do ip addr add "$1" dev "$ifname" || fail "address $1"; shift; done
+	ip link set "$ifname" mtu "$mtu" up || fail "ip link set $ifname mtu $mtu up failed"
 	[ "${1:-}" = -- ] && shift
-	for r in "$@"; do ip route add "$r" dev "$ifname" || exit 1; done
+	for r in "$@"; do ip route add "$r" dev "$ifname" || fail "route $r"; done
 	echo "wg-run: $ifname configured"
 ) &
 LOG_LEVEL=verbose exec wireguard-go -f "$ifname"
