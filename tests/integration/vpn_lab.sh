@@ -358,6 +358,16 @@ vpn_lab_wait_log() {
 	return 1
 }
 
+# vpn_lab_why LOG: why a start failed: from LOG's part since its last start, the lines that
+# say so (wg-run's, openvpn's errors and exit), else its last lines.
+vpn_lab_why() {
+	local part why
+	part=$(awk '/^=== vpn_lab: start/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' "$1")
+	why=$(grep -E "wg-run:|ERROR|Error|error|AUTH_FAILED|Exiting|Cannot|refused" <<<"$part" | tail -4)
+	[ -n "$why" ] || why=$(tail -5 <<<"$part")
+	echo "$why"
+}
+
 # vpn_lab_openvpn_server_conf SERVER: the server's config file (printed: its path).
 vpn_lab_openvpn_server_conf() {
 	local s=$1 d=$VPN_LAB_DIR/pki n f=$VPN_LAB_DIR/server-$1.conf
@@ -436,7 +446,7 @@ vpn_lab_start() {
 	cleanup_push "kill_tree $pid"
 	if ! vpn_lab_wait_log "$log" "${ready%|*}" "${ready##*|}" "$VPN_LAB_TIMEOUT" "$pid" ||
 		! wait_until 5 lab_listening "$h" "$port" "$proto"; then
-		vpn_lab_fail "server $s did not become ready on $h:$port/$proto: $(tail -5 "$log")"
+		vpn_lab_fail "server $s did not become ready on $h:$port/$proto: $(vpn_lab_why "$log")"
 		return 1
 	fi
 }
@@ -681,11 +691,13 @@ vpn_lab_baseline() {
 	VPN_LAB_CLIENT_PID[$n]=$pid
 	cleanup_push "kill_tree $pid"
 	case $conf in
-	*.conf) wait_until "$VPN_LAB_TIMEOUT" vpn_lab_wg_handshake "$n" "$pid" ;;
+	*.conf)
+		wait_until "$VPN_LAB_TIMEOUT" eval 'pid_gone "$pid" || vpn_lab_wg_handshake "$n" "$pid"' &&
+			vpn_lab_wg_handshake "$n" "$pid" ;;
 	*) vpn_lab_wait_log "$log" "Initialization Sequence Completed|AUTH_FAILED" "$count" \
 		"$VPN_LAB_TIMEOUT" "$pid" && [ "$(grep -c "Initialization Sequence Completed" "$log")" -gt "$ready" ] ;;
 	esac && return 0
-	vpn_lab_fail "baseline client $n did not come up: $(tail -5 "$log")"
+	vpn_lab_fail "baseline client $n did not come up: $(vpn_lab_why "$log")"
 	return 1
 }
 
