@@ -38,6 +38,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_USERS, "users", NULL, NULL, true, true},
     {CONF_GROUPS, "groups", NULL, NULL, true, true},
     {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
+    {CONF_OPENVPN_AUTH, "openvpn_auth", "--openvpn-auth", NULL, true, false},
 };
 
 const struct conf_key *conf_key_by_option(const char *option)
@@ -426,6 +427,11 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 			return sl_err_set(err, 0, "%s: expected a file name", label);
 		run->tor_config = value;
 		return 0;
+	case CONF_OPENVPN_AUTH:
+		if (!value[0])
+			return sl_err_set(err, 0, "%s: expected a file name", label);
+		run->openvpn_auth = value;
+		return 0;
 	case CONF_TOR_TIMEOUT:
 		if (parse_seconds(value, &run->tor_timeout))
 			return sl_err_set(err, 0, "%s '%s': expected seconds, 1-86400", label,
@@ -539,6 +545,9 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 				  "--via tor");
 	if (run->n_ssh_options && !chain_runs(run, HOP_SSH))
 		return sl_err_set(err, 0, "--ssh-option needs an ssh hop: add --via ssh://HOST");
+	if (run->openvpn_auth && !chain_runs(run, HOP_OPENVPN))
+		return sl_err_set(err, 0,
+				  "--openvpn-auth needs an openvpn hop: add --via openvpn:FILE");
 	if (run->udp == UDP_PROXY) {
 		if (!conf_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
 			return sl_err_set(err, 0,

@@ -94,6 +94,7 @@ struct run_options {
 	enum cli_tor_isolation tor_isolate;
 	const char *ssh_options[CLI_MAX_HELPER_OPTIONS];
 	size_t n_ssh_options;
+	const char *openvpn_auth; /* --openvpn-auth FILE (user and password lines), or NULL */
 
 	/* Variables added to the program's environment, "NAME=VALUE" (a profile's
 	 * "environment"); they win over what the program would inherit. */
@@ -143,6 +144,7 @@ enum conf_key_id {
 	CONF_USERS,  /* profiles only: who may exec into the daemon's session */
 	CONF_GROUPS, /* ... by group (default: the group "sluice") */
 	CONF_PUBLISH,
+	CONF_OPENVPN_AUTH,
 	CONF_KEY_COUNT
 };
 

@@ -315,7 +315,8 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 		return NULL;
 	}
 	if ((hop_is_tunnel(hop) && tunnel_check_device(h->label, err)) ||
-	    (h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err)) {
+	    (h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err) ||
+	    (h->uses_udp && route_check_udp_tunnel(set->ctx.run, index, err))) {
 		if (h->dial_listener >= 0)
 			close(h->dial_listener);
 		close(h->log_file);
@@ -595,7 +596,7 @@ static struct helper *helper_at(struct helpers *set, size_t index)
 static void kill_program(struct helper *h);
 
 /* A tunnel's device, made in its stage, into the namespace after it (once that exists). */
-static int move_tunnel(struct helpers *set, struct helper *h, struct sl_err *err)
+static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, struct sl_err *err)
 {
 	const struct run_options *run = set->ctx.run;
 	struct tunnel_move move = {
@@ -604,11 +605,13 @@ static int move_tunnel(struct helpers *set, struct helper *h, struct sl_err *err
 	    .next_netns = set->tunnel_target,
 	    .ipv6 = run->ipv6,
 	    .params = h->tunnel,
+	    .in_place = in_place,
 	};
 	struct in6_addr forward6;
 	struct in_addr forward4;
 
-	if (h->tun_moved || set->tunnel_target < 0 || h->state != HELPER_UP)
+	if ((h->tun_moved && !in_place) || (in_place && !h->tun_moved) || set->tunnel_target < 0 ||
+	    h->state != HELPER_UP)
 		return 0;
 	snprintf(move.ifname, sizeof(move.ifname), "%s", h->tun_name);
 	/* DNS: --dns forward=ADDR, else the tunnel's first server; --dns none: nothing. */
@@ -647,9 +650,18 @@ int helpers_tunnel_into(struct helpers *set, int netns_fd, struct sl_err *err)
 	set->tunnel_target = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
 	if (set->tunnel_target < 0)
 		return sl_err_set(err, errno, "cannot keep the sandbox's network namespace");
-	if (move_tunnel(set, last, err))
+	if (move_tunnel(set, last, false, err))
 		return sl_err_wrap(err, "%s", last->label);
 	return 0;
+}
+
+int helper_tunnel_update(struct helper *h, bool new_device, struct sl_err *err)
+{
+	if (h->state != HELPER_UP)
+		return 0;
+	if (new_device)
+		h->tun_moved = false;
+	return move_tunnel(h->set, h, !new_device, err);
 }
 
 bool helper_route_is_direct(const struct helper *h)
@@ -692,7 +704,7 @@ static void on_ready(struct helpers *set, struct helper *h)
 		log_verbose("%s: ready in %.1f s", h->label,
 			    (double)(h->ready_ms - h->started_ms) / 1000.0);
 	sl_err_clear(&err);
-	if (hop_is_tunnel(h->hop) && move_tunnel(set, h, &err)) {
+	if (hop_is_tunnel(h->hop) && move_tunnel(set, h, false, &err)) {
 		log_info("%s: %s; restarting it", h->label, err.msg);
 		kill_program(h);
 		return;

@@ -139,6 +139,15 @@ bool helper_route_is_direct(const struct helper *h);
 /* helper_fakeip() - the fake-IP pool of the hops before it (NULL without one). */
 struct fakeip_pool *helper_fakeip(const struct helper *h);
 
+/**
+ * helper_tunnel_update() - a running tunnel program has new values (h->tunnel, h->tun_name):
+ * an OpenVPN reconnect.  With @new_device its device is a new one, in its stage; else the
+ * device it had, in the namespace after it, gets them in place.  Before the tunnel is first
+ * ready, nothing happens here (poll() says ready, helper.c moves it then).
+ * Return: 0, or negative with @err filled.
+ */
+int helper_tunnel_update(struct helper *h, bool new_device, struct sl_err *err);
+
 /* helper_watch() - watch @fd (EPOLLIN) for the kind's event().  Return: 0 or -errno. */
 int helper_watch(struct helper *h, int fd);
 
@@ -158,6 +167,7 @@ int helper_path(const struct helper *h, char *buf, size_t cap, const char *name)
 extern const struct helper_ops hop_tor_helper;
 extern const struct helper_ops hop_ssh_helper;
 extern const struct helper_ops hop_wireguard_helper;
+extern const struct helper_ops hop_openvpn_helper;
 
 struct helpers;
 struct relay;

@@ -385,6 +385,8 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 	}
 	if (!strncasecmp(text, "wireguard:", 10))
 		return parse_file(text, text + 10, HOP_WIREGUARD, out, err);
+	if (!strncasecmp(text, "openvpn:", 8))
+		return parse_file(text, text + 8, HOP_OPENVPN, out, err);
 	for (i = 0; i < sizeof(hop_schemes) / sizeof(hop_schemes[0]); i++) {
 		if (!strncasecmp(text, hop_schemes[i].prefix, strlen(hop_schemes[i].prefix))) {
 			scheme = &hop_schemes[i];
@@ -392,10 +394,11 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 		}
 	}
 	if (!scheme)
-		return hop_error(err, text,
-				 "unknown hop kind; use socks5://HOST[:PORT], socks5h://, "
-				 "http://HOST[:PORT], tor, tor://HOST[:PORT], tor://unix:PATH, "
-				 "ssh://[USER@]HOST[:PORT], wireguard:FILE or direct");
+		return hop_error(
+		    err, text,
+		    "unknown hop kind; use socks5://HOST[:PORT], socks5h://, "
+		    "http://HOST[:PORT], tor, tor://HOST[:PORT], tor://unix:PATH, "
+		    "ssh://[USER@]HOST[:PORT], wireguard:FILE, openvpn:FILE or direct");
 	out->kind = scheme->kind;
 	rest = text + strlen(scheme->prefix);
 	if (out->kind == HOP_TOR && !strncmp(rest, "unix:", 5))
@@ -478,6 +481,8 @@ const char *hop_kind_name(enum hop_kind kind)
 		return "ssh";
 	case HOP_WIREGUARD:
 		return "wireguard";
+	case HOP_OPENVPN:
+		return "openvpn";
 	default:
 		return "unknown";
 	}
@@ -520,7 +525,7 @@ int hop_url_format_redacted(const struct hop_spec *hop, char *buf, size_t cap)
 		n = snprintf(buf, cap, "direct");
 		return n >= 0 && (size_t)n < cap ? n : -ENOSPC;
 	}
-	if (hop->kind == HOP_WIREGUARD) {
+	if (hop->kind == HOP_WIREGUARD || hop->kind == HOP_OPENVPN) {
 		n = snprintf(buf, cap, "%s:%s", hop_kind_name(hop->kind), hop->file);
 		return n >= 0 && (size_t)n < cap ? n : -ENOSPC;
 	}

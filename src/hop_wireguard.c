@@ -93,7 +93,7 @@ static int fake_endpoint(struct helper *h, const struct wg_peer *peer, struct so
 	struct fakeip_pool *pool = helper_fakeip(h);
 
 	if (!pool || fakeip_lookup_or_assign(pool, peer->endpoint_host, AF_INET, &sin->sin_addr))
-		return sl_err_set(err, ENOSPC, "%s: no fake address for the endpoint %s", h->label,
+		return sl_err_set(err, 0, "no fake address for the endpoint %s",
 				  peer->endpoint_host);
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(peer->endpoint_port);
@@ -124,9 +124,8 @@ static int resolve_endpoints(struct helper *h, struct wireguard *wg, struct sl_e
 			continue;
 		}
 		if (ret || !res)
-			return sl_err_set(err, ENOENT,
-					  "%s: cannot resolve the endpoint %s of peer %zu: %s",
-					  h->label, peer->endpoint_host, i + 1,
+			return sl_err_set(err, 0, "cannot resolve the endpoint %s of peer %zu: %s",
+					  peer->endpoint_host, i + 1,
 					  ret ? gai_strerror(ret) : "no address");
 		memcpy(&wg->endpoint[i], res->ai_addr, res->ai_addrlen);
 		freeaddrinfo(res);

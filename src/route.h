@@ -53,4 +53,13 @@ void route_plan(const struct run_options *run, size_t position, struct route *ou
  */
 int route_check_chain(const struct run_options *run, struct sl_err *err);
 
+/**
+ * route_check_udp_tunnel() - can the hops before tunnel hop @index carry its UDP?  Only when
+ * it comes first (the direct UDP relay) or after a single socks5 proxy (UDP ASSOCIATE); Tor,
+ * HTTP CONNECT and ssh carry TCP streams only.  (A kind knows whether it uses UDP once it has
+ * read its configuration: OpenVPN's says.)
+ * Return: 0, or -EINVAL with @err saying why and what works instead.
+ */
+int route_check_udp_tunnel(const struct run_options *run, size_t index, struct sl_err *err);
+
 #endif

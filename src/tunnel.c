@@ -39,6 +39,15 @@ int tunnel_check_device(const char *label, struct sl_err *err)
 	return 0;
 }
 
+/* On a reconfiguration, what is there already is fine. */
+static int already(int ret, struct sl_err *err)
+{
+	if (ret != -EEXIST)
+		return ret;
+	sl_err_clear(err);
+	return 0;
+}
+
 static int configure(const struct tunnel_move *move, struct sl_err *err)
 {
 	const struct tunnel_params *p = &move->params;
@@ -57,18 +66,21 @@ static int configure(const struct tunnel_move *move, struct sl_err *err)
 
 		if (a->family == AF_INET6 && !move->ipv6)
 			continue;
-		ret = netlink_addr_add_peer(
-		    &nl, move->ifname, a->family, a->addr, peer,
-		    peer ? (a->family == AF_INET ? 32 : 128) : a->prefix_len, err);
+		ret = already(netlink_addr_add_peer(
+				  &nl, move->ifname, a->family, a->addr, peer,
+				  peer ? (a->family == AF_INET ? 32 : 128) : a->prefix_len, err),
+			      err);
 		route4 |= a->family == AF_INET;
 		route6 |= a->family == AF_INET6;
 	}
 	if (!ret)
 		ret = netlink_link_up(&nl, move->ifname, err);
 	if (!ret && route4)
-		ret = netlink_default_route_add(&nl, AF_INET, NULL, move->ifname, err);
+		ret =
+		    already(netlink_default_route_add(&nl, AF_INET, NULL, move->ifname, err), err);
 	if (!ret && route6)
-		ret = netlink_default_route_add(&nl, AF_INET6, NULL, move->ifname, err);
+		ret =
+		    already(netlink_default_route_add(&nl, AF_INET6, NULL, move->ifname, err), err);
 	netlink_close(&nl);
 	if (!ret && move->dns_server.family)
 		ret = firewall_apply_tunnel_dns(&move->dns_server, err);
@@ -84,11 +96,11 @@ static void __attribute__((noreturn)) mover(const struct tunnel_move *move, int 
 	sl_err_clear(&err);
 	if (move->stage_userns >= 0 && setns(move->stage_userns, CLONE_NEWUSER))
 		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's user namespace");
-	if (!ret && setns(move->stage_netns, CLONE_NEWNET))
+	if (!ret && !move->in_place && setns(move->stage_netns, CLONE_NEWNET))
 		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's network namespace");
-	if (!ret)
+	if (!ret && !move->in_place)
 		ret = netlink_open(&nl, &err);
-	if (!ret) {
+	if (!ret && !move->in_place) {
 		ret = netlink_link_move(&nl, move->ifname, move->next_netns, &err);
 		netlink_close(&nl);
 	}
@@ -145,6 +157,7 @@ int tunnel_move(const struct tunnel_move *move, struct sl_err *err)
 	}
 	close(pair[0]);
 	if (!ret)
-		log_verbose("tunnel: %s moved into the namespace after it", move->ifname);
+		log_verbose("tunnel: %s %s the namespace after it", move->ifname,
+			    move->in_place ? "configured again in" : "moved into");
 	return ret;
 }

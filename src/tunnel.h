@@ -32,6 +32,9 @@ struct tunnel_move {
 	struct tunnel_params params;
 	/* Where DNS (port 53, any address) goes, through the tunnel; family 0: nowhere. */
 	struct tunnel_prefix dns_server;
+	/* The device is in the next namespace already (an OpenVPN reconnect that kept it):
+	 * configure it there, adding what is new. */
+	bool in_place;
 };
 
 #define TUNNEL_DEVICE "/dev/net/tun"
