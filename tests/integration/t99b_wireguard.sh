@@ -77,7 +77,7 @@ check_eq "its only routes are the tunnel's" "" \
 # The server killed while the program runs: requests fail, nothing leaves around the tunnel;
 # the server back: they work again.  The program is one process throughout.
 log=$TMP/kill.log
-(wg -- sh -c 'echo "pid $$"; i=0; while [ $i -lt 60 ]; do
+(as_user timeout -k 5 90 "$SLUICE" run --via "wireguard:$C/wg0.conf" -- sh -c 'echo "pid $$"; i=0; while [ $i -lt 60 ]; do
 	r=$(curl -s -m 1 "http://'"$T"'/" || echo fail); echo "$r"; i=$((i + 1)); sleep 0.5
 done' >"$log" 2>&1) &
 runner=$!
@@ -100,7 +100,7 @@ wait "$runner"
 check_eq "the program ran on, one process" "1" "$(grep -c '^pid ' "$log")"
 
 # wireguard-go killed: sluice restarts it in its stage and moves the new device in.
-(wg -- sh -c 'i=0; while [ $i -lt 40 ]; do curl -s -m 1 "http://'"$T"'/" || echo fail; i=$((i + 1)); sleep 0.5; done' >"$log" 2>&1) &
+(as_user timeout -k 5 90 "$SLUICE" run --via "wireguard:$C/wg0.conf" -- sh -c 'i=0; while [ $i -lt 40 ]; do curl -s -m 1 "http://'"$T"'/" || echo fail; i=$((i + 1)); sleep 0.5; done' >"$log" 2>&1) &
 runner=$!
 cleanup_push "kill_tree $runner"
 wait_until 15 grep -q "^$WGS\$" "$log"
