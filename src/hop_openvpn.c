@@ -152,8 +152,7 @@ static int openvpn_prepare(struct helper *h, struct sl_err *err)
 	asks_passphrase =
 	    ov->config.key == OVPN_KEY_INLINE_ENCRYPTED && ov->config.askpass != OVPN_SECRET_FILE;
 	if ((asks_password || asks_passphrase) && !h->ctx->interactive)
-		return sl_err_set(err, EINVAL,
-				  "%s asks for %s, and there is no terminal to ask on; %s",
+		return sl_err_set(err, 0, "%s asks for %s, and there is no terminal to ask on; %s",
 				  ov->config_path,
 				  asks_password ? "a user name and password (auth-user-pass)"
 						: "the private key's passphrase",
