@@ -664,6 +664,51 @@ int helper_tunnel_update(struct helper *h, bool new_device, struct sl_err *err)
 	return move_tunnel(h->set, h, !new_device, err);
 }
 
+char *helper_read_config(const struct helper *h, const char *what, size_t max, char *path,
+			 size_t *len, struct sl_err *err)
+{
+	const char *home = getenv("HOME"), *file = h->hop->file;
+	char *text = NULL;
+	struct stat st;
+	ssize_t n = 0;
+	int fd;
+
+	*len = 0;
+	/* The shell does not expand "~" after "wireguard:" or "openvpn:". */
+	if (!strncmp(file, "~/", 2) && home && home[0]
+		? snprintf(path, PATH_MAX, "%s/%s", home, file + 2) >= PATH_MAX
+		: snprintf(path, PATH_MAX, "%s", file) >= PATH_MAX) {
+		sl_err_set(err, ENAMETOOLONG, "%s: the file name is too long", h->label);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		sl_err_set(err, fd < 0 ? errno : 0, "%s: cannot read the %s %s%s", h->label, what,
+			   path, fd < 0 ? "" : ": not a regular file");
+		goto fail;
+	}
+	text = malloc(max + 1);
+	if (!text) {
+		sl_err_set(err, ENOMEM, "cannot allocate a buffer for %s", path);
+		goto fail;
+	}
+	while (*len <= max && (n = read(fd, text + *len, max + 1 - *len)) > 0)
+		*len += (size_t)n;
+	if (n < 0 || *len > max) {
+		sl_err_set(err, n < 0 ? errno : 0, "%s: %s %s", h->label,
+			   n < 0 ? "cannot read" : "too large to be a", n < 0 ? path : what);
+		explicit_bzero(text, max + 1);
+		free(text);
+		text = NULL;
+		goto fail;
+	}
+	text[*len] = '\0';
+fail:
+	if (fd >= 0)
+		close(fd);
+	return text;
+}
+
 bool helper_route_is_direct(const struct helper *h)
 {
 	struct route route;

@@ -133,6 +133,17 @@ struct helper {
 	struct helpers *set;
 };
 
+/**
+ * helper_read_config() - the hop's configuration file (hop->file; "~/" is the caller's home),
+ * a regular file of at most @max bytes, read whole
+ * @what:	what it is, for messages ("WireGuard configuration")
+ * @path:	receives the path as opened (PATH_MAX bytes), for the caller's messages
+ * Return: the text, NUL-terminated, in a buffer of @max + 1 bytes the caller wipes
+ * (explicit_bzero) and frees, with its length in *@len; or NULL with @err filled.
+ */
+char *helper_read_config(const struct helper *h, const char *what, size_t max, char *path,
+			 size_t *len, struct sl_err *err);
+
 /* helper_route_is_direct() - does the stage's traffic leave directly (the hop comes first)? */
 bool helper_route_is_direct(const struct helper *h);
 

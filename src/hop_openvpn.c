@@ -47,46 +47,16 @@ struct openvpn {
 	bool hooked; /* the up hook came since the last start */
 };
 
-/* "~/x" is the caller's home: the shell does not expand it after "openvpn:". */
-static int expand_path(const char *file, char *buf, size_t cap)
-{
-	const char *home = getenv("HOME");
-	int n;
-
-	if (!strncmp(file, "~/", 2) && home && home[0])
-		n = snprintf(buf, cap, "%s/%s", home, file + 2);
-	else
-		n = snprintf(buf, cap, "%s", file);
-	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
-
 static int read_config(struct helper *h, struct openvpn *ov, struct sl_err *err)
 {
-	char *text = malloc(OVPN_CONFIG_MAX + 1);
-	size_t len = 0;
-	ssize_t n = 0;
-	struct stat st;
-	int fd, ret;
+	size_t len;
+	char *text = helper_read_config(h, "OpenVPN configuration", OVPN_CONFIG_MAX,
+					ov->config_path, &len, err);
+	int ret;
 
 	if (!text)
-		return sl_err_set(err, ENOMEM, "cannot allocate a buffer for %s", ov->config_path);
-	fd = open(ov->config_path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		ret = sl_err_set(err, fd < 0 ? errno : EINVAL,
-				 "%s: cannot read the OpenVPN configuration %s%s", h->label,
-				 ov->config_path, fd < 0 ? "" : ": not a regular file");
-		if (fd >= 0)
-			close(fd);
-		free(text);
-		return ret;
-	}
-	while (len <= OVPN_CONFIG_MAX && (n = read(fd, text + len, OVPN_CONFIG_MAX + 1 - len)) > 0)
-		len += (size_t)n;
-	close(fd);
-	if (n < 0)
-		ret = sl_err_set(err, errno, "cannot read %s", ov->config_path);
-	else
-		ret = ovpn_config_read(ov->config_path, text, len, &ov->config, err);
+		return -1;
+	ret = ovpn_config_read(ov->config_path, text, len, &ov->config, err);
 	explicit_bzero(text, OVPN_CONFIG_MAX + 1);
 	free(text);
 	return ret;
@@ -141,8 +111,6 @@ static int openvpn_prepare(struct helper *h, struct sl_err *err)
 		return sl_err_set(err, ENOMEM, "cannot allocate the OpenVPN hop");
 	h->kind = ov;
 	ov->hook_listener = -1;
-	if (expand_path(h->hop->file, ov->config_path, sizeof(ov->config_path)))
-		return sl_err_set(err, ENAMETOOLONG, "%s: the file name is too long", h->label);
 	if (read_config(h, ov, err) || refuse_options(ov, err))
 		return -1;
 	for (i = 0; i < ov->config.n_notes; i++)

@@ -46,45 +46,6 @@ struct wireguard {
 	char uapi_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
 
-/* "~/x" is the caller's home: the shell does not expand it after "wireguard:". */
-static int expand_path(const char *file, char *buf, size_t cap)
-{
-	const char *home = getenv("HOME");
-	int n;
-
-	if (!strncmp(file, "~/", 2) && home && home[0])
-		n = snprintf(buf, cap, "%s/%s", home, file + 2);
-	else
-		n = snprintf(buf, cap, "%s", file);
-	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
-}
-
-static int read_file(const char *path, char *buf, size_t cap, size_t *len, struct sl_err *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	struct stat st;
-	ssize_t n;
-
-	*len = 0;
-	if (fd < 0)
-		return sl_err_set(err, errno, "cannot open the WireGuard configuration %s", path);
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return sl_err_set(err, EINVAL, "%s is not a regular file", path);
-	}
-	while ((n = read(fd, buf + *len, cap - *len)) > 0 && *len + (size_t)n < cap)
-		*len += (size_t)n;
-	close(fd);
-	if (n < 0)
-		return sl_err_set(err, errno, "cannot read %s", path);
-	if (n > 0)
-		return sl_err_set(err, EFBIG,
-				  "%s is larger than %d bytes: not a WireGuard "
-				  "configuration",
-				  path, WG_CONFIG_MAX_BYTES);
-	return 0;
-}
-
 /* A name through the hops before the tunnel: a fake address the relay turns back into it. */
 static int fake_endpoint(struct helper *h, const struct wg_peer *peer, struct sockaddr_storage *ss,
 			 struct sl_err *err)
@@ -144,14 +105,11 @@ static int wireguard_prepare(struct helper *h, struct sl_err *err)
 	if (!wg)
 		return sl_err_set(err, ENOMEM, "cannot allocate the WireGuard hop");
 	h->kind = wg;
-	if (expand_path(h->hop->file, path, sizeof(path)))
-		return sl_err_set(err, ENAMETOOLONG, "%s: the file name is too long", h->label);
-	text = malloc(WG_CONFIG_MAX_BYTES + 1);
+	text =
+	    helper_read_config(h, "WireGuard configuration", WG_CONFIG_MAX_BYTES, path, &len, err);
 	if (!text)
-		return sl_err_set(err, ENOMEM, "cannot allocate a buffer for %s", path);
-	ret = read_file(path, text, WG_CONFIG_MAX_BYTES + 1, &len, err);
-	if (!ret)
-		ret = wg_config_parse(path, text, len, &wg->config, err);
+		return -1;
+	ret = wg_config_parse(path, text, len, &wg->config, err);
 	explicit_bzero(text, WG_CONFIG_MAX_BYTES + 1);
 	free(text);
 	if (ret)
