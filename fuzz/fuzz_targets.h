@@ -23,6 +23,9 @@ int fuzz_profile(const uint8_t *data, size_t size);
 int fuzz_publish_spec(const uint8_t *data, size_t size);
 int fuzz_control(const uint8_t *data, size_t size);
 int fuzz_profile_pallium(const uint8_t *data, size_t size);
+int fuzz_ovpn_config(const uint8_t *data, size_t size);
+int fuzz_ovpn_env(const uint8_t *data, size_t size);
+int fuzz_wg_config(const uint8_t *data, size_t size);
 
 /* One FUZZ_ENTRY(name) line per target, each at the start of its own line. */
 #define FUZZ_TARGET_TABLE \
@@ -38,6 +41,9 @@ int fuzz_profile_pallium(const uint8_t *data, size_t size);
 	FUZZ_ENTRY(publish_spec) \
 	FUZZ_ENTRY(control) \
 	FUZZ_ENTRY(profile_pallium) \
+	FUZZ_ENTRY(ovpn_config) \
+	FUZZ_ENTRY(ovpn_env) \
+	FUZZ_ENTRY(wg_config) \
 	/* end of FUZZ_TARGET_TABLE */
 
 #endif

@@ -20,6 +20,9 @@ void chain_hop_where(const struct hop_spec *hop, char *buf, size_t cap)
 		snprintf(buf, cap, "sluice's tor");
 	else if (hop->unix_path[0])
 		snprintf(buf, cap, "unix:%s", hop->unix_path);
+	else if (hop->file[0]) /* its configuration file's name is enough to tell it */
+		snprintf(buf, cap, "%s",
+			 strrchr(hop->file, '/') ? strrchr(hop->file, '/') + 1 : hop->file);
 	else
 		target_format(&hop->server, buf, cap);
 }

@@ -34,6 +34,7 @@ enum channel_msg_type {
 				    ipc; value: which, bit i for control.h's i-th name */
 	CHANNEL_END,		 /* supervisor -> init: the session is over; value: exit code */
 	CHANNEL_TERMINATE,	 /* supervisor -> init: SIGTERM to every process in there */
+	CHANNEL_TUNNEL_READY,	 /* supervisor -> init: the tunnel's device is in: start */
 };
 
 struct channel_msg {

@@ -38,6 +38,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_USERS, "users", NULL, NULL, true, true},
     {CONF_GROUPS, "groups", NULL, NULL, true, true},
     {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
+    {CONF_OPENVPN_AUTH, "openvpn_auth", "--openvpn-auth", NULL, true, false},
 };
 
 const struct conf_key *conf_key_by_option(const char *option)
@@ -81,6 +82,11 @@ void conf_init(struct conf *conf, struct run_options *run)
 bool conf_has_proxy(const struct run_options *run)
 {
 	return run->n_hops > 0;
+}
+
+bool conf_tunnel_last(const struct run_options *run)
+{
+	return run->n_hops > 0 && hop_is_tunnel(&run->hops[run->n_hops - 1]);
 }
 
 /* A later source's first value of a list key: the earlier source's list goes. */
@@ -421,6 +427,11 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 			return sl_err_set(err, 0, "%s: expected a file name", label);
 		run->tor_config = value;
 		return 0;
+	case CONF_OPENVPN_AUTH:
+		if (!value[0])
+			return sl_err_set(err, 0, "%s: expected a file name", label);
+		run->openvpn_auth = value;
+		return 0;
 	case CONF_TOR_TIMEOUT:
 		if (parse_seconds(value, &run->tor_timeout))
 			return sl_err_set(err, 0, "%s '%s': expected seconds, 1-86400", label,
@@ -505,10 +516,23 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 		    "--allow-host-loopback works only with --via direct: through a "
 		    "proxy, the host's loopback cannot be reached (the proxy would be "
 		    "asked for its own); leave out the option or the proxy hops");
+	/* Behind a tunnel, names resolve at the tunnel's DNS servers and UDP rides the tunnel
+	 * like anything else. */
 	if (conf->origin[CONF_DNS] == CONF_FROM_DEFAULT)
-		run->dns = conf_has_proxy(run) ? DNS_FAKEIP : DNS_FORWARD;
+		run->dns = conf_has_proxy(run) && !conf_tunnel_last(run) ? DNS_FAKEIP : DNS_FORWARD;
 	if (conf->origin[CONF_UDP] == CONF_FROM_DEFAULT)
-		run->udp = conf_has_proxy(run) ? UDP_BLOCK : UDP_DIRECT;
+		run->udp = conf_has_proxy(run) && !conf_tunnel_last(run) ? UDP_BLOCK : UDP_DIRECT;
+	if (conf_tunnel_last(run) && run->dns == DNS_FAKEIP)
+		return sl_err_set(err, 0,
+				  "--dns fakeip: behind a %s hop names resolve at the tunnel's "
+				  "DNS servers (or --dns forward=ADDR through it); leave the "
+				  "option out",
+				  hop_kind_name(run->hops[run->n_hops - 1].kind));
+	if (conf_tunnel_last(run) && run->udp == UDP_PROXY)
+		return sl_err_set(err, 0,
+				  "--udp proxy: behind a %s hop UDP goes through the tunnel "
+				  "(--udp direct, the default there) or nowhere (--udp block)",
+				  hop_kind_name(run->hops[run->n_hops - 1].kind));
 	if (run->dns == DNS_FAKEIP && !conf_has_proxy(run))
 		return sl_err_set(err, 0,
 				  "--dns fakeip needs a proxy hop to resolve the names; with a "
@@ -521,6 +545,9 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 				  "--via tor");
 	if (run->n_ssh_options && !chain_runs(run, HOP_SSH))
 		return sl_err_set(err, 0, "--ssh-option needs an ssh hop: add --via ssh://HOST");
+	if (run->openvpn_auth && !chain_runs(run, HOP_OPENVPN))
+		return sl_err_set(err, 0,
+				  "--openvpn-auth needs an openvpn hop: add --via openvpn:FILE");
 	if (run->udp == UDP_PROXY) {
 		if (!conf_has_proxy(run) || run->hops[run->n_hops - 1].kind != HOP_SOCKS5)
 			return sl_err_set(err, 0,

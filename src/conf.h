@@ -36,6 +36,9 @@
 enum cli_net_mode {
 	NET_NONE,  /* loopback only */
 	NET_RELAY, /* every connection through sluice's relay and the hops (or direct) */
+	/* Not an option: a namespace behind a tunnel hop (netplan.h) has loopback and the
+	 * tunnel's device only; the kernel routes through it, DNS goes to the tunnel's. */
+	NET_TUNNEL,
 };
 
 enum cli_dns_mode {
@@ -91,6 +94,7 @@ struct run_options {
 	enum cli_tor_isolation tor_isolate;
 	const char *ssh_options[CLI_MAX_HELPER_OPTIONS];
 	size_t n_ssh_options;
+	const char *openvpn_auth; /* --openvpn-auth FILE (user and password lines), or NULL */
 
 	/* Variables added to the program's environment, "NAME=VALUE" (a profile's
 	 * "environment"); they win over what the program would inherit. */
@@ -140,6 +144,7 @@ enum conf_key_id {
 	CONF_USERS,  /* profiles only: who may exec into the daemon's session */
 	CONF_GROUPS, /* ... by group (default: the group "sluice") */
 	CONF_PUBLISH,
+	CONF_OPENVPN_AUTH,
 	CONF_KEY_COUNT
 };
 
@@ -197,5 +202,8 @@ int conf_finish(struct conf *conf, struct sl_err *err);
 
 /* conf_has_proxy() - is any hop a proxy (not direct)? */
 bool conf_has_proxy(const struct run_options *run);
+
+/* conf_tunnel_last() - is the last hop a tunnel (the program's namespace gets its device)? */
+bool conf_tunnel_last(const struct run_options *run);
 
 #endif

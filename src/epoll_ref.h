@@ -34,6 +34,8 @@ enum epoll_type {
 	EPOLL_TYPE_HELPER_POLL,	  /* helpers: the readiness timer while one starts */
 	EPOLL_TYPE_HELPER_DIAL,	  /* helpers: a dial listener (dial.h) (index: the hop) */
 	EPOLL_TYPE_HELPER_DIAL_REQUEST, /* helpers: a dial request not read yet (index: the hop) */
+	EPOLL_TYPE_HELPER_KIND,		/* helpers: an fd of a kind's own (index: the hop) */
+	EPOLL_TYPE_HELPER_UDP,	     /* helpers: a stage's UDP relay's epoll set (index: the hop) */
 	EPOLL_TYPE_PUBLISH_LISTENER, /* publish: a host-side listener (index: the published port) */
 	EPOLL_TYPE_PUBLISH_HOST,     /* publish: a host client's connection (index: slot) */
 	EPOLL_TYPE_PUBLISH_SANDBOX,  /* publish: its socket inside the sandbox (index: slot) */

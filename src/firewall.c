@@ -3,7 +3,9 @@
  * firewall.c - writes and loads the sandbox's nftables table (see firewall.h).  Owns the rule
  * text; does not create links or listeners (sandbox_net.c).
  */
+#include <arpa/inet.h>
 #include <nftables/libnftables.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,14 +98,56 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
-int firewall_apply(const struct netplan *plan, struct sl_err *err)
+/*
+ * Behind a tunnel the kernel routes through the tunnel's device, the only link; the table
+ * clamps TCP's MSS to the route's MTU, refuses UDP with --udp block and DNS with --dns none,
+ * and lets DNS through only once firewall_tunnel_dns_ruleset()'s table sends it to the
+ * tunnel's resolver (ct status dnat): a query to any other address never leaves.
+ */
+static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan)
+{
+	int n = snprintf(buf, cap,
+			 "table inet sluice {\n"
+			 "\tchain out {\n"
+			 "\t\ttype filter hook output priority 0; policy accept;\n"
+			 "\t\toifname \"lo\" accept\n"
+			 "\t\ttcp flags syn / syn,rst tcp option maxseg size set rt mtu\n"
+			 "\t\tct status dnat accept\n"
+			 "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
+			 "\t\tmeta l4proto udp th dport 53 reject with icmpx admin-prohibited\n"
+			 "%s"
+			 "\t}\n"
+			 "}\n",
+			 plan->udp == UDP_BLOCK
+			     ? "\t\tmeta l4proto udp reject with icmpx admin-prohibited\n"
+			     : "");
+
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+int firewall_tunnel_dns_ruleset(char *buf, size_t cap, const struct tunnel_prefix *server)
+{
+	char text[INET6_ADDRSTRLEN];
+	bool v4 = server->family == AF_INET;
+	int n;
+
+	inet_ntop(server->family, server->addr, text, sizeof(text));
+	n = snprintf(buf, cap,
+		     "table inet sluice_dns {\n"
+		     "\tchain to_the_tunnels_resolver {\n"
+		     "\t\ttype nat hook output priority -100; policy accept;\n"
+		     "\t\tmeta nfproto %s meta l4proto { tcp, udp } th dport 53 dnat %s to %s%s%s\n"
+		     "\t}\n"
+		     "}\n",
+		     v4 ? "ipv4" : "ipv6", v4 ? "ip" : "ip6", v4 ? "" : "[", text, v4 ? "" : "]");
+	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+static int load(const char *ruleset, const char *what, struct sl_err *err)
 {
 	struct nft_ctx *nft;
-	char ruleset[4096];
 	int ret;
 
-	if (firewall_ruleset(ruleset, sizeof(ruleset), plan) < 0)
-		return sl_err_set(err, 0, "the firewall rules do not fit their buffer");
 	nft = nft_ctx_new(NFT_CTX_DEFAULT);
 	if (!nft)
 		return sl_err_set(err, 0, "cannot create an nftables context");
@@ -118,10 +162,32 @@ int firewall_apply(const struct netplan *plan, struct sl_err *err)
 		first_line[strcspn(first_line, "\n")] = '\0';
 		nft_ctx_free(nft);
 		return sl_err_set(err, 0,
-				  "cannot load the sandbox's nftables table (%s); the kernel needs "
-				  "nf_tables with nat, redirect and reject support",
-				  first_line);
+				  "cannot load %s (%s); the kernel needs nf_tables with nat, "
+				  "redirect and reject support",
+				  what, first_line);
 	}
 	nft_ctx_free(nft);
 	return 0;
+}
+
+int firewall_apply(const struct netplan *plan, struct sl_err *err)
+{
+	char ruleset[4096];
+	int n = plan->net == NET_TUNNEL ? tunnel_ruleset(ruleset, sizeof(ruleset), plan)
+					: firewall_ruleset(ruleset, sizeof(ruleset), plan);
+
+	if (n < 0)
+		return sl_err_set(err, 0, "the firewall rules do not fit their buffer");
+	return load(ruleset, "the sandbox's nftables table", err);
+}
+
+int firewall_apply_tunnel_dns(const struct tunnel_prefix *server, struct sl_err *err)
+{
+	char ruleset[1024];
+
+	if (firewall_tunnel_dns_ruleset(ruleset, sizeof(ruleset), server) < 0)
+		return sl_err_set(err, 0, "the DNS rule does not fit its buffer");
+	/* A new server (a reconnect may push another) replaces the old one. */
+	return load("table inet sluice_dns\ndelete table inet sluice_dns\n", "", err) ||
+	       load(ruleset, "the rule sending DNS to the tunnel's resolver", err);
 }

@@ -7,15 +7,17 @@
  * rejects everything else at once (TCP reset, ICMP
  * administratively prohibited), so programs fail fast instead of hanging.  Traffic between
  * the sandbox's own local addresses stays local.  The program, without capabilities, cannot
- * change the table; and even without it there is no route out.
+ * change the table; and even without it there is no route out.  Behind a tunnel hop
+ * (NET_TUNNEL) the table is another: see firewall.c.
  */
 #ifndef SLUICE_FIREWALL_H
 #define SLUICE_FIREWALL_H
 
 #include <stddef.h>
 
-#include "netplan.h"
 #include "err.h"
+#include "netplan.h"
+#include "tunnel_params.h"
 
 /* firewall_ruleset() - the nft script for @plan; pure.  Return: length, or -1 if it does not fit.
  */
@@ -27,5 +29,16 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan);
  * Return: 0, or negative with @err carrying nft's own message.
  */
 int firewall_apply(const struct netplan *plan, struct sl_err *err);
+
+/* firewall_tunnel_dns_ruleset() - NET_TUNNEL: the table that sends DNS (port 53, UDP and TCP,
+ * any address of @server's family) to @server; pure.  Return: length, or -1. */
+int firewall_tunnel_dns_ruleset(char *buf, size_t cap, const struct tunnel_prefix *server);
+
+/**
+ * firewall_apply_tunnel_dns() - load (or replace) that table
+ * Context: in the namespace behind the tunnel.
+ * Return: 0, or negative with @err carrying nft's own message.
+ */
+int firewall_apply_tunnel_dns(const struct tunnel_prefix *server, struct sl_err *err);
 
 #endif

@@ -16,6 +16,7 @@
  * (helpers_running()), an exit takes the endpoint down and schedules a restart with backoff.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -39,11 +40,15 @@
 #include "listeners.h"
 #include "log.h"
 #include "monotonic.h"
+#include "ns.h"
 #include "program.h"
 #include "relay.h"
 #include "resolver.h"
 #include "route.h"
 #include "runtime_dir.h"
+#include "tunnel.h"
+#include "udp_relay.h"
+#include "userns.h"
 
 struct helpers {
 	struct helper_context ctx;
@@ -56,6 +61,8 @@ struct helpers {
 	struct sl_err failure;
 	struct relay *relay;
 	struct resolver *resolver;
+	bool rootless;	   /* a tunnel's device moves from within its stage's user namespace */
+	int tunnel_target; /* the program's netns after a last tunnel hop, -1 until known */
 };
 
 int helper_arg(struct helper *h, const char *fmt, ...)
@@ -277,7 +284,9 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 	h->pidfd = h->log_pipe = h->log_file = h->dial_listener = -1;
 	for (kind = 0; kind < HELPER_DIAL_PENDING; kind++)
 		h->dial_pending[kind] = -1;
-	h->stage.pidfd = h->stage.channel = -1;
+	h->stage.pidfd = h->stage.channel = h->stage.userns = h->stage.netns = -1;
+	h->set = set;
+	h->udp_epoll = -1;
 	h->progress = -1;
 	h->backoff_s = 1;
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
@@ -305,10 +314,15 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 		free(h);
 		return NULL;
 	}
-	if ((h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err)) {
+	if ((hop_is_tunnel(hop) && tunnel_check_device(h->label, err)) ||
+	    (h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err) ||
+	    (h->uses_udp && route_check_udp_tunnel(set->ctx.run, index, err))) {
 		if (h->dial_listener >= 0)
 			close(h->dial_listener);
 		close(h->log_file);
+		if (h->ops->destroy && h->kind)
+			h->ops->destroy(h);
+		free(h->kind);
 		free(h);
 		return NULL;
 	}
@@ -339,6 +353,8 @@ struct helpers *helpers_create(const struct run_options *run, struct hop_spec *h
 	}
 	set->epoll_fd = epoll_fd;
 	set->poll_timer = -1;
+	set->tunnel_target = -1;
+	set->rootless = geteuid() != 0 || !userns_is_initial();
 	set->ctx.run = run;
 	set->ctx.interactive = isatty(STDIN_FILENO);
 	set->ctx.uid = geteuid();
@@ -391,6 +407,34 @@ static void arm_poll_timer(struct helpers *set, bool on)
 	timerfd_settime(set->poll_timer, 0, &t, NULL);
 }
 
+/*
+ * A tunnel over UDP: its stage's datagrams go through a UDP relay of the stage's own, direct
+ * when the tunnel comes first, else by SOCKS5 UDP ASSOCIATE through the one hop before it
+ * (route_check_chain() refuses other chains).  The relay has an epoll set of its own, watched
+ * as one fd by the loop's: its events carry its own slots.
+ */
+static int make_udp_relay(struct helpers *set, struct helper *h, const struct route *route,
+			  struct sl_err *err)
+{
+	struct sockaddr_storage first_hop;
+	socklen_t len = 0;
+
+	h->udp_epoll = epoll_create1(EPOLL_CLOEXEC);
+	if (h->udp_epoll < 0)
+		return sl_err_set(err, errno, "cannot create an epoll set");
+	if (watch(set, EPOLL_TYPE_HELPER_UDP, h->udp_epoll, h->index))
+		return sl_err_set(err, errno, "cannot watch the %s stage's UDP", h->name);
+	if (route->n_hops)
+		relay_first_hop(set->relay, &first_hop, &len);
+	h->udp = udp_relay_create(h->udp_epoll, set->ctx.run->hops + route->first, route->n_hops,
+				  route->n_hops ? &first_hop : NULL, len,
+				  resolver_fakeip(set->resolver), false, err);
+	if (!h->udp)
+		return -1;
+	udp_relay_set_channel(h->udp, h->stage.channel);
+	return 0;
+}
+
 static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err)
 {
 	struct route route;
@@ -398,7 +442,11 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 
 	route_plan(set->ctx.run, h->index, &route);
 	memset(&spec, 0, sizeof(spec));
-	spec.plan = netplan_for_stage(route.dns, set->ctx.run->ipv6);
+	spec.plan = netplan_for_stage(route.dns,
+				      !h->uses_udp   ? UDP_BLOCK
+				      : route.n_hops ? UDP_PROXY
+						     : UDP_DIRECT,
+				      set->ctx.run->ipv6);
 	spec.outer_uid = set->ctx.uid;
 	spec.outer_gid = set->ctx.gid;
 	spec.argv[0] = h->argv[0];
@@ -406,13 +454,31 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 	spec.name = h->name;
 	spec.before_exec = h->ops->before_exec;
 	spec.original_signals = set->ctx.original_signals;
+	spec.parent_userns = -1; /* a stage after a tunnel would nest in its stage's */
+	spec.keep_net_admin = hop_is_tunnel(h->hop);
+	spec.run_dir = h->run_dir[0] ? h->run_dir : NULL;
 	log_verbose("%s: starting its stage (its traffic: %s)", h->label,
 		    route.n_hops ? "through the hops before it" : "direct");
 	if (stage_create(&h->stage, &spec, err))
 		return -1;
+	if (h->uses_udp && make_udp_relay(set, h, &route, err))
+		return -1;
 	if (watch(set, EPOLL_TYPE_STAGE_CHANNEL, h->stage.channel, h->index))
 		return sl_err_set(err, errno, "cannot watch the %s stage", h->name);
 	return 0;
+}
+
+static void on_udp(struct helper *h)
+{
+	struct epoll_event events[64];
+	int n, i;
+
+	n = epoll_wait(h->udp_epoll, events, 64, 0);
+	for (i = 0; i < n; i++) {
+		union epoll_ref ref = {.u64 = events[i].data.u64};
+
+		udp_relay_event(h->udp, ref, events[i].events);
+	}
 }
 
 /*
@@ -527,8 +593,148 @@ static struct helper *helper_at(struct helpers *set, size_t index)
 	return NULL;
 }
 
+static void kill_program(struct helper *h);
+
+/* A tunnel's device, made in its stage, into the namespace after it (once that exists). */
+static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, struct sl_err *err)
+{
+	const struct run_options *run = set->ctx.run;
+	struct tunnel_move move = {
+	    .stage_userns = set->rootless ? h->stage.userns : -1,
+	    .stage_netns = h->stage.netns,
+	    .next_netns = set->tunnel_target,
+	    .ipv6 = run->ipv6,
+	    .params = h->tunnel,
+	    .in_place = in_place,
+	};
+	struct in6_addr forward6;
+	struct in_addr forward4;
+
+	if ((h->tun_moved && !in_place) || (in_place && !h->tun_moved) || set->tunnel_target < 0 ||
+	    h->state != HELPER_UP)
+		return 0;
+	snprintf(move.ifname, sizeof(move.ifname), "%s", h->tun_name);
+	/* DNS: --dns forward=ADDR, else the tunnel's first server; --dns none: nothing. */
+	if (run->dns == DNS_FORWARD && inet_pton(AF_INET, run->dns_forward_to, &forward4) == 1) {
+		move.dns_server.family = AF_INET;
+		memcpy(move.dns_server.addr, &forward4, 4);
+	} else if (run->dns == DNS_FORWARD &&
+		   inet_pton(AF_INET6, run->dns_forward_to, &forward6) == 1) {
+		move.dns_server.family = AF_INET6;
+		memcpy(move.dns_server.addr, &forward6, 16);
+	} else if (run->dns != DNS_NONE && h->tunnel.n_dns) {
+		move.dns_server = h->tunnel.dns[0];
+	}
+	if (tunnel_move(&move, err))
+		return -1;
+	h->tun_moved = true;
+	return 0;
+}
+
+int helpers_tunnel_userns(const struct helpers *set)
+{
+	const struct helper *last = set && set->n ? set->list[set->n - 1] : NULL;
+
+	if (!set || !set->rootless || !last || !hop_is_tunnel(last->hop) ||
+	    last->index != set->ctx.run->n_hops - 1)
+		return -1;
+	return last->stage.userns;
+}
+
+int helpers_tunnel_into(struct helpers *set, int netns_fd, struct sl_err *err)
+{
+	struct helper *last = set->n ? set->list[set->n - 1] : NULL;
+
+	if (!last || !hop_is_tunnel(last->hop))
+		return 0;
+	set->tunnel_target = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
+	if (set->tunnel_target < 0)
+		return sl_err_set(err, errno, "cannot keep the sandbox's network namespace");
+	if (move_tunnel(set, last, false, err))
+		return sl_err_wrap(err, "%s", last->label);
+	return 0;
+}
+
+int helper_tunnel_update(struct helper *h, bool new_device, struct sl_err *err)
+{
+	if (h->state != HELPER_UP)
+		return 0;
+	if (new_device)
+		h->tun_moved = false;
+	return move_tunnel(h->set, h, !new_device, err);
+}
+
+char *helper_read_config(const struct helper *h, const char *what, size_t max, char *path,
+			 size_t *len, struct sl_err *err)
+{
+	const char *home = getenv("HOME"), *file = h->hop->file;
+	char *text = NULL;
+	struct stat st;
+	ssize_t n = 0;
+	int fd;
+
+	*len = 0;
+	/* The shell does not expand "~" after "wireguard:" or "openvpn:". */
+	if (!strncmp(file, "~/", 2) && home && home[0]
+		? snprintf(path, PATH_MAX, "%s/%s", home, file + 2) >= PATH_MAX
+		: snprintf(path, PATH_MAX, "%s", file) >= PATH_MAX) {
+		sl_err_set(err, ENAMETOOLONG, "%s: the file name is too long", h->label);
+		return NULL;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		sl_err_set(err, fd < 0 ? errno : 0, "%s: cannot read the %s %s%s", h->label, what,
+			   path, fd < 0 ? "" : ": not a regular file");
+		goto fail;
+	}
+	text = malloc(max + 1);
+	if (!text) {
+		sl_err_set(err, ENOMEM, "cannot allocate a buffer for %s", path);
+		goto fail;
+	}
+	while (*len <= max && (n = read(fd, text + *len, max + 1 - *len)) > 0)
+		*len += (size_t)n;
+	if (n < 0 || *len > max) {
+		sl_err_set(err, n < 0 ? errno : 0, "%s: %s %s", h->label,
+			   n < 0 ? "cannot read" : "too large to be a", n < 0 ? path : what);
+		explicit_bzero(text, max + 1);
+		free(text);
+		text = NULL;
+		goto fail;
+	}
+	text[*len] = '\0';
+fail:
+	if (fd >= 0)
+		close(fd);
+	return text;
+}
+
+bool helper_route_is_direct(const struct helper *h)
+{
+	struct route route;
+
+	route_plan(h->ctx->run, h->index, &route);
+	return !route.n_hops;
+}
+
+struct fakeip_pool *helper_fakeip(const struct helper *h)
+{
+	return resolver_fakeip(h->set->resolver);
+}
+
+int helper_watch(struct helper *h, int fd)
+{
+	return watch(h->set, EPOLL_TYPE_HELPER_KIND, fd, h->index) ? -errno : 0;
+}
+
+void helper_unwatch(struct helper *h, int fd)
+{
+	epoll_ctl(h->set->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+}
+
 static void on_ready(struct helpers *set, struct helper *h)
 {
+	struct sl_err err;
 	size_t i;
 
 	clear_progress_line(h);
@@ -542,6 +748,12 @@ static void on_ready(struct helpers *set, struct helper *h)
 	else
 		log_verbose("%s: ready in %.1f s", h->label,
 			    (double)(h->ready_ms - h->started_ms) / 1000.0);
+	sl_err_clear(&err);
+	if (hop_is_tunnel(h->hop) && move_tunnel(set, h, false, &err)) {
+		log_info("%s: %s; restarting it", h->label, err.msg);
+		kill_program(h);
+		return;
+	}
 	for (i = 0; i < set->n; i++) {
 		if (set->list[i]->state == HELPER_WAITING) {
 			begin(set, set->list[i]);
@@ -562,6 +774,7 @@ static void on_exit_status(struct helpers *set, struct helper *h, int status)
 		snprintf(how, sizeof(how), "was killed by signal %d", WTERMSIG(status));
 	h->exit_status = status;
 	unwatch_close(set, &h->pidfd);
+	h->tun_moved = false; /* its device went with it */
 	h->ops->stopped(h);
 	if (!set->running) {
 		fail(set, h, "%s %s: %s", h->name, how, last_words(h));
@@ -632,7 +845,7 @@ static void on_log(struct helpers *set, struct helper *h)
 
 static void on_stage_message(struct helpers *set, struct helper *h)
 {
-	struct listener_servers servers = {set->relay, set->resolver, NULL};
+	struct listener_servers servers = {set->relay, set->resolver, h->udp};
 	char stage_name[sizeof(h->name) + 8];
 
 	snprintf(stage_name, sizeof(stage_name), "%s stage", h->name);
@@ -680,7 +893,16 @@ static void on_stage_message(struct helpers *set, struct helper *h)
 			on_exit_status(set, h, msg.value);
 			break;
 		case CHANNEL_SOCKET:
-			break; /* no socket requests to stages yet */
+			if (msg.socket_kind == NS_SOCKET_UDP_REPLY && h->udp) {
+				udp_relay_reply_socket(h->udp, &msg, n_fds ? fds[0] : -1);
+				if (n_fds)
+					fds[0] = -1; /* the UDP relay's now */
+			} else if (h->ops->socket) {
+				h->ops->socket(h, &msg, n_fds ? fds[0] : -1);
+				if (n_fds)
+					fds[0] = -1; /* the kind's now */
+			}
+			break;
 		default:
 			log_debug("%s: unknown message %u from its stage", h->label, msg.type);
 		}
@@ -776,6 +998,14 @@ void helpers_event(struct helpers *set, union epoll_ref ref, uint32_t events)
 		if (h)
 			on_dial_request(set, h, ref.fd);
 		break;
+	case EPOLL_TYPE_HELPER_UDP:
+		if (h && h->udp)
+			on_udp(h);
+		break;
+	case EPOLL_TYPE_HELPER_KIND:
+		if (h && h->ops->event)
+			h->ops->event(h, ref.fd, events);
+		break;
 	case EPOLL_TYPE_HELPER_EXIT:
 		/* The exit status comes from the stage (CHANNEL_HELPER_EXITED); until then the
 		 * endpoint goes down at once. */
@@ -799,6 +1029,8 @@ void helpers_tick(struct helpers *set)
 		struct helper *h = set->list[i];
 		struct sl_err err;
 
+		if (h->udp)
+			udp_relay_tick(h->udp);
 		if (h->state == HELPER_UP && h->backoff_s > 1 &&
 		    now - h->ready_ms > 2000ull * HELPER_BACKOFF_MAX_S)
 			h->backoff_s = 1; /* it has stayed up: the next exit restarts at once */
@@ -827,6 +1059,9 @@ void helpers_destroy(struct helpers *set)
 		clear_progress_line(h);
 		h->ops->stopped(h);
 		stage_destroy(&h->stage); /* the program dies with its stage */
+		udp_relay_destroy(h->udp);
+		if (h->udp_epoll >= 0)
+			close(h->udp_epoll);
 		unwatch_close(set, &h->pidfd);
 		unwatch_close(set, &h->log_pipe);
 		close_dial(set, h);
@@ -835,11 +1070,15 @@ void helpers_destroy(struct helpers *set)
 				close(h->listeners[kind]);
 		if (h->log_file >= 0)
 			close(h->log_file);
+		if (h->ops->destroy && h->kind)
+			h->ops->destroy(h);
 		free(h->kind);
 		free(h);
 	}
 	if (set->poll_timer >= 0)
 		close(set->poll_timer);
+	if (set->tunnel_target >= 0)
+		close(set->tunnel_target);
 	if (set->ctx.runtime_dir[0])
 		runtime_dir_remove(set->ctx.runtime_dir);
 	free(set);

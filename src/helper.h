@@ -17,6 +17,7 @@
 #define SLUICE_HELPER_H
 
 #include <limits.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,6 +28,7 @@
 #include "sandbox_net.h"
 #include "signals.h"
 #include "stage.h"
+#include "tunnel_params.h"
 
 #define HELPER_ARGV_MAX	     (2 * CLI_MAX_HELPER_OPTIONS + 32)
 #define HELPER_STRINGS_MAX   16384
@@ -44,6 +46,7 @@ enum helper_state {
 };
 
 struct helper;
+struct channel_msg;
 
 struct helper_ops {
 	const char *program; /* looked up in PATH before anything starts */
@@ -62,6 +65,14 @@ struct helper_ops {
 	unsigned int (*timeout_s)(const struct helper *h, bool interactive);
 	/* Optional: in the stage, as the helper, just before it runs (stage_spec.before_exec). */
 	char *const *(*before_exec)(char *const *argv);
+	/* Optional: the answer to an ns_socket_request() the kind sent its stage (@fd is -1
+	 * when it failed: msg->errnum says why); the kind owns @fd. */
+	void (*socket)(struct helper *h, const struct channel_msg *msg, int fd);
+	/* Optional: an fd the kind watches (helper_watch()) is ready. */
+	void (*event)(struct helper *h, int fd, uint32_t events);
+	/* Optional: the run ends (or prepare() failed): close and wipe the kind's state, which
+	 * helper.c then frees. */
+	void (*destroy)(struct helper *h);
 };
 
 struct helper_context {
@@ -110,7 +121,49 @@ struct helper {
 	bool progress_shown; /* a progress line is on the terminal, to be cleared */
 	int exit_status;
 	void *kind; /* the kind's own state */
+	/* A tunnel (hop_is_tunnel()): the kind fills these before it says ready; helper.c then
+	 * moves the device into the namespace after it (tunnel.h), at once or when it exists. */
+	char run_dir[PATH_MAX]; /* bound over /run in its stage; "" for none */
+	bool uses_udp;		/* its own traffic is UDP: the stage's is relayed (udp_relay.h) */
+	struct udp_relay *udp;
+	int udp_epoll; /* the UDP relay's own epoll set, itself watched by the loop's */
+	char tun_name[IFNAMSIZ];
+	struct tunnel_params tunnel;
+	bool tun_moved;
+	struct helpers *set;
 };
+
+/**
+ * helper_read_config() - the hop's configuration file (hop->file; "~/" is the caller's home),
+ * a regular file of at most @max bytes, read whole
+ * @what:	what it is, for messages ("WireGuard configuration")
+ * @path:	receives the path as opened (PATH_MAX bytes), for the caller's messages
+ * Return: the text, NUL-terminated, in a buffer of @max + 1 bytes the caller wipes
+ * (explicit_bzero) and frees, with its length in *@len; or NULL with @err filled.
+ */
+char *helper_read_config(const struct helper *h, const char *what, size_t max, char *path,
+			 size_t *len, struct sl_err *err);
+
+/* helper_route_is_direct() - does the stage's traffic leave directly (the hop comes first)? */
+bool helper_route_is_direct(const struct helper *h);
+
+/* helper_fakeip() - the fake-IP pool of the hops before it (NULL without one). */
+struct fakeip_pool *helper_fakeip(const struct helper *h);
+
+/**
+ * helper_tunnel_update() - a running tunnel program has new values (h->tunnel, h->tun_name):
+ * an OpenVPN reconnect.  With @new_device its device is a new one, in its stage; else the
+ * device it had, in the namespace after it, gets them in place.  Before the tunnel is first
+ * ready, nothing happens here (poll() says ready, helper.c moves it then).
+ * Return: 0, or negative with @err filled.
+ */
+int helper_tunnel_update(struct helper *h, bool new_device, struct sl_err *err);
+
+/* helper_watch() - watch @fd (EPOLLIN) for the kind's event().  Return: 0 or -errno. */
+int helper_watch(struct helper *h, int fd);
+
+/* helper_unwatch() - stop watching @fd (the caller closes it). */
+void helper_unwatch(struct helper *h, int fd);
 
 /* helper_arg() - append one argument (formatted) to @h's argv.  Return: 0 or -E2BIG. */
 int helper_arg(struct helper *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -124,6 +177,8 @@ int helper_path(const struct helper *h, char *buf, size_t cap, const char *name)
 /* The kinds (hop.c's table points to them). */
 extern const struct helper_ops hop_tor_helper;
 extern const struct helper_ops hop_ssh_helper;
+extern const struct helper_ops hop_wireguard_helper;
+extern const struct helper_ops hop_openvpn_helper;
 
 struct helpers;
 struct relay;
@@ -160,6 +215,19 @@ void helpers_tick(struct helpers *set);
 /* helpers_hop_state() - "up", "starting", "restarting" or "down" for hop @hop's helper;
  * NULL when that hop runs no program (or @set is NULL). */
 const char *helpers_hop_state(const struct helpers *set, size_t hop);
+
+/*
+ * helpers_tunnel_userns() - rootless, the user namespace of the last hop's stage when that hop
+ * is a tunnel: the program's namespaces nest in it (ns_clone.h); else -1.
+ */
+int helpers_tunnel_userns(const struct helpers *set);
+
+/**
+ * helpers_tunnel_into() - the program's network namespace, after a last tunnel hop: its
+ * device moves in now, and again after each restart of the tunnel program
+ * Return: 0, or negative with @err filled (the device could not be moved).
+ */
+int helpers_tunnel_into(struct helpers *set, int netns_fd, struct sl_err *err);
 
 /* helpers_destroy() - stop every helper and stage, remove the runtime directory. */
 void helpers_destroy(struct helpers *set);

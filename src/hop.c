@@ -12,13 +12,18 @@
 #include "hop.h"
 
 static const struct hop_ops hop_table[] = {
-    {HOP_DIRECT, "direct", 0, HOP_PROTOCOL_NONE, true, false, NULL},
-    {HOP_SOCKS5, "socks5", HOP_SOCKS5_DEFAULT_PORT, HOP_PROTOCOL_SOCKS5, true, false, NULL},
-    {HOP_HTTP, "http", HOP_HTTP_DEFAULT_PORT, HOP_PROTOCOL_HTTP, false, false, NULL},
+    {HOP_DIRECT, "direct", 0, HOP_PROTOCOL_NONE, true, false, NULL, false},
+    {HOP_SOCKS5, "socks5", HOP_SOCKS5_DEFAULT_PORT, HOP_PROTOCOL_SOCKS5, true, false, NULL, false},
+    {HOP_HTTP, "http", HOP_HTTP_DEFAULT_PORT, HOP_PROTOCOL_HTTP, false, false, NULL, false},
     /* Tor carries TCP streams only; its SOCKS port takes credentials as isolation keys. */
-    {HOP_TOR, "tor", HOP_TOR_DEFAULT_PORT, HOP_PROTOCOL_SOCKS5, false, true, &hop_tor_helper},
+    {HOP_TOR, "tor", HOP_TOR_DEFAULT_PORT, HOP_PROTOCOL_SOCKS5, false, true, &hop_tor_helper,
+     false},
     /* ssh -D answers CONNECT only. */
-    {HOP_SSH, "ssh", HOP_SSH_DEFAULT_PORT, HOP_PROTOCOL_SOCKS5, false, false, &hop_ssh_helper},
+    {HOP_SSH, "ssh", HOP_SSH_DEFAULT_PORT, HOP_PROTOCOL_SOCKS5, false, false, &hop_ssh_helper,
+     false},
+    /* The namespace after it has the tunnel's device: UDP is carried as anything else. */
+    {HOP_WIREGUARD, "wireguard", 0, HOP_PROTOCOL_NONE, true, false, &hop_wireguard_helper, true},
+    {HOP_OPENVPN, "openvpn", 0, HOP_PROTOCOL_NONE, true, false, &hop_openvpn_helper, true},
 };
 
 const struct hop_ops *hop_ops_of(enum hop_kind kind)
@@ -34,6 +39,11 @@ const struct hop_ops *hop_ops_of(enum hop_kind kind)
 bool hop_runs_helper(const struct hop_spec *hop)
 {
 	return hop->spawn && hop_ops_of(hop->kind)->helper;
+}
+
+bool hop_is_tunnel(const struct hop_spec *hop)
+{
+	return hop->spawn && hop_ops_of(hop->kind)->tunnel;
 }
 
 bool hop_is_local(const struct hop_spec *hop)

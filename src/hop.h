@@ -35,13 +35,19 @@ struct hop_ops {
 	bool isolates;	  /* takes SOCKS5 credentials as stream isolation (tor) */
 	/* The program a "spawn" hop of this kind runs in a stage; NULL: never spawns one. */
 	const struct helper_ops *helper;
+	/* Its program makes a tun device, which moves into the namespace after it (tunnel.h);
+	 * the relay never speaks to it. */
+	bool tunnel;
 };
 
 /* hop_ops_of() - the row of @kind; never NULL (an unknown kind gets the direct row). */
 const struct hop_ops *hop_ops_of(enum hop_kind kind);
 
-/* hop_runs_helper() - does sluice start a program (tor, ssh) for this hop? */
+/* hop_runs_helper() - does sluice start a program (tor, ssh, wireguard-go) for this hop? */
 bool hop_runs_helper(const struct hop_spec *hop);
+
+/* hop_is_tunnel() - is it a tunnel (WireGuard), whose device the next namespace gets? */
+bool hop_is_tunnel(const struct hop_spec *hop);
 
 /*
  * hop_is_local() - is the hop reached at a path on this machine (a helper's socket, an

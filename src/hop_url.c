@@ -344,6 +344,23 @@ static int parse_unix_path(const char *text, const char *path, struct hop_spec *
 	return 0;
 }
 
+/* "wireguard:FILE": a tunnel's configuration file, read when the run starts. */
+static int parse_file(const char *text, const char *file, enum hop_kind kind, struct hop_spec *out,
+		      struct sl_err *err)
+{
+	size_t len = strlen(file);
+
+	if (!len)
+		return hop_error(err, text, "the configuration file is missing (%s:FILE)",
+				 hop_kind_name(kind));
+	if (len > HOP_FILE_MAX)
+		return hop_error(err, text, "the file name is longer than %d bytes", HOP_FILE_MAX);
+	out->kind = kind;
+	out->spawn = true;
+	memcpy(out->file, file, len + 1);
+	return 0;
+}
+
 static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl_err *err)
 {
 	const struct hop_scheme *scheme = NULL;
@@ -366,6 +383,10 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 		out->spawn = true;
 		return 0;
 	}
+	if (!strncasecmp(text, "wireguard:", 10))
+		return parse_file(text, text + 10, HOP_WIREGUARD, out, err);
+	if (!strncasecmp(text, "openvpn:", 8))
+		return parse_file(text, text + 8, HOP_OPENVPN, out, err);
 	for (i = 0; i < sizeof(hop_schemes) / sizeof(hop_schemes[0]); i++) {
 		if (!strncasecmp(text, hop_schemes[i].prefix, strlen(hop_schemes[i].prefix))) {
 			scheme = &hop_schemes[i];
@@ -373,10 +394,11 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 		}
 	}
 	if (!scheme)
-		return hop_error(err, text,
-				 "unknown hop kind; use socks5://HOST[:PORT], socks5h://, "
-				 "http://HOST[:PORT], tor, tor://HOST[:PORT], tor://unix:PATH, "
-				 "ssh://[USER@]HOST[:PORT] or direct");
+		return hop_error(
+		    err, text,
+		    "unknown hop kind; use socks5://HOST[:PORT], socks5h://, "
+		    "http://HOST[:PORT], tor, tor://HOST[:PORT], tor://unix:PATH, "
+		    "ssh://[USER@]HOST[:PORT], wireguard:FILE, openvpn:FILE or direct");
 	out->kind = scheme->kind;
 	rest = text + strlen(scheme->prefix);
 	if (out->kind == HOP_TOR && !strncmp(rest, "unix:", 5))
@@ -457,6 +479,10 @@ const char *hop_kind_name(enum hop_kind kind)
 		return "tor";
 	case HOP_SSH:
 		return "ssh";
+	case HOP_WIREGUARD:
+		return "wireguard";
+	case HOP_OPENVPN:
+		return "openvpn";
 	default:
 		return "unknown";
 	}
@@ -497,6 +523,10 @@ int hop_url_format_redacted(const struct hop_spec *hop, char *buf, size_t cap)
 		buf[0] = '\0';
 	if (hop->kind == HOP_DIRECT) {
 		n = snprintf(buf, cap, "direct");
+		return n >= 0 && (size_t)n < cap ? n : -ENOSPC;
+	}
+	if (hop->kind == HOP_WIREGUARD || hop->kind == HOP_OPENVPN) {
+		n = snprintf(buf, cap, "%s:%s", hop_kind_name(hop->kind), hop->file);
 		return n >= 0 && (size_t)n < cap ? n : -ENOSPC;
 	}
 	if (hop->kind != HOP_SOCKS5 && hop->kind != HOP_HTTP && hop->kind != HOP_TOR &&

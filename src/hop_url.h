@@ -4,7 +4,9 @@
  * "socks5h://..." (the same for sluice: names always go to the proxy), "http://...", the bare
  * word "direct", "tor" (a private tor sluice starts), "tor://HOST[:PORT]" or
  * "tor://unix:PATH" (a tor that runs already), or "ssh://[USER@]HOST[:PORT]" (sluice runs
- * `ssh -N -D`; USER is the login name, never with a password).
+ * `ssh -N -D`; USER is the login name, never with a password), "wireguard:FILE" (a
+ * wg-quick file; sluice runs wireguard-go, see hop_wireguard.c) or "openvpn:FILE" (the
+ * user's client config; sluice runs openvpn, see hop_openvpn.c).
  *
  * Contract:
  * - Pure: no I/O, no allocation, no global state, no name resolution.  HOST stays a name
@@ -36,6 +38,8 @@
 #define HOP_SSH_DEFAULT_PORT	22
 /* sun_path holds 108 bytes with its NUL. */
 #define HOP_UNIX_PATH_MAX 107
+/* "wireguard:FILE", "openvpn:FILE": the file's path as given ("~/" is the caller's to expand). */
+#define HOP_FILE_MAX 1023
 
 /* Longest hop_url_format_redacted() output: scheme, a fully percent-encoded user, "***",
  * a bracketed IPv6 address or a 255-byte name, and the port. */
@@ -48,6 +52,8 @@ enum hop_kind {
 	HOP_HTTP,
 	HOP_TOR,
 	HOP_SSH,
+	HOP_WIREGUARD,
+	HOP_OPENVPN,
 };
 
 struct hop_spec {
@@ -61,6 +67,7 @@ struct hop_spec {
 	bool isolate_by_destination;   /* tor: a SOCKS password per destination host */
 	bool port_given;	       /* ssh: else the user's ssh config picks the port */
 	char unix_path[HOP_UNIX_PATH_MAX + 1]; /* "tor://unix:PATH"; "" otherwise */
+	char file[HOP_FILE_MAX + 1];	       /* "wireguard:FILE", "openvpn:FILE"; else "" */
 };
 
 /**

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "dial.h"
+#include "openvpn_hook.h"
 
 /* clang-format off */
 static const struct cmd commands[] = {
@@ -33,6 +34,9 @@ int main(int argc, char *argv[])
 	/* Internal: ssh's ProxyCommand in the ssh hop's stage (dial.h).  Takes no option. */
 	if (argc >= 2 && !strcmp(argv[1], "dial"))
 		return dial_main(argc - 2, argv + 2);
+	/* Internal: openvpn's up script in the OpenVPN hop's stage (openvpn_hook.h). */
+	if (argc >= 2 && !strcmp(argv[1], "openvpn-hook"))
+		return openvpn_hook_main();
 	for (i = 1; i < argc && cli_verbosity(argv[i], &level); i++)
 		;
 	for (c = 0; i < argc && c < sizeof(commands) / sizeof(commands[0]); c++)

@@ -163,6 +163,12 @@ static int link_index(const char *ifname, const char *what, struct sl_err *err)
 int netlink_addr_add(struct netlink *nl, const char *ifname, int family, const void *addr,
 		     unsigned int prefix_len, struct sl_err *err)
 {
+	return netlink_addr_add_peer(nl, ifname, family, addr, NULL, prefix_len, err);
+}
+
+int netlink_addr_add_peer(struct netlink *nl, const char *ifname, int family, const void *addr,
+			  const void *peer, unsigned int prefix_len, struct sl_err *err)
+{
 	char buf[MNL_SOCKET_BUFFER_SIZE], text[INET6_ADDRSTRLEN], what[128];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	size_t len = family == AF_INET ? 4 : 16;
@@ -184,9 +190,40 @@ int netlink_addr_add(struct netlink *nl, const char *ifname, int family, const v
 	if (family == AF_INET6)
 		ifa->ifa_flags = IFA_F_NODAD;
 	mnl_attr_put(nlh, IFA_LOCAL, len, addr);
-	mnl_attr_put(nlh, IFA_ADDRESS, len, addr);
+	mnl_attr_put(nlh, IFA_ADDRESS, len, peer ? peer : addr);
 	if (family == AF_INET6)
 		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	return netlink_transact(nl, nlh, what, err);
+}
+
+int netlink_link_move(struct netlink *nl, const char *ifname, int netns_fd, struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[96];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	snprintf(what, sizeof(what), "cannot move link %s into the next namespace", ifname);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)netns_fd);
+	return netlink_transact(nl, nlh, what, err);
+}
+
+int netlink_link_set_mtu(struct netlink *nl, const char *ifname, unsigned int mtu,
+			 struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE], what[96];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifm;
+
+	snprintf(what, sizeof(what), "cannot set the MTU of %s to %u", ifname, mtu);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+	ifm->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
 	return netlink_transact(nl, nlh, what, err);
 }
 
@@ -199,8 +236,12 @@ int netlink_default_route_add(struct netlink *nl, int family, const void *gatewa
 	struct rtmsg *rtm;
 	int index;
 
-	inet_ntop(family, gateway, text, sizeof(text));
-	snprintf(what, sizeof(what), "cannot add the default route via %s", text);
+	if (gateway)
+		inet_ntop(family, gateway, text, sizeof(text));
+	else
+		snprintf(text, sizeof(text), "%s", ifname);
+	snprintf(what, sizeof(what), "cannot add the IPv%d default route via %s",
+		 family == AF_INET ? 4 : 6, text);
 	index = link_index(ifname, what, err);
 	if (index < 0)
 		return index;
@@ -211,9 +252,10 @@ int netlink_default_route_add(struct netlink *nl, int family, const void *gatewa
 	rtm->rtm_dst_len = 0;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_scope = gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put(nlh, RTA_GATEWAY, len, gateway);
+	if (gateway)
+		mnl_attr_put(nlh, RTA_GATEWAY, len, gateway);
 	mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)index);
 	return netlink_transact(nl, nlh, what, err);
 }

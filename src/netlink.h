@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * netlink.h - rtnetlink requests sluice makes inside the sandbox's network namespace.
+ * netlink.h - rtnetlink requests sluice makes inside the sandbox's (or a stage's) network
+ * namespace.
  *
  * A struct netlink is bound to the netns of the process that opened it; open it inside the
  * sandbox.  Every request waits for the kernel's ACK, with NETLINK_EXT_ACK on so the kernel's
@@ -47,7 +48,27 @@ int netlink_addr_add(struct netlink *nl, const char *ifname, int family, const v
 		     unsigned int prefix_len, struct sl_err *err);
 
 /**
- * netlink_default_route_add() - default route of @family via @gateway on link @ifname
+ * netlink_addr_add_peer() - netlink_addr_add() with the far end @peer of a point-to-point
+ * link (NULL: none)
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_addr_add_peer(struct netlink *nl, const char *ifname, int family, const void *addr,
+			  const void *peer, unsigned int prefix_len, struct sl_err *err);
+
+/**
+ * netlink_link_move() - move link @ifname into the network namespace @netns_fd
+ * Context: CAP_NET_ADMIN over both namespaces (ns_clone.h says how sluice gets it rootless).
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_link_move(struct netlink *nl, const char *ifname, int netns_fd, struct sl_err *err);
+
+/* netlink_link_set_mtu() - Return: 0, or negative errno with @err filled. */
+int netlink_link_set_mtu(struct netlink *nl, const char *ifname, unsigned int mtu,
+			 struct sl_err *err);
+
+/**
+ * netlink_default_route_add() - default route of @family via @gateway on link @ifname; with
+ * @gateway NULL, straight out of the link (a tun device has no neighbours to ask)
  * Return: 0, or negative errno with @err filled.
  */
 int netlink_default_route_add(struct netlink *nl, int family, const void *gateway,

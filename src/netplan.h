@@ -3,7 +3,8 @@
  * netplan.h - what one intercepted network namespace (the sandbox, or a stage) is set up
  * with: the network mode, how DNS and UDP are caught, IPv6, and the host-loopback alias.
  *
- * The sandbox's plan comes from the command line (netplan_for_sandbox()); a stage's from the
+ * The sandbox's plan comes from the command line (netplan_for_sandbox(); NET_TUNNEL behind a
+ * last tunnel hop); a stage's from the
  * route its helper's traffic takes (netplan_for_stage()).  sandbox_net.c and firewall.c build
  * links, routes, listeners and rules from a plan alone, so a stage is set up by the same code
  * as the sandbox.  Pure.
@@ -37,6 +38,8 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 			       0};
 	size_t i;
 
+	if (run->net == NET_RELAY && conf_tunnel_last(run))
+		plan.net = NET_TUNNEL;
 	for (i = 0; i < run->n_publish; i++) {
 		unsigned int port = run->publish[i].sandbox_port;
 
@@ -52,11 +55,13 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 /*
  * netplan_for_stage() - a helper's namespace: every TCP connection caught, DNS answered as
  * @dns (fake-IP when hops carry its traffic, forwarded from the host side when it goes
- * direct), UDP refused (neither tor nor ssh needs it), never the host's loopback.
+ * direct), UDP as @udp (refused for tor and ssh, which need none; relayed for a tunnel
+ * over UDP), never the host's loopback.
  */
-static inline struct netplan netplan_for_stage(enum cli_dns_mode dns, bool ipv6)
+static inline struct netplan netplan_for_stage(enum cli_dns_mode dns, enum cli_udp_mode udp,
+					       bool ipv6)
 {
-	struct netplan plan = {NET_RELAY, dns, UDP_BLOCK, ipv6, false, 0};
+	struct netplan plan = {NET_RELAY, dns, udp, ipv6, false, 0};
 
 	return plan;
 }

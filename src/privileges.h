@@ -14,4 +14,11 @@
 /* privileges_drop_all() - Return: 0, or negative errno with @err naming the step. */
 int privileges_drop_all(struct sl_err *err);
 
+/*
+ * privileges_keep_net_admin() - the same, but CAP_NET_ADMIN stays (ambient, so it survives
+ * the exec of an ordinary program): for a tunnel program in its stage, which makes its tun
+ * device there and holds nothing else.  Return: 0, or negative errno with @err.
+ */
+int privileges_keep_net_admin(struct sl_err *err);
+
 #endif

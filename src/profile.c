@@ -252,11 +252,13 @@ enum hop_field {
 	FIELD_PASSWORD_FILE,
 	FIELD_PASSWORD_ENV,
 	FIELD_PATH,
+	FIELD_CONFIG,
 	FIELD_COUNT
 };
 
 static const char *const hop_fields[FIELD_COUNT + 1] = {
-    "type", "host", "port", "user", "password", "password_file", "password_env", "path", NULL,
+    "type",	     "host",	     "port", "user",   "password",
+    "password_file", "password_env", "path", "config", NULL,
 };
 
 /* Which fields each type takes, and how a message lists them. */
@@ -277,6 +279,10 @@ static const struct hop_type {
      true,
      "type, host, port or user (ssh authenticates with its keys or agent, never a password "
      "here)"},
+    {"wireguard", "wireguard:", (1 << FIELD_TYPE) | (1 << FIELD_CONFIG), false,
+     "type and config (a wg-quick file)"},
+    {"openvpn", "openvpn:", (1 << FIELD_TYPE) | (1 << FIELD_CONFIG), false,
+     "type and config (an OpenVPN client config)"},
     {"direct", "", 1 << FIELD_TYPE, false, "only type"},
 };
 
@@ -308,6 +314,29 @@ static const char *hop_string(struct parse *p, const struct json_path *hop_path,
 	return NULL;
 }
 
+/* A tunnel's hop object: "wireguard:FILE", FILE relative to the profile's directory. */
+static int tunnel_hop(struct parse *p, const struct json_path *path, const struct hop_type *type,
+		      json_t *fields[], char **out)
+{
+	const char *config;
+	struct json_path at;
+	char *file;
+	int bad = 0;
+
+	config = hop_string(p, path, fields, FIELD_CONFIG, &bad);
+	if (bad)
+		return bad;
+	json_path_add(&at, path, "config", 0);
+	if (!config || !config[0])
+		return path_error(p, &at, "missing; a %s hop needs its configuration file",
+				  type->name);
+	file = !strncmp(config, "~/", 2) ? keep(p, config, strlen(config)) : keep_path(p, config);
+	if (!file)
+		return -1;
+	*out = keep_parts(p, type->scheme, strlen(type->scheme), "", file, strlen(file));
+	return *out ? 0 : -1;
+}
+
 /*
  * A hop object becomes the URL --via takes, so hop_url.c checks it as it checks --via.  A
  * password from a file or a variable: the URL says "USER@HOST" (password to come) and the
@@ -325,13 +354,16 @@ static int hop_object(struct parse *p, const struct json_path *path, json_t *obj
 	size_t i;
 
 	if (only_keys(p, path, object, hop_fields,
-		      "type, host, port, user, password, password_file, password_env or path"))
+		      "type, host, port, user, password, password_file, password_env, path or "
+		      "config"))
 		return -1;
 	for (i = 0; i < FIELD_COUNT; i++)
 		fields[i] = json_object_get(object, hop_fields[i]);
 	json_path_add(&at, path, "type", 0);
 	if (!fields[FIELD_TYPE])
-		return path_error(p, &at, "missing; expected socks5, http, tor, ssh or direct");
+		return path_error(p, &at,
+				  "missing; expected socks5, http, tor, ssh, wireguard, openvpn or "
+				  "direct");
 	type_text = hop_string(p, path, fields, FIELD_TYPE, &bad);
 	if (bad)
 		return bad;
@@ -339,7 +371,9 @@ static int hop_object(struct parse *p, const struct json_path *path, json_t *obj
 		if (!strcmp(type_text, hop_types[i].name))
 			type = &hop_types[i];
 	if (!type)
-		return path_error(p, &at, "'%.40s': expected socks5, http, tor, ssh or direct",
+		return path_error(p, &at,
+				  "'%.40s': expected socks5, http, tor, ssh, wireguard, openvpn or "
+				  "direct",
 				  type_text);
 	for (i = 0; i < FIELD_COUNT; i++)
 		if (fields[i] && !(type->fields & (1u << i))) {
@@ -349,6 +383,8 @@ static int hop_object(struct parse *p, const struct json_path *path, json_t *obj
 					  type->name, type->expected);
 		}
 
+	if (type->fields & (1u << FIELD_CONFIG))
+		return tunnel_hop(p, path, type, fields, out);
 	host = hop_string(p, path, fields, FIELD_HOST, &bad);
 	user = hop_string(p, path, fields, FIELD_USER, &bad);
 	password = hop_string(p, path, fields, FIELD_PASSWORD, &bad);
@@ -534,6 +570,28 @@ static int parse_string_list(struct parse *p, const struct json_path *path, json
 	return 0;
 }
 
+/* "openvpn": {"auth": FILE}: --openvpn-auth, FILE relative to the profile's directory. */
+static int parse_openvpn(struct parse *p, const struct json_path *path, json_t *openvpn)
+{
+	static const char *const keys[] = {"auth", NULL};
+	struct json_path at;
+	json_t *value;
+	char *file;
+
+	if (!json_is_object(openvpn))
+		return wrong_type(p, path, openvpn, "an object");
+	if (only_keys(p, path, openvpn, keys, "auth"))
+		return -1;
+	value = json_object_get(openvpn, "auth");
+	if (!value)
+		return 0;
+	json_path_add(&at, path, "auth", 0);
+	if (!json_is_string(value) || !json_string_length(value))
+		return wrong_type(p, &at, value, "a file name");
+	file = keep_path(p, json_string_value(value));
+	return !file || set(p, CONF_OPENVPN_AUTH, file, &at) ? -1 : 0;
+}
+
 static int parse_tor(struct parse *p, const struct json_path *path, json_t *tor)
 {
 	static const char *const keys[] = {"options", "config", "timeout", "isolate", NULL};
@@ -667,7 +725,7 @@ static const char *const top_keys[] = {
     "net",	   "hostname", "map_root", "user",	  "allow_host_loopback",
     "tor",	   "ssh",      "command",  "environment", "quiet",
     "publish",	   "ip_netns", "start",	   "users",	  "groups",
-    NULL,
+    "openvpn",	   NULL,
 };
 
 bool profile_is_sluice_key(const char *key)
@@ -751,11 +809,11 @@ static int parse_top(struct parse *p, json_t *root)
 	case PROFILE_FORMAT_SLUICE:
 		break;
 	}
-	if (only_keys(
-		p, &top, root, top_keys,
-		"description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
-		"allow_host_loopback, tor, ssh, command, environment, quiet, publish, ip_netns, "
-		"start, users or groups"))
+	if (only_keys(p, &top, root, top_keys,
+		      "description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
+		      "allow_host_loopback, tor, ssh, openvpn, command, environment, quiet, "
+		      "publish, ip_netns, "
+		      "start, users or groups"))
 		return -1;
 	value = json_object_get(root, "description");
 	json_path_add(&at, &top, "description", 0);
@@ -783,6 +841,10 @@ static int parse_top(struct parse *p, json_t *root)
 	value = json_object_get(root, "tor");
 	json_path_add(&at, &top, "tor", 0);
 	if (value && parse_tor(p, &at, value))
+		return -1;
+	value = json_object_get(root, "openvpn");
+	json_path_add(&at, &top, "openvpn", 0);
+	if (value && parse_openvpn(p, &at, value))
 		return -1;
 	value = json_object_get(root, "ssh");
 	json_path_add(&at, &top, "ssh", 0);

@@ -434,6 +434,27 @@ static int tor_hop(struct walk *w, const struct json_path *path, const json_t *h
 	return map_to(w, CONF_VIA, NULL, "hops", true, json_string("tor"), path);
 }
 
+/* {"type": "openvpn" or "wireguard", "config": FILE}: sluice's "openvpn:FILE" hop. */
+static int tunnel_hop(struct walk *w, const struct json_path *path, const json_t *hop,
+		      const char *type)
+{
+	static const char *const keys[] = {"type", "config", NULL};
+	const json_t *config = json_object_get(hop, "config");
+	char text[HOP_FILE_MAX + 16];
+	struct json_path at;
+
+	json_path_add(&at, path, "config", 0);
+	if (!config)
+		return path_error(w, &at, "missing; expected the %s configuration file", type);
+	if (!json_is_string(config) || !json_string_length(config))
+		return wrong_type(w, &at, config, "a file name");
+	if (json_string_length(config) > HOP_FILE_MAX)
+		return path_error(w, &at, "longer than %d bytes", HOP_FILE_MAX);
+	snprintf(text, sizeof(text), "%s:%s", type, json_string_value(config));
+	note_other_keys(w, path, hop, keys);
+	return map_to(w, CONF_VIA, NULL, "hops", true, json_string(text), path);
+}
+
 /* "-o OPTION", "-oOPTION", "-p PORT", "-pPORT": the value of @flag at @args[*i], or NULL. */
 static const char *ssh_flag_value(const json_t *args, size_t *i, const char *flag)
 {
@@ -534,8 +555,8 @@ static const struct {
     {"http", NULL, NULL},
     {"tor", NULL, NULL},
     {"ssh", NULL, NULL},
-    {"openvpn", "openvpn hop", "sluice has no openvpn hop yet"},
-    {"wireguard", "wireguard hop", "sluice has no wireguard hop yet"},
+    {"openvpn", NULL, NULL},
+    {"wireguard", NULL, NULL},
     {"tun2socks", "tun2socks hop", "sluice has no tun2socks hop (use a socks or http hop)"},
     {"socksapp", "socksapp hop", "sluice has no socksapp hop"},
     {"script", "script hop", "sluice has no script hop yet"},
@@ -583,6 +604,9 @@ static int parse_chain(struct walk *w, const struct json_path *path, const json_
 			ret = proxy_hop(w, &at, hop, hop_types[i].type[0] == 's');
 		else if (!strcmp(hop_types[i].type, "tor"))
 			ret = tor_hop(w, &at, hop);
+		else if (!strcmp(hop_types[i].type, "openvpn") ||
+			 !strcmp(hop_types[i].type, "wireguard"))
+			ret = tunnel_hop(w, &at, hop, hop_types[i].type);
 		else
 			ret = ssh_hop(w, &at, hop);
 		if (ret)

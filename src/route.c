@@ -15,7 +15,13 @@ void route_plan(const struct run_options *run, size_t position, struct route *ou
 
 	out->first = 0;
 	out->local_entry = false;
+	out->behind_tunnel = false;
 	for (i = position; i-- > 0;) {
+		if (hop_is_tunnel(&run->hops[i])) {
+			out->first = i + 1;
+			out->behind_tunnel = true;
+			break;
+		}
 		if (hop_is_local(&run->hops[i])) {
 			out->first = i;
 			out->local_entry = true;
@@ -35,12 +41,44 @@ void route_plan(const struct run_options *run, size_t position, struct route *ou
 		out->reach |= RESOLVER_ONION;
 }
 
+int route_check_udp_tunnel(const struct run_options *run, size_t index, struct sl_err *err)
+{
+	const struct hop_spec *before;
+	struct route route;
+
+	route_plan(run, index, &route);
+	if (!route.n_hops)
+		return 0; /* first: the direct UDP relay */
+	before = &run->hops[route.first + route.n_hops - 1];
+	if (route.n_hops == 1 && !route.local_entry && before->kind == HOP_SOCKS5)
+		return 0; /* SOCKS5 UDP ASSOCIATE */
+	sl_err_set(err, 0,
+		   "--via %s: a tunnel over UDP cannot follow hop %zu (%s): %s; use a tunnel "
+		   "over TCP (OpenVPN with proto tcp-client), or put the tunnel first (or after "
+		   "a single socks5 proxy, which relays UDP)",
+		   hop_kind_name(run->hops[index].kind), route.first + route.n_hops,
+		   hop_kind_name(before->kind),
+		   route.n_hops > 1		? "UDP cannot pass a chain of more than one proxy"
+		   : before->kind == HOP_SOCKS5 ? "it is reached through a local socket"
+						: "it carries TCP streams only");
+	return -EINVAL;
+}
+
 int route_check_chain(const struct run_options *run, struct sl_err *err)
 {
 	struct route program;
 	size_t i;
 
 	/* errnum 0: a chain the user wrote, no system error whose text would help. */
+	for (i = 0; i < run->n_hops; i++) {
+		if (hop_is_tunnel(&run->hops[i]) && i + 1 < run->n_hops) {
+			sl_err_set(err, 0,
+				   "--via %s: hops after a tunnel are not supported yet (the "
+				   "tunnel comes last; proxies, Tor and ssh may come before it)",
+				   hop_kind_name(run->hops[i].kind));
+			return -EINVAL;
+		}
+	}
 	for (i = 1; i < run->n_hops; i++) {
 		if (run->hops[i].unix_path[0]) {
 			sl_err_set(err, 0,

@@ -12,7 +12,8 @@
  *   --via socks5://A --via ssh://S --via tor --via socks5://B
  *
  * gives ssh's stage [A], tor's stage [S's socket], the program [tor's socket, B].  A route
- * index is its position; listeners and flows carry it.  Pure.
+ * index is its position; listeners and flows carry it.  A tunnel hop (WireGuard) ends a
+ * route the same way, but is not part of it: the namespace after it has its device.  Pure.
  */
 #ifndef SLUICE_ROUTE_H
 #define SLUICE_ROUTE_H
@@ -29,6 +30,9 @@ struct route {
 	size_t first;	  /* the chain index of the first hop used */
 	size_t n_hops;	  /* hops first .. first + n_hops - 1; 0: direct */
 	bool local_entry; /* hops[first] is reached at a path, not through the network */
+	/* hops[first - 1] is a tunnel: this namespace, or the one the relay dials from, has
+	 * its device (tunnel.h) */
+	bool behind_tunnel;
 	enum cli_dns_mode dns;
 	/* RESOLVER_IPV6, and RESOLVER_ONION when the last hop is Tor (resolver.h) */
 	unsigned int reach;
@@ -48,5 +52,14 @@ void route_plan(const struct run_options *run, size_t position, struct route *ou
  * Return: 0, or -EINVAL with @err saying why and what works instead.
  */
 int route_check_chain(const struct run_options *run, struct sl_err *err);
+
+/**
+ * route_check_udp_tunnel() - can the hops before tunnel hop @index carry its UDP?  Only when
+ * it comes first (the direct UDP relay) or after a single socks5 proxy (UDP ASSOCIATE); Tor,
+ * HTTP CONNECT and ssh carry TCP streams only.  (A kind knows whether it uses UDP once it has
+ * read its configuration: OpenVPN's says.)
+ * Return: 0, or -EINVAL with @err saying why and what works instead.
+ */
+int route_check_udp_tunnel(const struct run_options *run, size_t index, struct sl_err *err);
 
 #endif

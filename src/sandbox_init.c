@@ -252,6 +252,27 @@ static void serve_supervisor(int channel)
 	}
 }
 
+/* Behind a tunnel the program starts once the supervisor has moved its device in. */
+static int wait_for_tunnel(int channel, struct sl_err *err)
+{
+	for (;;) {
+		struct channel_msg msg;
+		int fds[CHANNEL_MAX_FDS];
+		size_t n_fds = 0;
+
+		if (channel_recv(channel, &msg, fds, &n_fds) <= 0)
+			return sl_err_set(err, 0, "sluice's supervisor is gone");
+		while (n_fds)
+			close(fds[--n_fds]);
+		if (msg.type == CHANNEL_TUNNEL_READY)
+			return 0;
+		if (msg.type == CHANNEL_SOCKET_REQUEST)
+			ns_answer_request(channel, &msg);
+		else if (msg.type == CHANNEL_END || msg.type == CHANNEL_TERMINATE)
+			_exit(SL_EXIT_FAILURE);
+	}
+}
+
 void sandbox_init_main(const struct sandbox_config *config)
 {
 	struct netplan plan = netplan_for_sandbox(config->run);
@@ -272,6 +293,8 @@ void sandbox_init_main(const struct sandbox_config *config)
 		goto fail;
 	}
 	if (send_namespaces(config, &err) || sandbox_net_hand_over(&plan, config->channel, &err))
+		goto fail;
+	if (plan.net == NET_TUNNEL && wait_for_tunnel(config->channel, &err))
 		goto fail;
 	/*
 	 * Not dumpable: the program may not ptrace us or open /proc/1/fd, mem, environ.  Only now:

@@ -152,6 +152,9 @@ int sandbox_net_setup(const struct netplan *plan, struct sl_err *err)
 	if (!ret && plan->net == NET_RELAY) {
 		log_verbose("loading the nftables table that sends all traffic to sluice");
 		ret = firewall_apply(plan, err);
+	} else if (!ret && plan->net == NET_TUNNEL) {
+		log_verbose("loading the nftables table of a namespace behind a tunnel");
+		ret = firewall_apply(plan, err);
 	}
 	return ret;
 }

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
@@ -35,6 +36,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "ns.h"
+#include "ns_clone.h"
 #include "nsswitch.h"
 #include "privileges.h"
 #include "sandbox_net.h"
@@ -76,6 +78,9 @@ static int setup(const struct stage_spec *spec, int channel, int other_end, stru
 		ret = userns_write_maps(ID_MAP_SELF, spec->outer_uid, spec->outer_gid, err);
 	if (!ret)
 		ret = names_by_dns(err);
+	if (!ret && spec->run_dir && mount(spec->run_dir, "/run", NULL, MS_BIND, NULL))
+		ret = sl_err_set(err, errno, "cannot mount %s over /run in the %s stage",
+				 spec->run_dir, spec->name);
 	if (!ret)
 		ret = sandbox_net_setup(&spec->plan, err);
 	if (!ret)
@@ -105,7 +110,7 @@ exec_helper(const struct stage_spec *spec, int log_fd, bool interactive)
 	signals_restore_original(spec->original_signals);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (privileges_drop_all(&err)) {
+	if (spec->keep_net_admin ? privileges_keep_net_admin(&err) : privileges_drop_all(&err)) {
 		dprintf(2, "sluice: %s\n", err.msg);
 		_exit(126);
 	}
@@ -208,6 +213,15 @@ stage_init_main(const struct stage_spec *spec, int channel, int other_end)
 	}
 }
 
+/* Its init is ours and dumpable: /proc/PID/ns/ opens without further rights. */
+static int open_namespace(pid_t pid, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
 int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_err *err)
 {
 	struct clone_args args = {0};
@@ -215,14 +229,14 @@ int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_e
 	pid_t pid;
 
 	stage->pid = -1;
-	stage->pidfd = stage->channel = -1;
+	stage->pidfd = stage->channel = stage->userns = stage->netns = -1;
 	ret = channel_pair(pair, err);
 	if (ret)
 		return ret;
 	args.flags = CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	args.exit_signal = SIGCHLD;
-	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	pid = ns_clone3_in(spec->parent_userns, &args);
 	if (pid == 0)
 		stage_init_main(spec, pair[1], pair[0]);
 	close(pair[1]);
@@ -236,6 +250,8 @@ int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_e
 	stage->pid = pid;
 	stage->pidfd = pidfd;
 	stage->channel = pair[0];
+	stage->userns = open_namespace(pid, "user");
+	stage->netns = open_namespace(pid, "net");
 	fcntl(stage->channel, F_SETFL, O_NONBLOCK);
 	log_debug("%s stage: init is pid %d", spec->name, (int)pid);
 	return 0;
@@ -252,6 +268,10 @@ void stage_destroy(struct stage *stage)
 	}
 	if (stage->channel >= 0)
 		close(stage->channel);
-	stage->pidfd = stage->channel = -1;
+	if (stage->userns >= 0)
+		close(stage->userns);
+	if (stage->netns >= 0)
+		close(stage->netns);
+	stage->pidfd = stage->channel = stage->userns = stage->netns = -1;
 	stage->pid = -1;
 }

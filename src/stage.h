@@ -44,12 +44,20 @@ struct stage_spec {
 	 * returns the argv to run (may be the one it got). */
 	char *const *(*before_exec)(char *const *argv);
 	const struct signal_state *original_signals; /* what the helper gets back */
+	/* A tunnel program's stage: nested in the user namespace @parent_userns (an fd, or -1;
+	 * ns_clone.h), the helper keeps CAP_NET_ADMIN there to make its tun device, and
+	 * @run_dir (or NULL) is bound over /run, where wireguard-go puts its control socket. */
+	int parent_userns;
+	bool keep_net_admin;
+	const char *run_dir;
 };
 
 struct stage {
 	pid_t pid;
 	int pidfd;   /* of the stage's init */
 	int channel; /* the supervisor's end: CHANNEL_READY, HELPER_STARTED/EXITED, SOCKET */
+	int userns;  /* its user and network namespaces (a tunnel's device moves out of them) */
+	int netns;
 };
 
 /**

@@ -33,6 +33,7 @@
 #include "hop.h"
 #include "log.h"
 #include "monotonic.h"
+#include "ns_clone.h"
 #include "ns.h"
 #include "program.h"
 #include "publish.h"
@@ -160,7 +161,9 @@ static int clone_sandbox(struct supervisor *sv, struct sl_err *err)
 
 	log_verbose("creating %snetwork, mount, pid, uts and ipc namespaces",
 		    sv->config.userns ? "user, " : "");
-	pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	/* Behind a tunnel hop, rootless: nested in its stage's user namespace, so that its
+	 * device may move in (ns_clone.h). */
+	pid = ns_clone3_in(helpers_tunnel_userns(sv->helpers), &args);
 	if (pid < 0) {
 		int e = errno;
 		struct userns_settings settings;
@@ -273,6 +276,29 @@ static void maybe_end(struct supervisor *sv)
 		send_to_sandbox(sv, SIGKILL);
 }
 
+/*
+ * Behind a last tunnel hop: its device into the sandbox's network namespace (bit 2 of the
+ * init's mask, control.h's order), then the program may start.  Return: 0, or -1 when the
+ * sandbox is being ended.
+ */
+static int tunnel_in(struct supervisor *sv, const int *fds, size_t n_fds, uint32_t mask)
+{
+	struct channel_msg go = {.type = CHANNEL_TUNNEL_READY};
+	size_t net = (size_t)__builtin_popcount(mask & 3u);
+
+	if (!(mask & 4u) || net >= n_fds) {
+		sl_err_set(&sv->setup_err, 0, "the sandbox sent no network namespace");
+	} else if (!helpers_tunnel_into(sv->helpers, fds[net], &sv->setup_err)) {
+		if (!channel_send(sv->channel, &go, NULL, 0))
+			return 0;
+		sl_err_set(&sv->setup_err, EPIPE, "the sandbox is gone");
+	}
+	sv->setup_failed = true;
+	sv->setup_err.exit_code = SL_EXIT_FAILURE;
+	send_to_sandbox(sv, SIGKILL);
+	return -1;
+}
+
 static void on_message(struct supervisor *sv, const struct channel_msg *msg, int *fds, size_t n_fds)
 {
 	switch (msg->type) {
@@ -311,6 +337,9 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 		maybe_end(sv);
 		break;
 	case CHANNEL_NAMESPACES:
+		if (conf_tunnel_last(sv->config.run) &&
+		    tunnel_in(sv, fds, n_fds, (uint32_t)msg->value))
+			break;
 		if (sv->session)
 			session_server_namespaces(sv->session, fds, n_fds, (uint32_t)msg->value);
 		break;
@@ -463,6 +492,8 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 			case EPOLL_TYPE_HELPER_POLL:
 			case EPOLL_TYPE_HELPER_DIAL:
 			case EPOLL_TYPE_HELPER_DIAL_REQUEST:
+			case EPOLL_TYPE_HELPER_KIND:
+			case EPOLL_TYPE_HELPER_UDP:
 				if (sv->helpers)
 					helpers_event(sv->helpers, ref, events[i].events);
 				break;

@@ -17,12 +17,13 @@
 #include "conf.h"
 
 static const char *const options[] = {
-    "--via",	     "--dns",	      "--udp",
-    "--ipv6",	     "--net",	      "--allow-host-loopback",
-    "--hostname",    "--map-root",    "--user",
-    "--pass-fd",     "--tor-option",  "--tor-config",
-    "--tor-timeout", "--tor-isolate", "--ssh-option",
-    "--name",	     "--publish",     "--ip-netns",
+    "--via",	      "--dns",	       "--udp",
+    "--ipv6",	      "--net",	       "--allow-host-loopback",
+    "--hostname",     "--map-root",    "--user",
+    "--pass-fd",      "--tor-option",  "--tor-config",
+    "--tor-timeout",  "--tor-isolate", "--ssh-option",
+    "--name",	      "--publish",     "--ip-netns",
+    "--openvpn-auth",
 };
 
 static void every_key_by_option_and_name(void **state)

@@ -223,7 +223,8 @@ static const struct {
      "work.json: dns bogus: expected fakeip, forward, forward=ADDR or none"},
     {"{\"dnss\": 1}",
      "work.json: dnss: unknown key; expected description, hops, dns, udp, ipv6, net, hostname, "
-     "map_root, user, allow_host_loopback, tor, ssh, command, environment, quiet, publish, "
+     "map_root, user, allow_host_loopback, tor, ssh, openvpn, command, environment, quiet, "
+     "publish, "
      "ip_netns, start, users or groups"},
     {"{\"users\": [\"-x\"]}", "work.json: users[0] '-x': expected a user name or number"},
     {"{\"groups\": \"staff\"}", "work.json: groups: expected an array of strings, not a string"},
@@ -252,14 +253,16 @@ static const struct {
     {"{\"hops\": [{\"type\": \"socks5\", \"host\": \"b\", \"port\": 1.5}]}",
      "work.json: hops[0].port: expected an integer 1-65535, not a number"},
     {"{\"hops\": [{\"type\": \"socks4\", \"host\": \"b\"}]}",
-     "work.json: hops[0].type: 'socks4': expected socks5, http, tor, ssh or direct"},
+     "work.json: hops[0].type: 'socks4': expected socks5, http, tor, ssh, wireguard, openvpn "
+     "or direct"},
     {"{\"hops\": [{\"host\": \"b\"}]}",
-     "work.json: hops[0].type: missing; expected socks5, http, tor, ssh or direct"},
+     "work.json: hops[0].type: missing; expected socks5, http, tor, ssh, wireguard, openvpn or "
+     "direct"},
     {"{\"hops\": [{\"type\": \"socks5\"}]}",
      "work.json: hops[0].host: missing; a socks5 hop needs its server"},
     {"{\"hops\": [{\"type\": \"socks5\", \"host\": \"b\", \"hots\": 1}]}",
      "work.json: hops[0].hots: unknown key; expected type, host, port, user, password, "
-     "password_file, password_env or path"},
+     "password_file, password_env, path or config"},
     {"{\"hops\": [{\"type\": \"ssh\", \"host\": \"b\", \"user\": \"u\", \"password\": \"x\"}]}",
      "work.json: hops[0].password: not a field of an ssh hop; expected type, host, port or user "
      "(ssh authenticates with its keys or agent, never a password here)"},

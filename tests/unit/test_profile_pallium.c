@@ -129,6 +129,14 @@ static const struct {
      "{\"description\": \"translated from the pallium profile p.json\", \"publish\": "
      "[\"127.0.0.1:8080:80\", \"0.0.0.0:5353:5353/udp\"], \"command\": \"x\"}"},
     /* pallium's README "Network Chaining" hop, in the older top-level "chain". */
+    /* pallium's "Running a BitTorrent client behind a VPN"; a wireguard hop likewise. */
+    {"{\"network\": {\"chain\": [{\"type\": \"openvpn\", \"config\": "
+     "\"/home/you/openvpn.ovpn\"}]}, \"run\": {\"command\": \"transmission-gtk\"}}",
+     "{\"description\": \"translated from the pallium profile p.json\", \"hops\": "
+     "[\"openvpn:/home/you/openvpn.ovpn\"], \"command\": \"transmission-gtk\"}"},
+    {"{\"chain\": [{\"type\": \"WireGuard\", \"config\": \"wg0.conf\"}]}",
+     "{\"description\": \"translated from the pallium profile p.json\", \"hops\": "
+     "[\"wireguard:wg0.conf\"], \"command\": \"exec \\\"${SHELL:-/bin/sh}\\\"\"}"},
 };
 
 static void translations_import_and_check(void **state)
@@ -266,7 +274,7 @@ static const struct {
      "[{\"type\": \"socks\", \"address\": \"10.8.0.3:1080\", \"username\": \"jane.doe\", "
      "\"password\": \"pass1234\"}, {\"type\": \"tor\"}, {\"type\": \"openvpn\", \"config\": "
      "\"/path/to/conf.ovpn\"}], \"run\": {\"command\": \"firefox\"}}",
-     "p.json: a pallium profile; sluice has no equivalent yet for chain[2] (openvpn hop), "
+     "p.json: a pallium profile; sluice has no equivalent yet for "
      "sandbox.gui, sandbox.audio, sandbox.virtuser; remove them, or import the profile (sluice "
      "profile import-pallium), which leaves them out (see PALLIUM COMPATIBILITY in "
      "sluice-profile(5))"},
@@ -278,19 +286,21 @@ static const struct {
      "sandbox.gvisor, sandbox.virtuser, sandbox.paths; remove them, or import the profile "
      "(sluice profile import-pallium), which leaves them out (see PALLIUM COMPATIBILITY in "
      "sluice-profile(5))"},
-    /* "Running a BitTorrent client behind a VPN". */
-    {"{\"network\": {\"chain\": [{\"type\": \"openvpn\", \"config\": "
-     "\"/home/you/openvpn.ovpn\"}]}, \"run\": {\"command\": \"transmission-gtk\"}}",
-     "p.json: a pallium profile; sluice has no equivalent yet for network.chain[0] (openvpn "
-     "hop); remove them, or import the profile (sluice profile import-pallium), which leaves "
-     "them out (see PALLIUM COMPATIBILITY in sluice-profile(5))"},
+    /* A hop type sluice has none of; a tunnel hop's keys other than config. */
+    {"{\"network\": {\"chain\": [{\"type\": \"openconnect\"}, {\"type\": \"openvpn\", "
+     "\"config\": \"/home/you/openvpn.ovpn\", \"username\": \"u\"}]}, \"run\": "
+     "{\"command\": \"transmission-gtk\"}}",
+     "p.json: a pallium profile; sluice has no equivalent yet for network.chain[0] "
+     "(openconnect hop), network.chain[1].username; remove them, or import the profile (sluice "
+     "profile import-pallium), which leaves them out (see PALLIUM COMPATIBILITY in "
+     "sluice-profile(5))"},
     /* "Running a virtual machine behind Tor". */
     {"{\"network\": {\"chain\": [{\"type\": \"tor\"}], \"bridge\": {\"name\": \"torbr\", "
      "\"dhcp\": true}}}",
      "p.json: a pallium profile; sluice has no equivalent yet for network.bridge; remove them, "
      "or import the profile (sluice profile import-pallium), which leaves them out (see "
      "PALLIUM COMPATIBILITY in sluice-profile(5))"},
-    /* Hop keys, wireguard, port forwarding, run and top-level keys, socks4. */
+    /* Hop keys, port forwarding, run and top-level keys, socks4. */
     {"{\"network\": {\"chain\": [{\"type\": \"socks\", \"address\": \"10.0.0.1:1\", \"dns\": "
      "[\"tcp://1.1.1.1\"], \"version\": 4}, {\"type\": \"tor\", \"tor_args\": [], \"user\": "
      "\"t\", \"builtin_dns\": false}, {\"type\": \"ssh\", \"destination\": \"h\", "
@@ -300,8 +310,7 @@ static const struct {
      "p.json: a pallium profile; sluice has no equivalent yet for network.chain[0].version "
      "(SOCKS4), network.chain[0].dns, network.chain[1].builtin_dns, network.chain[1].tor_args, "
      "network.chain[1].user, network.chain[2].ssh_args[0], network.chain[2].ssh_args[1], "
-     "network.chain[2].timeout, network.chain[3] (wireguard hop), "
-     "network.routes, run.env, extra; "
+     "network.chain[2].timeout, network.routes, run.env, extra; "
      "remove them, or import the profile (sluice profile import-pallium), which leaves them "
      "out (see PALLIUM COMPATIBILITY in sluice-profile(5))"},
 };
@@ -377,19 +386,15 @@ static void import_leaves_out_with_warnings(void **state)
 
 	(void)state;
 	assert_int_equal(profile_pallium_import("p.json", text, strlen(text), &out, &t, &err), 0);
-	assert_int_equal(t.n_unsupported, 4);
-	assert_int_equal(t.n_notes, 4);
+	assert_int_equal(t.n_unsupported, 3);
+	assert_int_equal(t.n_notes, 3);
 	profile_pallium_warning(&t.notes[0], "p.json", true, warning, sizeof(warning));
-	assert_string_equal(warning,
-			    "p.json: chain[2]: sluice has no openvpn hop yet; left out, so "
-			    "the imported chain has one hop fewer");
-	profile_pallium_warning(&t.notes[1], "p.json", true, warning, sizeof(warning));
 	assert_string_equal(warning, "p.json: sandbox.gui: no equivalent in sluice yet; left out");
 	got = json_loads(out, 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(got, "description")),
-			    "translated from the pallium profile p.json; left out: chain[2] "
-			    "(openvpn hop), sandbox.gui, sandbox.audio, sandbox.virtuser");
-	assert_int_equal(json_array_size(json_object_get(got, "hops")), 2);
+			    "translated from the pallium profile p.json; left out: sandbox.gui, "
+			    "sandbox.audio, sandbox.virtuser");
+	assert_int_equal(json_array_size(json_object_get(got, "hops")), 3);
 	json_decref(got);
 	free(out);
 	profile_pallium_free(&t);
@@ -397,7 +402,7 @@ static void import_leaves_out_with_warnings(void **state)
 	/* Many keys: those past the notes are counted, the list says how many more. */
 	text = refused[4].text;
 	assert_int_equal(profile_pallium_import("p.json", text, strlen(text), &out, &t, &err), 0);
-	assert_int_equal(t.n_unsupported, 12); /* the published port maps */
+	assert_int_equal(t.n_unsupported, 11); /* the published port and the wireguard hop map */
 	free(out);
 	profile_pallium_free(&t);
 

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * tunnel.c - moving a tunnel's tun device into the namespace after it (see tunnel.h).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "firewall.h"
+#include "log.h"
+#include "netlink.h"
+#include "tunnel.h"
+
+int tunnel_check_device(const char *label, struct sl_err *err)
+{
+	struct stat st;
+
+	if (stat(TUNNEL_DEVICE, &st))
+		return sl_err_set(
+		    err, errno,
+		    "%s: %s is missing: the kernel needs the tun driver (CONFIG_TUN), "
+		    "and the node is made with 'mknod -m 0666 %s c 10 200'",
+		    label, TUNNEL_DEVICE, TUNNEL_DEVICE);
+	if (access(TUNNEL_DEVICE, R_OK | W_OK))
+		return sl_err_set(err, errno,
+				  "%s: %s is mode %04o, owner uid %u: a tunnel needs it readable "
+				  "and writable by you (mode 0666, as desktop distributions ship "
+				  "it: 'sudo chmod 0666 %s', or a udev rule) or sluice run as root",
+				  label, TUNNEL_DEVICE, (unsigned int)(st.st_mode & 07777),
+				  (unsigned int)st.st_uid, TUNNEL_DEVICE);
+	return 0;
+}
+
+/* On a reconfiguration, what is there already is fine. */
+static int already(int ret, struct sl_err *err)
+{
+	if (ret != -EEXIST)
+		return ret;
+	sl_err_clear(err);
+	return 0;
+}
+
+static int configure(const struct tunnel_move *move, struct sl_err *err)
+{
+	const struct tunnel_params *p = &move->params;
+	bool route4 = false, route6 = false;
+	struct netlink nl;
+	size_t i;
+	int ret = netlink_open(&nl, err);
+
+	if (ret)
+		return ret;
+	if (p->mtu)
+		ret = netlink_link_set_mtu(&nl, move->ifname, p->mtu, err);
+	for (i = 0; !ret && i < p->n_addresses; i++) {
+		const struct tunnel_prefix *a = &p->addresses[i];
+		const void *peer = p->peer.family == a->family ? p->peer.addr : NULL;
+
+		if (a->family == AF_INET6 && !move->ipv6)
+			continue;
+		ret = already(netlink_addr_add_peer(
+				  &nl, move->ifname, a->family, a->addr, peer,
+				  peer ? (a->family == AF_INET ? 32 : 128) : a->prefix_len, err),
+			      err);
+		route4 |= a->family == AF_INET;
+		route6 |= a->family == AF_INET6;
+	}
+	if (!ret)
+		ret = netlink_link_up(&nl, move->ifname, err);
+	if (!ret && route4)
+		ret =
+		    already(netlink_default_route_add(&nl, AF_INET, NULL, move->ifname, err), err);
+	if (!ret && route6)
+		ret =
+		    already(netlink_default_route_add(&nl, AF_INET6, NULL, move->ifname, err), err);
+	netlink_close(&nl);
+	if (!ret && move->dns_server.family)
+		ret = firewall_apply_tunnel_dns(&move->dns_server, err);
+	return ret;
+}
+
+static void __attribute__((noreturn)) mover(const struct tunnel_move *move, int report)
+{
+	struct netlink nl;
+	struct sl_err err;
+	int ret = 0;
+
+	sl_err_clear(&err);
+	if (move->stage_userns >= 0 && setns(move->stage_userns, CLONE_NEWUSER))
+		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's user namespace");
+	if (!ret && !move->in_place && setns(move->stage_netns, CLONE_NEWNET))
+		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's network namespace");
+	if (!ret && !move->in_place)
+		ret = netlink_open(&nl, &err);
+	if (!ret && !move->in_place) {
+		ret = netlink_link_move(&nl, move->ifname, move->next_netns, &err);
+		netlink_close(&nl);
+	}
+	if (!ret && setns(move->next_netns, CLONE_NEWNET))
+		ret = sl_err_set(&err, errno, "cannot join the namespace after the tunnel");
+	if (!ret)
+		ret = configure(move, &err);
+	if (ret)
+		channel_send_error(report, &err);
+	_exit(ret ? 1 : 0);
+}
+
+int tunnel_move(const struct tunnel_move *move, struct sl_err *err)
+{
+	struct pollfd pfd;
+	int pair[2], status = 0, ret;
+	pid_t pid;
+
+	ret = channel_pair(pair, err);
+	if (ret)
+		return ret;
+	pid = fork();
+	if (pid == 0) {
+		close(pair[0]);
+		mover(move, pair[1]);
+	}
+	close(pair[1]);
+	if (pid < 0) {
+		ret = sl_err_set(err, errno, "cannot fork to move %s", move->ifname);
+		close(pair[0]);
+		return ret;
+	}
+	pfd.fd = pair[0];
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, TUNNEL_MOVE_TIMEOUT_S * 1000) == 0)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		ret = 0;
+	} else {
+		int fds[CHANNEL_MAX_FDS];
+		struct channel_msg msg;
+		size_t n_fds = 0;
+		int got = channel_recv_nonblocking(pair[0], &msg, fds, &n_fds);
+
+		while (n_fds)
+			close(fds[--n_fds]);
+		if (got == 1 && msg.type == CHANNEL_SETUP_FAILED)
+			ret = sl_err_set(err, msg.errnum, "%s: %s", move->ifname, msg.text);
+		else
+			ret = sl_err_set(err, ETIMEDOUT, "%s: moving it took over %d s",
+					 move->ifname, TUNNEL_MOVE_TIMEOUT_S);
+	}
+	close(pair[0]);
+	if (!ret)
+		log_verbose("tunnel: %s %s the namespace after it", move->ifname,
+			    move->in_place ? "configured again in" : "moved into");
+	return ret;
+}

@@ -1,0 +1,143 @@
+#!/bin/bash
+# t99b_wireguard: --via wireguard:FILE against the lab's wireguard-go server (vpn_lab.sh), as
+# root and rootless.  Through the tunnel the target's HTTP server (IPv4 and IPv6) and UDP echo
+# see the VPN server's address; DNS queries, to any address, reach dnsmasq from the VPN server;
+# nothing from the client's own address reaches the target or dnsmasq (packet counters; the
+# anti-test: the same probe without sluice is counted).  The server killed mid-run: requests
+# fail and nothing goes around the tunnel; the server back: they work again, the program
+# untouched.  wireguard-go killed: sluice restarts it and moves the new device in.  Errors, each
+# before anything starts (exit 125): a bad key, a UDP tunnel after an HTTP hop, a missing
+# wireguard-go, a /dev/net/tun rootless cannot use (anti-test: root can).
+if [ -z "${SLUICE_VPN_LAB_MNTNS:-}" ]; then
+	SLUICE_VPN_LAB_MNTNS=1 exec unshare --mount --propagation private -- "$0" "$@"
+fi
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/vpn_lab.sh"
+
+if ! lab_up || ! vpn_lab_up wg || ! vpn_lab_tun_0666; then
+	not_ok "the lab, its WireGuard server and a usable tun node come up"
+	done_testing
+fi
+ok "the lab, its WireGuard server and a usable tun node come up"
+
+T=$LAB_TARGET T6=$LAB_TARGET6
+WGS=$(lab_addr wgs) WGS6=$(lab_addr6 wgs)
+C=$TMP/client
+as_user mkdir -m 0700 "$C"
+vpn_lab_wg_client "$C/wg0.conf" client=2
+vpn_lab_wg_client "$C/byname.conf" client=3 endpoint=name
+
+# wg ARGS...: sluice through the tunnel of $C/wg0.conf.
+wg() { sl run --via "wireguard:$C/wg0.conf" "$@"; }
+
+# The lab's client address must not reach the target or dnsmasq; the anti-test proves the
+# counters count.
+lab_counters_reset
+curl -s -m 3 "http://$T/" >/dev/null
+check "anti-test: without sluice, the target counts the client's own packets" \
+	test "$(lab_seen target client)" -gt 0
+
+lab_counters_reset
+: >"$LAB_DIR/dnsmasq.log"
+out=$(wg -- curl -sS -m 5 "http://$T/" 2>&1)
+check_eq "the target sees the WireGuard server's address" "$WGS" "$out"
+out=$(wg -- curl -sS -m 5 "http://[$T6]/" 2>&1)
+check_eq "over IPv6 too" "$WGS6" "$out"
+out=$(wg -- sh -c 'getent hosts target.lab' 2>&1)
+check_match "a name resolves through the tunnel's DNS server" "^$T6 +target.lab|^$T +target.lab" "$out"
+out=$(wg -- sh -c '/bin/busybox nslookup -type=a px1.lab 192.0.2.1 2>&1')
+check_match "a query to any other address goes to the tunnel's DNS server too" "$(lab_addr px1)" "$out"
+check_eq "every query reached dnsmasq from the WireGuard server" "" \
+	"$(lab_dns_queries | awk -v a="$WGS" -v b="$WGS6" '$3 != a && $3 != b')"
+check "and there were queries" test -n "$(lab_dns_queries)"
+out=$(wg -- python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+s.sendto(b'ping', ('$T', $LAB_ECHO_PORT))
+print(s.recv(100).decode())" 2>&1)
+check_eq "UDP goes through the tunnel (the echo answers)" "ping" "$out"
+check_match "the echo server saw the WireGuard server" "^udp $WGS\$" "$(lab_echo_peers)"
+check_eq "nothing from the client's address reached the target" "0" "$(lab_seen target client)"
+check_eq "nor dnsmasq" "0" "$(lab_seen dns client)"
+
+# A first hop's Endpoint name resolves on the host side, as the user's machine would: here
+# through an /etc/hosts of this test's own mount namespace (the client has no DNS for the lab).
+{ cat /etc/hosts; echo "$WGS wgs.lab"; } >"$TMP/hosts"
+mount --bind "$TMP/hosts" /etc/hosts && cleanup_push "umount /etc/hosts"
+out=$(sl run --via "wireguard:$C/byname.conf" -- curl -sS -m 5 "http://$T/" 2>&1)
+check_eq "an Endpoint given by name (resolved on the host side, first hop)" "$WGS" "$out"
+
+out=$(wg -- sh -c 'ip -o link | grep -v " lo:" | cut -d: -f2; ip route' 2>&1)
+check_match "the sandbox has the tunnel's device and no other link" "^ wg0$" "$(echo "$out" | head -1)"
+check_eq "its only routes are the tunnel's" "" \
+	"$(echo "$out" | sed 1d | grep -v 'dev wg0' || true)"
+
+# The server killed while the program runs: requests fail, nothing leaves around the tunnel;
+# the server back: they work again.  The program is one process throughout.
+log=$TMP/kill.log
+(as_user timeout -k 5 90 "$SLUICE" run --via "wireguard:$C/wg0.conf" -- sh -c 'echo "pid $$"; i=0; while [ $i -lt 60 ]; do
+	r=$(curl -s -m 1 "http://'"$T"'/" || echo fail); echo "$r"; i=$((i + 1)); sleep 0.5
+done' >"$log" 2>&1) &
+runner=$!
+cleanup_push "kill_tree $runner"
+wait_until 15 grep -q "^$WGS\$" "$log"
+check "requests go through while the server runs" grep -q "^$WGS\$" "$log"
+vpn_lab_stop wg
+lab_counters_reset
+before=$(grep -c . "$log")
+wait_until 15 sh -c "[ \$(sed -n '$((before + 1)),\$p' '$log' | grep -c '^fail\$') -ge 3 ]"
+check "with the server gone, requests fail" \
+	test "$(sed -n "$((before + 1)),\$p" "$log" | grep -c '^fail$')" -ge 3
+check_eq "and nothing went around the tunnel to the target" "0" "$(lab_seen target client)"
+vpn_lab_start wg
+mark=$(grep -c . "$log")
+wait_until 30 sh -c "sed -n '$((mark + 1)),\$p' '$log' | grep -q '^$WGS\$'"
+check "the server back, requests go through again" \
+	sh -c "sed -n '$((mark + 1)),\$p' '$log' | grep -q '^$WGS\$'"
+wait "$runner"
+check_eq "the program ran on, one process" "1" "$(grep -c '^pid ' "$log")"
+
+# wireguard-go killed: sluice restarts it in its stage and moves the new device in.
+(as_user timeout -k 5 90 "$SLUICE" run --via "wireguard:$C/wg0.conf" -- sh -c 'i=0; while [ $i -lt 40 ]; do curl -s -m 1 "http://'"$T"'/" || echo fail; i=$((i + 1)); sleep 0.5; done' >"$log" 2>&1) &
+runner=$!
+cleanup_push "kill_tree $runner"
+wait_until 15 grep -q "^$WGS\$" "$log"
+wgpid=""
+for p in $(pgrep -x wireguard-go); do
+	[ "$(tr '\0' ' ' </proc/$p/cmdline)" = "wireguard-go -f wg0 " ] &&
+		[ "$(readlink /proc/$p/ns/net)" != "$(readlink /proc/$(vpn_lab_pid wg)/ns/net 2>/dev/null)" ] &&
+		wgpid=$p
+done
+check "sluice's wireguard-go found" test -n "$wgpid"
+[ -n "$wgpid" ] && kill -9 "$wgpid"
+mark=$(grep -c . "$log")
+wait_until 20 sh -c "sed -n '$((mark + 1)),\$p' '$log' | grep -q '^$WGS\$'"
+check "after wireguard-go was killed, sluice restarted it and requests go through" \
+	sh -c "sed -n '$((mark + 1)),\$p' '$log' | grep -q '^$WGS\$'"
+wait "$runner"
+
+# Errors before anything starts.
+sed 's/^PrivateKey = .*/PrivateKey = notakey/' "$C/wg0.conf" | as_user sh -c "cat > $C/bad.conf"
+out=$(sl run --via "wireguard:$C/bad.conf" -- true 2>&1); rc=$?
+check_eq "a bad key: exit 125" "125" "$rc"
+check_match "the message names the file, line and key" "bad.conf:[0-9]+: .*PrivateKey" "$out"
+check "and never shows the key's text" sh -c "! echo '$out' | grep -q notakey"
+out=$(sl run --via http://127.0.0.1:1 --via "wireguard:$C/wg0.conf" -- true 2>&1); rc=$?
+check_eq "WireGuard after an HTTP hop: exit 125" "125" "$rc"
+check_match "the message says why and what works" \
+	"cannot follow hop 1 \(http\): it carries TCP streams only.*over TCP.*tunnel first" "$out"
+out=$(as_user env PATH=/nonexistent "$SLUICE" run --via "wireguard:$C/wg0.conf" -- /bin/true 2>&1); rc=$?
+check_eq "no wireguard-go in PATH: exit 125" "125" "$rc"
+check_match "the message names the program and its package" "wireguard-go.*Debian package 'wireguard-go'" "$out"
+vpn_lab_tun_0666 0600
+out=$(sl run --via "wireguard:$C/wg0.conf" -- curl -sS -m 5 "http://$T/" 2>&1); rc=$?
+if [ "$MODE" = rootless ]; then
+	check_eq "rootless with a 0600 /dev/net/tun: exit 125" "125" "$rc"
+	check_match "the message names the file, its mode and what to do" \
+		"/dev/net/tun is mode 0600.*chmod 0666" "$out"
+else
+	check_eq "anti-test: root uses a 0600 /dev/net/tun" "$WGS" "$out"
+fi
+done_testing
