@@ -130,6 +130,7 @@ struct helper {
 	char tun_name[IFNAMSIZ];
 	struct tunnel_params tunnel;
 	bool tun_moved;
+	int next_netns; /* the namespace after the tunnel (a stage, the sandbox), -1 until known */
 	struct helpers *set;
 };
 

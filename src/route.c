@@ -71,11 +71,14 @@ int route_check_chain(const struct run_options *run, struct sl_err *err)
 
 	/* errnum 0: a chain the user wrote, no system error whose text would help. */
 	for (i = 0; i < run->n_hops; i++) {
-		if (hop_is_tunnel(&run->hops[i]) && i + 1 < run->n_hops) {
+		if (hop_is_tunnel(&run->hops[i]) && i + 1 < run->n_hops &&
+		    !hop_runs_helper(&run->hops[i + 1])) {
 			sl_err_set(err, 0,
-				   "--via %s: hops after a tunnel are not supported yet (the "
-				   "tunnel comes last; proxies, Tor and ssh may come before it)",
-				   hop_kind_name(run->hops[i].kind));
+				   "--via %s: a %s proxy right after a tunnel is not supported "
+				   "yet; after a tunnel come tor, ssh or another tunnel (a proxy "
+				   "may follow those)",
+				   hop_kind_name(run->hops[i].kind),
+				   hop_kind_name(run->hops[i + 1].kind));
 			return -EINVAL;
 		}
 	}
