@@ -480,9 +480,11 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 		return -1;
 	if (before) {
 		before->next_netns = fcntl(h->stage.netns, F_DUPFD_CLOEXEC, 3);
-		if (before->next_netns < 0 || move_tunnel(set, before, false, err))
-			return sl_err_set(err, errno, "%s: cannot move %s's device into its stage",
-					  h->label, before->name);
+		if (before->next_netns < 0)
+			return sl_err_set(err, errno, "%s: cannot keep its stage's namespace",
+					  h->label);
+		if (move_tunnel(set, before, false, err))
+			return sl_err_wrap(err, "%s", before->label);
 	} else if (h->uses_udp && make_udp_relay(set, h, &route, err)) {
 		return -1;
 	}
@@ -748,12 +750,14 @@ fail:
 	return text;
 }
 
-bool helper_route_is_direct(const struct helper *h)
+enum helper_route helper_route_kind(const struct helper *h)
 {
 	struct route route;
 
 	route_plan(h->ctx->run, h->index, &route);
-	return !route.n_hops;
+	if (route.n_hops)
+		return HELPER_ROUTE_HOPS;
+	return route.behind_tunnel ? HELPER_ROUTE_TUNNEL : HELPER_ROUTE_DIRECT;
 }
 
 struct fakeip_pool *helper_fakeip(const struct helper *h)
@@ -936,10 +940,6 @@ static void on_stage_message(struct helpers *set, struct helper *h)
 				udp_relay_reply_socket(h->udp, &msg, n_fds ? fds[0] : -1);
 				if (n_fds)
 					fds[0] = -1; /* the UDP relay's now */
-			} else if (h->ops->socket) {
-				h->ops->socket(h, &msg, n_fds ? fds[0] : -1);
-				if (n_fds)
-					fds[0] = -1; /* the kind's now */
 			}
 			break;
 		default:

@@ -74,6 +74,20 @@ check_match "the sandbox has the tunnel's device and no other link" "^ wg0$" "$(
 check_eq "its only routes are the tunnel's" "" \
 	"$(echo "$out" | sed 1d | grep -v 'dev wg0' || true)"
 
+# A named session behind the tunnel: `sluice exec` joins it (rootless, its user namespace is
+# nested in the tunnel's stage's) and goes through the tunnel too.
+(as_user timeout -k 5 60 "$SLUICE" run --name wgs-$$ --via "wireguard:$C/wg0.conf" -- sleep 30 \
+	>/dev/null 2>&1) &
+session=$!
+cleanup_push "kill_tree $session"
+session_up() { sl ls --json 2>/dev/null | grep -q "\"name\": \"$1\""; }
+wait_until 15 session_up "wgs-$$"
+out=$(as_user timeout 20 "$SLUICE" exec "wgs-$$" -- curl -sS -m 5 "http://$T/" 2>&1)
+check_eq "sluice exec into a session behind the tunnel: the target sees the WireGuard server" \
+	"$WGS" "$out"
+as_user "$SLUICE" stop "wgs-$$" >/dev/null 2>&1
+wait "$session" 2>/dev/null
+
 # The server killed while the program runs: requests fail, nothing leaves around the tunnel;
 # the server back: they work again.  The program is one process throughout.
 log=$TMP/kill.log
