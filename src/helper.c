@@ -286,6 +286,8 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 	for (kind = 0; kind < HELPER_DIAL_PENDING; kind++)
 		h->dial_pending[kind] = -1;
 	h->stage.pidfd = h->stage.channel = h->stage.userns = h->stage.netns = -1;
+	h->stage.factory = -1;
+	h->transit = h->stage;
 	h->set = set;
 	h->udp_epoll = h->next_netns = -1;
 	h->progress = -1;
@@ -442,6 +444,42 @@ static int make_udp_relay(struct helpers *set, struct helper *h, const struct ro
 static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, struct sl_err *err);
 static struct helper *helper_at(struct helpers *set, size_t index);
 
+/*
+ * A proxy right after tunnel @h: its device goes to a namespace with no program (loopback,
+ * the device, the DNS rule), nested in its stage's, where the relay makes its sockets to the
+ * proxy, for every route that starts there.
+ */
+static int start_transit(struct helpers *set, struct helper *h, struct sl_err *err)
+{
+	const struct run_options *run = set->ctx.run;
+	struct stage_spec spec;
+	size_t position;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.plan = netplan_for_stage(DNS_FORWARD, UDP_BLOCK, run->ipv6);
+	spec.plan.net = NET_TUNNEL;
+	spec.outer_uid = set->ctx.uid;
+	spec.outer_gid = set->ctx.gid;
+	spec.name = "transit";
+	spec.original_signals = set->ctx.original_signals;
+	spec.parent_userns = set->rootless ? h->stage.userns : -1;
+	spec.factory = true;
+	if (stage_create(&h->transit, &spec, err))
+		return -1;
+	h->next_netns = fcntl(h->transit.netns, F_DUPFD_CLOEXEC, 3);
+	if (h->next_netns < 0)
+		return sl_err_set(err, errno, "%s: cannot keep its transit namespace", h->label);
+	for (position = h->index + 1; position <= run->n_hops; position++) {
+		struct route route;
+
+		route_plan(run, position, &route);
+		if (route.behind_tunnel && route.first == h->index + 1 && route.n_hops)
+			relay_set_factory(set->relay, position, h->transit.factory);
+	}
+	log_verbose("%s: the hop after it is reached from a namespace behind it", h->label);
+	return 0;
+}
+
 static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err)
 {
 	struct helper *before;
@@ -477,6 +515,9 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 		    : route.n_hops ? "through the hops before it"
 				   : "direct");
 	if (stage_create(&h->stage, &spec, err))
+		return -1;
+	if (hop_is_tunnel(h->hop) && h->index + 1 < set->ctx.run->n_hops &&
+	    !hop_runs_helper(&set->ctx.run->hops[h->index + 1]) && start_transit(set, h, err))
 		return -1;
 	if (before) {
 		before->next_netns = fcntl(h->stage.netns, F_DUPFD_CLOEXEC, 3);
@@ -1098,6 +1139,7 @@ void helpers_destroy(struct helpers *set)
 		clear_progress_line(h);
 		h->ops->stopped(h);
 		stage_destroy(&h->stage); /* the program dies with its stage */
+		stage_destroy(&h->transit);
 		udp_relay_destroy(h->udp);
 		if (h->udp_epoll >= 0)
 			close(h->udp_epoll);

@@ -127,6 +127,9 @@ struct helper {
 	struct tunnel_params tunnel;
 	bool tun_moved;
 	int next_netns; /* the namespace after the tunnel (a stage, the sandbox), -1 until known */
+	/* A proxy right after the tunnel: a namespace of its own, with no program, gets the
+	 * device; the relay dials the proxy from in there (relay_set_factory()). */
+	struct stage transit;
 	struct helpers *set;
 };
 

@@ -192,6 +192,7 @@ static void tunnels(void **state)
 	static const char *const specs[] = {"socks5://10.0.0.1", "openvpn:a.ovpn", "tor",
 					    "wireguard:b.conf", NULL};
 	static const char *const proxy_after[] = {"wireguard:b.conf", "socks5://10.0.0.2", NULL};
+	static const char *const named_after[] = {"wireguard:b.conf", "socks5://p.example", NULL};
 	static const char *const tor_after[] = {"wireguard:b.conf", "tor", "socks5://10.0.0.2",
 						NULL};
 	static const char *const after_http[] = {"http://10.0.0.3:3128", "wireguard:b.conf", NULL};
@@ -216,8 +217,13 @@ static void tunnels(void **state)
 
 	assert_accepted(specs, UDP_BLOCK);
 	assert_accepted(tor_after, UDP_BLOCK);
-	assert_refused(proxy_after, UDP_BLOCK,
-		       "--via wireguard: a socks5 proxy right after a tunnel is not supported yet");
+	assert_accepted(proxy_after, UDP_BLOCK);
+	assert_refused(named_after, UDP_BLOCK,
+		       "--via wireguard: a socks5 proxy right after a tunnel needs its IP address");
+	assert_refused(proxy_after, UDP_PROXY, "--udp proxy behind a tunnel hop is not supported");
+	run_via(&run, proxy_after);
+	route_plan(&run, 2, &r); /* the program: the proxy, dialed from behind the tunnel */
+	assert_true(r.first == 1 && r.n_hops == 1 && r.behind_tunnel && !r.local_entry);
 
 	sl_err_clear(&err);
 	run_via(&run, after_http);
