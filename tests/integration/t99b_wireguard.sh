@@ -93,8 +93,11 @@ check_match "the message asks for its address" "right after a tunnel needs its I
 	>/dev/null 2>&1) &
 session=$!
 cleanup_push "kill_tree $session"
-session_up() { sl ls --json 2>/dev/null | grep -q "\"name\": \"$1\""; }
-wait_until 15 session_up "wgs-$$"
+# (listed at once, joinable once the tunnel is up and its program runs)
+session_running() {
+	sl ls --json 2>/dev/null | jq -e --arg n "$1" '.[] | select(.name == $n and .program_running)' >/dev/null
+}
+wait_until 20 session_running "wgs-$$"
 out=$(as_user timeout 20 "$SLUICE" exec "wgs-$$" -- curl -sS -m 5 "http://$T/" 2>&1)
 check_eq "sluice exec into a session behind the tunnel: the target sees the WireGuard server" \
 	"$WGS" "$out"
