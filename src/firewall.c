@@ -12,6 +12,8 @@
 #include "firewall.h"
 #include "sandbox_net.h"
 
+static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan);
+
 int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 {
 	/*
@@ -30,6 +32,8 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 	char udp_chains[1024] = "", udp_accept[64] = "", tcp_alias[256] = "", udp_alias[256] = "";
 	int n;
 
+	if (plan->net == NET_TUNNEL)
+		return tunnel_ruleset(buf, cap, plan);
 	if (plan->allow_host_loopback) {
 		/* --allow-host-loopback: the gateway address stands for the host's loopback; the
 		 * relay dials 127.0.0.1 / ::1 for it (target_policy.c). */
@@ -173,10 +177,8 @@ static int load(const char *ruleset, const char *what, struct sl_err *err)
 int firewall_apply(const struct netplan *plan, struct sl_err *err)
 {
 	char ruleset[4096];
-	int n = plan->net == NET_TUNNEL ? tunnel_ruleset(ruleset, sizeof(ruleset), plan)
-					: firewall_ruleset(ruleset, sizeof(ruleset), plan);
 
-	if (n < 0)
+	if (firewall_ruleset(ruleset, sizeof(ruleset), plan) < 0)
 		return sl_err_set(err, 0, "the firewall rules do not fit their buffer");
 	return load(ruleset, "the sandbox's nftables table", err);
 }

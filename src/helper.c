@@ -61,8 +61,7 @@ struct helpers {
 	struct sl_err failure;
 	struct relay *relay;
 	struct resolver *resolver;
-	bool rootless;	   /* a tunnel's device moves from within its stage's user namespace */
-	int tunnel_target; /* the program's netns after a last tunnel hop, -1 until known */
+	bool rootless; /* a tunnel's device moves from within its stage's user namespace */
 };
 
 int helper_arg(struct helper *h, const char *fmt, ...)
@@ -269,7 +268,9 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 {
 	const struct hop_ops *ops = hop_ops_of(hop->kind);
 	struct helper *h = calloc(1, sizeof(*h));
+	struct route route;
 	char name[64];
+	bool dials;
 	int kind;
 
 	if (!h) {
@@ -285,8 +286,10 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 	for (kind = 0; kind < HELPER_DIAL_PENDING; kind++)
 		h->dial_pending[kind] = -1;
 	h->stage.pidfd = h->stage.channel = h->stage.userns = h->stage.netns = -1;
+	h->stage.factory = -1;
+	h->transit = h->stage;
 	h->set = set;
-	h->udp_epoll = -1;
+	h->udp_epoll = h->next_netns = -1;
 	h->progress = -1;
 	h->backoff_s = 1;
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
@@ -314,8 +317,12 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 		free(h);
 		return NULL;
 	}
+	route_plan(set->ctx.run, index, &route);
+	/* Right behind a tunnel its connections go out through the tunnel's device: the relay,
+	 * outside, must not make them (dial.h). */
+	dials = h->ops->dials && !(route.behind_tunnel && !route.n_hops);
 	if ((hop_is_tunnel(hop) && tunnel_check_device(h->label, err)) ||
-	    (h->ops->dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err) ||
+	    (dials && open_dial_listener(set, h, err)) || h->ops->prepare(h, err) ||
 	    (h->uses_udp && route_check_udp_tunnel(set->ctx.run, index, err))) {
 		if (h->dial_listener >= 0)
 			close(h->dial_listener);
@@ -353,7 +360,6 @@ struct helpers *helpers_create(const struct run_options *run, struct hop_spec *h
 	}
 	set->epoll_fd = epoll_fd;
 	set->poll_timer = -1;
-	set->tunnel_target = -1;
 	set->rootless = geteuid() != 0 || !userns_is_initial();
 	set->ctx.run = run;
 	set->ctx.interactive = isatty(STDIN_FILENO);
@@ -435,8 +441,48 @@ static int make_udp_relay(struct helpers *set, struct helper *h, const struct ro
 	return 0;
 }
 
+static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, struct sl_err *err);
+static struct helper *helper_at(struct helpers *set, size_t index);
+
+/*
+ * A proxy right after tunnel @h: its device goes to a namespace with no program (loopback,
+ * the device, the DNS rule), nested in its stage's, where the relay makes its sockets to the
+ * proxy, for every route that starts there.
+ */
+static int start_transit(struct helpers *set, struct helper *h, struct sl_err *err)
+{
+	const struct run_options *run = set->ctx.run;
+	struct stage_spec spec;
+	size_t position;
+
+	memset(&spec, 0, sizeof(spec));
+	spec.plan = netplan_for_stage(DNS_FORWARD, UDP_BLOCK, run->ipv6);
+	spec.plan.net = NET_TUNNEL;
+	spec.outer_uid = set->ctx.uid;
+	spec.outer_gid = set->ctx.gid;
+	spec.name = "transit";
+	spec.original_signals = set->ctx.original_signals;
+	spec.parent_userns = set->rootless ? h->stage.userns : -1;
+	spec.factory = true;
+	if (stage_create(&h->transit, &spec, err))
+		return -1;
+	h->next_netns = fcntl(h->transit.netns, F_DUPFD_CLOEXEC, 3);
+	if (h->next_netns < 0)
+		return sl_err_set(err, errno, "%s: cannot keep its transit namespace", h->label);
+	for (position = h->index + 1; position <= run->n_hops; position++) {
+		struct route route;
+
+		route_plan(run, position, &route);
+		if (route.behind_tunnel && route.first == h->index + 1 && route.n_hops)
+			relay_set_factory(set->relay, position, h->transit.factory);
+	}
+	log_verbose("%s: the hop after it is reached from a namespace behind it", h->label);
+	return 0;
+}
+
 static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err)
 {
+	struct helper *before;
 	struct route route;
 	struct stage_spec spec;
 
@@ -447,6 +493,13 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 				      : route.n_hops ? UDP_PROXY
 						     : UDP_DIRECT,
 				      set->ctx.run->ipv6);
+	/* Right behind a tunnel: the stage is the namespace its device moves into, nested in
+	 * its stage's user namespace (rootless), and routes through it, UDP too. */
+	before = route.behind_tunnel && !route.n_hops ? helper_at(set, h->index - 1) : NULL;
+	if (before) {
+		spec.plan.net = NET_TUNNEL;
+		spec.plan.udp = UDP_DIRECT;
+	}
 	spec.outer_uid = set->ctx.uid;
 	spec.outer_gid = set->ctx.gid;
 	spec.argv[0] = h->argv[0];
@@ -454,15 +507,28 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 	spec.name = h->name;
 	spec.before_exec = h->ops->before_exec;
 	spec.original_signals = set->ctx.original_signals;
-	spec.parent_userns = -1; /* a stage after a tunnel would nest in its stage's */
+	spec.parent_userns = before && set->rootless ? before->stage.userns : -1;
 	spec.keep_net_admin = hop_is_tunnel(h->hop);
 	spec.run_dir = h->run_dir[0] ? h->run_dir : NULL;
 	log_verbose("%s: starting its stage (its traffic: %s)", h->label,
-		    route.n_hops ? "through the hops before it" : "direct");
+		    before	   ? "through the tunnel before it"
+		    : route.n_hops ? "through the hops before it"
+				   : "direct");
 	if (stage_create(&h->stage, &spec, err))
 		return -1;
-	if (h->uses_udp && make_udp_relay(set, h, &route, err))
+	if (hop_is_tunnel(h->hop) && h->index + 1 < set->ctx.run->n_hops &&
+	    !hop_runs_helper(&set->ctx.run->hops[h->index + 1]) && start_transit(set, h, err))
 		return -1;
+	if (before) {
+		before->next_netns = fcntl(h->stage.netns, F_DUPFD_CLOEXEC, 3);
+		if (before->next_netns < 0)
+			return sl_err_set(err, errno, "%s: cannot keep its stage's namespace",
+					  h->label);
+		if (move_tunnel(set, before, false, err))
+			return sl_err_wrap(err, "%s", before->label);
+	} else if (h->uses_udp && make_udp_relay(set, h, &route, err)) {
+		return -1;
+	}
 	if (watch(set, EPOLL_TYPE_STAGE_CHANNEL, h->stage.channel, h->index))
 		return sl_err_set(err, errno, "cannot watch the %s stage", h->name);
 	return 0;
@@ -602,20 +668,36 @@ static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, str
 	struct tunnel_move move = {
 	    .stage_userns = set->rootless ? h->stage.userns : -1,
 	    .stage_netns = h->stage.netns,
-	    .next_netns = set->tunnel_target,
+	    .next_netns = h->next_netns,
 	    .ipv6 = run->ipv6,
 	    .params = h->tunnel,
 	    .in_place = in_place,
 	};
+	bool last = h->index + 1 == run->n_hops;
+	const struct helper *before;
 	struct in6_addr forward6;
 	struct in_addr forward4;
 
-	if ((h->tun_moved && !in_place) || (in_place && !h->tun_moved) || set->tunnel_target < 0 ||
+	if ((h->tun_moved && !in_place) || (in_place && !h->tun_moved) || h->next_netns < 0 ||
 	    h->state != HELPER_UP)
 		return 0;
 	snprintf(move.ifname, sizeof(move.ifname), "%s", h->tun_name);
-	/* DNS: --dns forward=ADDR, else the tunnel's first server; --dns none: nothing. */
-	if (run->dns == DNS_FORWARD && inet_pton(AF_INET, run->dns_forward_to, &forward4) == 1) {
+	/* Inside another tunnel, its packets carry this one's: room for WireGuard's 80 bytes of
+	 * headers (OpenVPN's are fewer), so large transfers are not fragmented or dropped. */
+	before = h->index ? helper_at(set, h->index - 1) : NULL;
+	if (before && hop_is_tunnel(before->hop) && before->tunnel.mtu > TUNNEL_MTU_MIN + 80 &&
+	    (!move.params.mtu || move.params.mtu > before->tunnel.mtu - 80)) {
+		log_verbose("%s: MTU %u inside %s", h->label, before->tunnel.mtu - 80,
+			    before->label);
+		move.params.mtu = before->tunnel.mtu - 80;
+	}
+	/* DNS: the program's --dns forward=ADDR when the tunnel is last, else the tunnel's first
+	 * server; --dns none: nothing. */
+	if (!last) {
+		if (h->tunnel.n_dns)
+			move.dns_server = h->tunnel.dns[0];
+	} else if (run->dns == DNS_FORWARD &&
+		   inet_pton(AF_INET, run->dns_forward_to, &forward4) == 1) {
 		move.dns_server.family = AF_INET;
 		memcpy(move.dns_server.addr, &forward4, 4);
 	} else if (run->dns == DNS_FORWARD &&
@@ -647,8 +729,8 @@ int helpers_tunnel_into(struct helpers *set, int netns_fd, struct sl_err *err)
 
 	if (!last || !hop_is_tunnel(last->hop))
 		return 0;
-	set->tunnel_target = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
-	if (set->tunnel_target < 0)
+	last->next_netns = fcntl(netns_fd, F_DUPFD_CLOEXEC, 3);
+	if (last->next_netns < 0)
 		return sl_err_set(err, errno, "cannot keep the sandbox's network namespace");
 	if (move_tunnel(set, last, false, err))
 		return sl_err_wrap(err, "%s", last->label);
@@ -709,12 +791,14 @@ fail:
 	return text;
 }
 
-bool helper_route_is_direct(const struct helper *h)
+enum helper_route helper_route_kind(const struct helper *h)
 {
 	struct route route;
 
 	route_plan(h->ctx->run, h->index, &route);
-	return !route.n_hops;
+	if (route.n_hops)
+		return HELPER_ROUTE_HOPS;
+	return route.behind_tunnel ? HELPER_ROUTE_TUNNEL : HELPER_ROUTE_DIRECT;
 }
 
 struct fakeip_pool *helper_fakeip(const struct helper *h)
@@ -897,10 +981,6 @@ static void on_stage_message(struct helpers *set, struct helper *h)
 				udp_relay_reply_socket(h->udp, &msg, n_fds ? fds[0] : -1);
 				if (n_fds)
 					fds[0] = -1; /* the UDP relay's now */
-			} else if (h->ops->socket) {
-				h->ops->socket(h, &msg, n_fds ? fds[0] : -1);
-				if (n_fds)
-					fds[0] = -1; /* the kind's now */
 			}
 			break;
 		default:
@@ -1059,6 +1139,7 @@ void helpers_destroy(struct helpers *set)
 		clear_progress_line(h);
 		h->ops->stopped(h);
 		stage_destroy(&h->stage); /* the program dies with its stage */
+		stage_destroy(&h->transit);
 		udp_relay_destroy(h->udp);
 		if (h->udp_epoll >= 0)
 			close(h->udp_epoll);
@@ -1070,6 +1151,8 @@ void helpers_destroy(struct helpers *set)
 				close(h->listeners[kind]);
 		if (h->log_file >= 0)
 			close(h->log_file);
+		if (h->next_netns >= 0)
+			close(h->next_netns);
 		if (h->ops->destroy && h->kind)
 			h->ops->destroy(h);
 		free(h->kind);
@@ -1077,8 +1160,7 @@ void helpers_destroy(struct helpers *set)
 	}
 	if (set->poll_timer >= 0)
 		close(set->poll_timer);
-	if (set->tunnel_target >= 0)
-		close(set->tunnel_target);
+
 	if (set->ctx.runtime_dir[0])
 		runtime_dir_remove(set->ctx.runtime_dir);
 	free(set);

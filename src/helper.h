@@ -46,7 +46,6 @@ enum helper_state {
 };
 
 struct helper;
-struct channel_msg;
 
 struct helper_ops {
 	const char *program; /* looked up in PATH before anything starts */
@@ -65,9 +64,6 @@ struct helper_ops {
 	unsigned int (*timeout_s)(const struct helper *h, bool interactive);
 	/* Optional: in the stage, as the helper, just before it runs (stage_spec.before_exec). */
 	char *const *(*before_exec)(char *const *argv);
-	/* Optional: the answer to an ns_socket_request() the kind sent its stage (@fd is -1
-	 * when it failed: msg->errnum says why); the kind owns @fd. */
-	void (*socket)(struct helper *h, const struct channel_msg *msg, int fd);
 	/* Optional: an fd the kind watches (helper_watch()) is ready. */
 	void (*event)(struct helper *h, int fd, uint32_t events);
 	/* Optional: the run ends (or prepare() failed): close and wipe the kind's state, which
@@ -130,6 +126,10 @@ struct helper {
 	char tun_name[IFNAMSIZ];
 	struct tunnel_params tunnel;
 	bool tun_moved;
+	int next_netns; /* the namespace after the tunnel (a stage, the sandbox), -1 until known */
+	/* A proxy right after the tunnel: a namespace of its own, with no program, gets the
+	 * device; the relay dials the proxy from in there (relay_set_factory()). */
+	struct stage transit;
 	struct helpers *set;
 };
 
@@ -144,8 +144,15 @@ struct helper {
 char *helper_read_config(const struct helper *h, const char *what, size_t max, char *path,
 			 size_t *len, struct sl_err *err);
 
-/* helper_route_is_direct() - does the stage's traffic leave directly (the hop comes first)? */
-bool helper_route_is_direct(const struct helper *h);
+/* How the stage's own traffic leaves: directly (the hop comes first), through the hops before
+ * it (the relay), or through the device of the tunnel right before it. */
+enum helper_route {
+	HELPER_ROUTE_DIRECT,
+	HELPER_ROUTE_HOPS,
+	HELPER_ROUTE_TUNNEL,
+};
+
+enum helper_route helper_route_kind(const struct helper *h);
 
 /* helper_fakeip() - the fake-IP pool of the hops before it (NULL without one). */
 struct fakeip_pool *helper_fakeip(const struct helper *h);

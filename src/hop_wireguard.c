@@ -61,10 +61,15 @@ static int fake_endpoint(struct helper *h, const struct wg_peer *peer, struct so
 	return 0;
 }
 
-/* The peers' endpoints: literal, or resolved on the host side when the hop comes first. */
+/*
+ * The peers' endpoints: literal, or resolved on the host side when the hop comes first, or
+ * fake addresses for the proxy before it.  Right behind another tunnel a name would have to
+ * be resolved through that tunnel, which sluice does not do yet: an address is asked for.
+ */
 static int resolve_endpoints(struct helper *h, struct wireguard *wg, struct sl_err *err)
 {
-	bool first = helper_route_is_direct(h);
+	enum helper_route route = helper_route_kind(h);
+	bool first = route == HELPER_ROUTE_DIRECT;
 	size_t i;
 
 	for (i = 0; i < wg->config.n_peers; i++) {
@@ -79,6 +84,11 @@ static int resolve_endpoints(struct helper *h, struct wireguard *wg, struct sl_e
 		snprintf(port, sizeof(port), "%u", peer->endpoint_port);
 		hints.ai_flags |= first ? 0 : AI_NUMERICHOST;
 		ret = getaddrinfo(peer->endpoint_host, port, &hints, &res);
+		if (ret == EAI_NONAME && route == HELPER_ROUTE_TUNNEL)
+			return sl_err_set(err, 0,
+					  "the endpoint %s of peer %zu is a name; right behind "
+					  "another tunnel, give its address",
+					  peer->endpoint_host, i + 1);
 		if (ret == EAI_NONAME && !first) {
 			if (fake_endpoint(h, peer, &wg->endpoint[i], err))
 				return -1;

@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -77,6 +78,31 @@ int ns_socket_request(int channel, const struct ns_socket_spec *spec, uint32_t c
 	request.local = spec->local;
 	request.peer = spec->peer;
 	return channel_send(channel, &request, NULL, 0);
+}
+
+int ns_socket_now(int factory, const struct ns_socket_spec *spec)
+{
+	struct pollfd pfd = {.fd = factory, .events = POLLIN};
+	int fds[CHANNEL_MAX_FDS], ret;
+	struct channel_msg answer;
+	size_t n_fds = 0;
+
+	ret = ns_socket_request(factory, spec, 0, 0);
+	if (ret)
+		return ret;
+	if (poll(&pfd, 1, NS_FACTORY_TIMEOUT_MS) != 1)
+		return -ETIMEDOUT;
+	ret = channel_recv(factory, &answer, fds, &n_fds);
+	if (ret <= 0)
+		return ret ? ret : -EPIPE;
+	while (n_fds > 1)
+		close(fds[--n_fds]);
+	if (answer.type != CHANNEL_SOCKET || !n_fds) {
+		if (n_fds)
+			close(fds[0]);
+		return answer.errnum ? -answer.errnum : -EPROTO;
+	}
+	return fds[0];
 }
 
 void ns_answer_request(int channel, const struct channel_msg *request)

@@ -52,4 +52,15 @@ struct channel_msg;
 /* ns_answer_request() - answer one CHANNEL_SOCKET_REQUEST, in the init that read it. */
 void ns_answer_request(int channel, const struct channel_msg *request);
 
+#define NS_FACTORY_TIMEOUT_MS 1000
+
+/**
+ * ns_socket_now() - ns_socket_request() and its answer, waited for: over a channel of its own
+ * to an init that answers nothing else there (a stage's factory, stage.h), so no other
+ * message can come in between.  For the relay, which dials from inside the namespace behind
+ * a tunnel as it would from the host: the init answers at once.
+ * Return: the fd, or -errno (-ETIMEDOUT after NS_FACTORY_TIMEOUT_MS).
+ */
+int ns_socket_now(int factory, const struct ns_socket_spec *spec);
+
 #endif

@@ -50,6 +50,7 @@
 #include "hop.h"
 #include "log.h"
 #include "monotonic.h"
+#include "ns.h"
 #include "relay.h"
 #include "splice_pump.h"
 #include "target_policy.h"
@@ -117,6 +118,9 @@ struct relay {
 	char last_error[CHAIN_ERROR_MAX + 128];
 	char route_error[ROUTE_MAX][CHAIN_ERROR_MAX + 128]; /* a helper's last failed connection */
 	struct relay_stats closed[ROUTE_MAX]; /* connections that ended, by position */
+	/* By position, for a route that starts right behind a tunnel: the factory of the
+	 * namespace its device is in (ns_socket_now()), -1 until that exists. */
+	int factory[ROUTE_MAX];
 };
 
 /*
@@ -226,6 +230,7 @@ struct relay *relay_create(const struct run_options *run, const struct hop_spec 
 	for (position = 0; position <= run->n_hops; position++) {
 		route_plan(run, position, &relay->routes[position]);
 		describe_route(relay, position);
+		relay->factory[position] = -1;
 	}
 	relay->capacity = flow_capacity();
 	/* Pages of the table that no flow has used yet stay untouched, so they cost nothing. */
@@ -422,6 +427,12 @@ static int upstream_address(struct relay *relay, struct flow *flow, struct socka
 		flow_fail(relay, flow, "relay: a direct connection needs an address, not a name");
 		return -1;
 	}
+	if (route->behind_tunnel) { /* route_check_chain() asked for an address */
+		if (!target_to_sockaddr(&relay->hops[route->first].server, addr, len))
+			return 0;
+		flow_fail(relay, flow, "relay: a hop right after a tunnel needs an address");
+		return -1;
+	}
 	if (!route->local_entry) {
 		*addr = relay->first_hop;
 		*len = relay->first_hop_len;
@@ -451,13 +462,35 @@ static void entry_label(const struct relay *relay, const struct flow *flow, char
 		snprintf(buf, cap, "direct");
 }
 
+/* A socket of the host's, or of the namespace behind the tunnel the route starts after. */
+static int upstream_socket(struct relay *relay, uint8_t route, int family)
+{
+	struct ns_socket_spec spec = {.kind = NS_SOCKET_TCP};
+	int fd;
+
+	if (!relay->routes[route].behind_tunnel) {
+		fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		return fd < 0 ? -errno : fd;
+	}
+	if (relay->factory[route] < 0)
+		return -ENETDOWN; /* the tunnel is not up yet */
+	spec.local.ss_family = (sa_family_t)family;
+	return ns_socket_now(relay->factory[route], &spec);
+}
+
+void relay_set_factory(struct relay *relay, size_t position, int factory)
+{
+	if (position < ROUTE_MAX)
+		relay->factory[position] = factory;
+}
+
 /* Connect upstream: to the route's first hop, or (direct) to the target itself. */
 static void flow_start(struct relay *relay, struct flow *flow)
 {
 	uint32_t index = (uint32_t)(flow - relay->flows);
 	struct sockaddr_storage upstream_addr;
 	socklen_t upstream_len;
-	int one = 1;
+	int one = 1, fd;
 
 	if (upstream_address(relay, flow, &upstream_addr, &upstream_len))
 		return;
@@ -466,12 +499,14 @@ static void flow_start(struct relay *relay, struct flow *flow)
 		flow_fail(relay, flow, "relay: out of memory");
 		return;
 	}
-	flow->upstream =
-	    socket(upstream_addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (flow->upstream < 0) {
-		flow_fail(relay, flow, "relay: cannot create a socket: %s", strerror(errno));
+	fd = upstream_socket(relay, flow->route, upstream_addr.ss_family);
+	if (fd < 0) {
+		flow_fail(relay, flow, "relay: cannot create a socket%s: %s",
+			  relay->routes[flow->route].behind_tunnel ? " behind the tunnel" : "",
+			  strerror(-fd));
 		return;
 	}
+	flow->upstream = fd;
 	if (upstream_addr.ss_family != AF_UNIX)
 		setsockopt(flow->upstream, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	setsockopt(flow->inside, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

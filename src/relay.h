@@ -73,6 +73,13 @@ void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events);
 /* relay_tick() - once a second: time out connects and handshakes that take too long. */
 void relay_tick(struct relay *relay);
 
+/**
+ * relay_set_factory() - the route of @position starts right behind a tunnel: its upstream
+ * sockets come from @factory (a stage's, ns_socket_now()), made in the namespace the tunnel's
+ * device is in, so they leave through it.  Until set, its connections fail.
+ */
+void relay_set_factory(struct relay *relay, size_t position, int factory);
+
 /* relay_first_hop() - the first hop's address, as resolved at start (with proxy hops only). */
 void relay_first_hop(const struct relay *relay, struct sockaddr_storage *address, socklen_t *len);
 

@@ -48,7 +48,14 @@ int route_check_udp_tunnel(const struct run_options *run, size_t index, struct s
 
 	route_plan(run, index, &route);
 	if (!route.n_hops)
-		return 0; /* first: the direct UDP relay */
+		return 0; /* first: the direct UDP relay; behind a tunnel: through its device */
+	if (route.behind_tunnel) {
+		sl_err_set(err, 0,
+			   "--via %s: a tunnel over UDP behind a proxy that is itself behind a "
+			   "tunnel is not supported yet; use a tunnel over TCP there",
+			   hop_kind_name(run->hops[index].kind));
+		return -EINVAL;
+	}
 	before = &run->hops[route.first + route.n_hops - 1];
 	if (route.n_hops == 1 && !route.local_entry && before->kind == HOP_SOCKS5)
 		return 0; /* SOCKS5 UDP ASSOCIATE */
@@ -71,11 +78,15 @@ int route_check_chain(const struct run_options *run, struct sl_err *err)
 
 	/* errnum 0: a chain the user wrote, no system error whose text would help. */
 	for (i = 0; i < run->n_hops; i++) {
-		if (hop_is_tunnel(&run->hops[i]) && i + 1 < run->n_hops) {
+		if (hop_is_tunnel(&run->hops[i]) && i + 1 < run->n_hops &&
+		    !hop_runs_helper(&run->hops[i + 1]) &&
+		    (run->hops[i + 1].unix_path[0] ||
+		     run->hops[i + 1].server.kind == TARGET_NAME)) {
 			sl_err_set(err, 0,
-				   "--via %s: hops after a tunnel are not supported yet (the "
-				   "tunnel comes last; proxies, Tor and ssh may come before it)",
-				   hop_kind_name(run->hops[i].kind));
+				   "--via %s: a %s proxy right after a tunnel needs its IP "
+				   "address (its name would be looked up outside the tunnel)",
+				   hop_kind_name(run->hops[i].kind),
+				   hop_kind_name(run->hops[i + 1].kind));
 			return -EINVAL;
 		}
 	}
@@ -93,6 +104,12 @@ int route_check_chain(const struct run_options *run, struct sl_err *err)
 	if (run->udp != UDP_PROXY)
 		return 0;
 	route_plan(run, run->n_hops, &program);
+	if (program.behind_tunnel) {
+		sl_err_set(err, 0,
+			   "--udp proxy behind a tunnel hop is not supported yet; use --udp "
+			   "block, or put the tunnel last (UDP then goes through it)");
+		return -EINVAL;
+	}
 	for (i = program.first; i < program.first + program.n_hops; i++) {
 		const struct hop_ops *ops = hop_ops_of(run->hops[i].kind);
 

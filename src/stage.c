@@ -61,10 +61,11 @@ static int names_by_dns(struct sl_err *err)
 	return mounts_replace_etc_files(&file, 1, err);
 }
 
-static int setup(const struct stage_spec *spec, int channel, int other_end, struct sl_err *err)
+static int setup(const struct stage_spec *spec, int channel, int other_end, int factory,
+		 struct sl_err *err)
 {
 	struct pollfd pfd = {.fd = channel, .events = POLLIN};
-	int keep[] = {0, 1, 2, channel};
+	int keep[] = {0, 1, 2, channel, factory};
 	int ret;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
@@ -73,7 +74,7 @@ static int setup(const struct stage_spec *spec, int channel, int other_end, stru
 	close(other_end);
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (POLLHUP | POLLERR)))
 		return sl_err_set(err, 0, "sluice's supervisor is gone");
-	ret = fds_close_all_except(keep, sizeof(keep) / sizeof(keep[0]), err);
+	ret = fds_close_all_except(keep, sizeof(keep) / sizeof(keep[0]) - (factory < 0), err);
 	if (!ret)
 		ret = userns_write_maps(ID_MAP_SELF, spec->outer_uid, spec->outer_gid, err);
 	if (!ret)
@@ -167,7 +168,7 @@ static void reap(int channel, pid_t *helper)
 }
 
 static void __attribute__((noreturn))
-stage_init_main(const struct stage_spec *spec, int channel, int other_end)
+stage_init_main(const struct stage_spec *spec, int channel, int other_end, int factory)
 {
 	struct sl_err err;
 	sigset_t chld;
@@ -175,7 +176,7 @@ stage_init_main(const struct stage_spec *spec, int channel, int other_end)
 	int signal_fd;
 
 	sl_err_clear(&err);
-	if (setup(spec, channel, other_end, &err)) {
+	if (setup(spec, channel, other_end, factory, &err)) {
 		channel_send_error(channel, &err);
 		_exit(SL_EXIT_FAILURE);
 	}
@@ -184,12 +185,25 @@ stage_init_main(const struct stage_spec *spec, int channel, int other_end)
 	if (signal_fd < 0)
 		_exit(SL_EXIT_FAILURE);
 	for (;;) {
-		struct pollfd pfd[2] = {{.fd = channel, .events = POLLIN},
-					{.fd = signal_fd, .events = POLLIN}};
+		struct pollfd pfd[3] = {{.fd = channel, .events = POLLIN},
+					{.fd = signal_fd, .events = POLLIN},
+					{.fd = factory, .events = POLLIN}};
 		struct signalfd_siginfo si;
 
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (poll(pfd, factory >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			_exit(SL_EXIT_FAILURE);
+		if (factory >= 0 && (pfd[2].revents & POLLIN)) {
+			struct channel_msg msg;
+			int fds[CHANNEL_MAX_FDS];
+			size_t n_fds = 0;
+
+			if (channel_recv(factory, &msg, fds, &n_fds) <= 0)
+				_exit(SL_EXIT_FAILURE);
+			while (n_fds)
+				close(fds[--n_fds]);
+			if (msg.type == CHANNEL_SOCKET_REQUEST)
+				ns_answer_request(factory, &msg);
+		}
 		if (pfd[0].revents & POLLIN) {
 			struct channel_msg msg;
 			int fds[CHANNEL_MAX_FDS];
@@ -225,31 +239,44 @@ static int open_namespace(pid_t pid, const char *name)
 int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_err *err)
 {
 	struct clone_args args = {0};
-	int pair[2], pidfd = -1, ret;
+	int pair[2], factory[2] = {-1, -1}, pidfd = -1, ret;
 	pid_t pid;
 
 	stage->pid = -1;
-	stage->pidfd = stage->channel = stage->userns = stage->netns = -1;
+	stage->pidfd = stage->channel = stage->userns = stage->netns = stage->factory = -1;
 	ret = channel_pair(pair, err);
 	if (ret)
 		return ret;
+	if (spec->factory && (ret = channel_pair(factory, err))) {
+		close(pair[0]);
+		close(pair[1]);
+		return ret;
+	}
 	args.flags = CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWPID | CLONE_PIDFD;
 	args.pidfd = (uint64_t)(uintptr_t)&pidfd;
 	args.exit_signal = SIGCHLD;
 	pid = ns_clone3_in(spec->parent_userns, &args);
-	if (pid == 0)
-		stage_init_main(spec, pair[1], pair[0]);
+	if (pid == 0) {
+		if (factory[0] >= 0)
+			close(factory[0]);
+		stage_init_main(spec, pair[1], pair[0], factory[1]);
+	}
 	close(pair[1]);
+	if (factory[1] >= 0)
+		close(factory[1]);
 	if (pid < 0) {
 		int e = errno;
 
 		close(pair[0]);
+		if (factory[0] >= 0)
+			close(factory[0]);
 		return sl_err_set(err, e, "cannot create the namespaces of the %s stage",
 				  spec->name);
 	}
 	stage->pid = pid;
 	stage->pidfd = pidfd;
 	stage->channel = pair[0];
+	stage->factory = factory[0];
 	stage->userns = open_namespace(pid, "user");
 	stage->netns = open_namespace(pid, "net");
 	fcntl(stage->channel, F_SETFL, O_NONBLOCK);
@@ -272,6 +299,8 @@ void stage_destroy(struct stage *stage)
 		close(stage->userns);
 	if (stage->netns >= 0)
 		close(stage->netns);
-	stage->pidfd = stage->channel = stage->userns = stage->netns = -1;
+	if (stage->factory >= 0)
+		close(stage->factory);
+	stage->pidfd = stage->channel = stage->userns = stage->netns = stage->factory = -1;
 	stage->pid = -1;
 }

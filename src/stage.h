@@ -50,6 +50,9 @@ struct stage_spec {
 	int parent_userns;
 	bool keep_net_admin;
 	const char *run_dir;
+	/* A socket factory: a second channel whose requests the init answers at once
+	 * (ns_socket_now()): the relay dials from in there (a namespace behind a tunnel). */
+	bool factory;
 };
 
 struct stage {
@@ -58,6 +61,7 @@ struct stage {
 	int channel; /* the supervisor's end: CHANNEL_READY, HELPER_STARTED/EXITED, SOCKET */
 	int userns;  /* its user and network namespaces (a tunnel's device moves out of them) */
 	int netns;
+	int factory; /* with stage_spec.factory: the supervisor's end of it, else -1 */
 };
 
 /**

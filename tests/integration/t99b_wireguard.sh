@@ -5,7 +5,8 @@
 # nothing from the client's own address reaches the target or dnsmasq (packet counters; the
 # anti-test: the same probe without sluice is counted).  The server killed mid-run: requests
 # fail and nothing goes around the tunnel; the server back: they work again, the program
-# untouched.  wireguard-go killed: sluice restarts it and moves the new device in.  Errors, each
+# untouched.  wireguard-go killed: sluice restarts it and moves the new device in.  A socks5
+# proxy after the tunnel (dante) sees the WireGuard server, never the client.  Errors, each
 # before anything starts (exit 125): a bad key, a UDP tunnel after an HTTP hop, a missing
 # wireguard-go, a /dev/net/tun rootless cannot use (anti-test: root can).
 if [ -z "${SLUICE_VPN_LAB_MNTNS:-}" ]; then
@@ -15,7 +16,7 @@ fi
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/vpn_lab.sh"
 
-if ! lab_up || ! vpn_lab_up wg || ! vpn_lab_tun_0666; then
+if ! lab_up || ! vpn_lab_up wg || ! vpn_lab_tun_0666 || ! lab_socks_dante px1 1080; then
 	not_ok "the lab, its WireGuard server and a usable tun node come up"
 	done_testing
 fi
@@ -73,6 +74,35 @@ out=$(wg -- sh -c 'ip -o link | grep -v " lo:" | cut -d: -f2; ip route' 2>&1)
 check_match "the sandbox has the tunnel's device and no other link" "^ wg0$" "$(echo "$out" | head -1)"
 check_eq "its only routes are the tunnel's" "" \
 	"$(echo "$out" | sed 1d | grep -v 'dev wg0' || true)"
+
+# A proxy after the tunnel: the relay dials it from the namespace the device is in.
+lab_counters_reset
+out=$(wg --via "socks5://$(lab_addr px1):1080" -- curl -sS -m 5 "http://target.lab/" 2>&1)
+check_match "socks5 after WireGuard: the target sees the proxy (the name resolved by it)" \
+	"$(lab_addr_re px1)" "$out"
+check_match "and the proxy saw the WireGuard server" "connect \[: $WGS\.[0-9]+ " \
+	"$(tail -1 "$LAB_DIR/dante-px1-1080.log")"
+check_eq "nothing from the client's address reached the proxy" "0" "$(lab_seen px1 client)"
+out=$(wg --via "socks5://px1.lab:1080" -- true 2>&1); rc=$?
+check_eq "a proxy right after the tunnel given by name: exit 125" "125" "$rc"
+check_match "the message asks for its address" "right after a tunnel needs its IP address" "$out"
+
+# A named session behind the tunnel: `sluice exec` joins it (rootless, its user namespace is
+# nested in the tunnel's stage's) and goes through the tunnel too.
+(as_user timeout -k 5 60 "$SLUICE" run --name wgs-$$ --via "wireguard:$C/wg0.conf" -- sleep 30 \
+	>/dev/null 2>&1) &
+session=$!
+cleanup_push "kill_tree $session"
+# (listed at once, joinable once the tunnel is up and its program runs)
+session_running() {
+	sl ls --json 2>/dev/null | jq -e --arg n "$1" '.[] | select(.name == $n and .program_running)' >/dev/null
+}
+wait_until 20 session_running "wgs-$$"
+out=$(as_user timeout 20 "$SLUICE" exec "wgs-$$" -- curl -sS -m 5 "http://$T/" 2>&1)
+check_eq "sluice exec into a session behind the tunnel: the target sees the WireGuard server" \
+	"$WGS" "$out"
+as_user "$SLUICE" stop "wgs-$$" >/dev/null 2>&1
+wait "$session" 2>/dev/null
 
 # The server killed while the program runs: requests fail, nothing leaves around the tunnel;
 # the server back: they work again.  The program is one process throughout.

@@ -7,7 +7,9 @@
 # errors); an encrypted key with the config's askpass.  OpenVPN over a socks5 proxy (dante):
 # over TCP and over UDP (UDP ASSOCIATE) the VPN server sees the proxy, never the client.  The
 # server killed and back: the program's requests fail meanwhile and resume after openvpn's
-# reconnect, the program untouched.  Refused before anything starts: a UDP config after an HTTP
+# reconnect, the program untouched.  Tunnels in tunnels: WireGuard inside OpenVPN (TCP) carries
+# a 100 MiB download intact (MTU, MSS), the WireGuard server sees the OpenVPN server; OpenVPN
+# (UDP) inside WireGuard likewise.  Refused before anything starts: a UDP config after an HTTP
 # hop, a tap config, a missing openvpn.
 if [ -z "${SLUICE_VPN_LAB_MNTNS:-}" ]; then
 	SLUICE_VPN_LAB_MNTNS=1 exec unshare --mount --propagation private -- "$0" "$@"
@@ -16,14 +18,14 @@ fi
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/vpn_lab.sh"
 
-if ! lab_up || ! vpn_lab_up udp tcp auth || ! vpn_lab_tun_0666 || ! lab_socks_dante px1 1080; then
+if ! lab_up || ! vpn_lab_up udp tcp auth wg || ! vpn_lab_tun_0666 || ! lab_socks_dante px1 1080; then
 	not_ok "the lab, its OpenVPN servers, dante and a usable tun node come up"
 	done_testing
 fi
 ok "the lab, its OpenVPN servers, dante and a usable tun node come up"
 
 T=$LAB_TARGET
-OVS=$(lab_addr ovs) PX1=$(lab_addr px1)
+OVS=$(lab_addr ovs) PX1=$(lab_addr px1) WGS=$(lab_addr wgs)
 C=$TMP/client
 as_user mkdir -m 0700 "$C"
 for s in udp tcp auth; do vpn_lab_ovpn_client "$s" "$C/$s.ovpn"; done
@@ -31,6 +33,7 @@ vpn_lab_auth_file "$C/auth.pass"
 vpn_lab_auth_file "$C/wrong.pass" "$VPN_LAB_USER" "not the password"
 vpn_lab_ovpn_client tcp "$C/enckey.ovpn" enckey
 vpn_lab_askpass_file "$C/key.pass"
+vpn_lab_wg_client "$C/wg0.conf"
 
 lab_counters_reset
 curl -s -m 3 "http://$T/" >/dev/null
@@ -102,6 +105,22 @@ check "the server back, openvpn reconnects and requests go through again" \
 kill_tree "$runner"
 wait "$runner" 2>/dev/null
 check_eq "the program ran on, one process" "1" "$(grep -c '^pid ' "$log")"
+
+# Tunnels in tunnels.
+head -c 100M /dev/urandom >"$LAB_DIR/www/big"
+want=$(sha256sum <"$LAB_DIR/www/big")
+out=$(as_user timeout -k 5 150 "$SLUICE" run --via "openvpn:$C/tcp.ovpn" --via "wireguard:$C/wg0.conf" \
+	-- sh -c "curl -sS -m 5 http://$T/; curl -sS -m 120 http://$T/big | sha256sum" 2>&1)
+check_eq "WireGuard inside OpenVPN: the target sees the WireGuard server; 100 MiB arrive intact" \
+	"$WGS
+$want" "$out"
+check_eq "and the WireGuard server saw the OpenVPN server" "$OVS" "$(vpn_lab_clients wg | tail -1)"
+rm -f "$LAB_DIR/www/big"
+before=$(vpn_lab_clients udp | wc -l)
+out=$(sl run --via "wireguard:$C/wg0.conf" --via "openvpn:$C/udp.ovpn" -- curl -sS -m 5 "http://$T/" 2>&1)
+check_eq "OpenVPN (UDP) inside WireGuard: the target sees the OpenVPN server" "$OVS" "$out"
+check_eq "and the OpenVPN server saw the WireGuard server" "$WGS" \
+	"$(vpn_lab_clients udp | sed -n "$((before + 1))p")"
 
 # Refused before anything starts.
 out=$(sl run --via "http://$PX1:3128" --via "openvpn:$C/udp.ovpn" -- true 2>&1); rc=$?

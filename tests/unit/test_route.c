@@ -185,6 +185,68 @@ static void check_chain(void **state)
 	assert_accepted(tor, UDP_DIRECT);
 }
 
+/* A tunnel ends a route like a local hop, but is not part of it: the next namespace has its
+ * device.  Which chains with tunnels are accepted, and where UDP tunnels may go. */
+static void tunnels(void **state)
+{
+	static const char *const specs[] = {"socks5://10.0.0.1", "openvpn:a.ovpn", "tor",
+					    "wireguard:b.conf", NULL};
+	static const char *const proxy_after[] = {"wireguard:b.conf", "socks5://10.0.0.2", NULL};
+	static const char *const named_after[] = {"wireguard:b.conf", "socks5://p.example", NULL};
+	static const char *const tor_after[] = {"wireguard:b.conf", "tor", "socks5://10.0.0.2",
+						NULL};
+	static const char *const after_http[] = {"http://10.0.0.3:3128", "wireguard:b.conf", NULL};
+	static const char *const after_socks5[] = {"socks5://10.0.0.2", "wireguard:b.conf", NULL};
+	static const char *const after_two[] = {"socks5://10.0.0.1", "socks5://10.0.0.2",
+						"wireguard:b.conf", NULL};
+	static const char *const after_tor[] = {"tor", "openvpn:a.ovpn", NULL};
+	struct run_options run;
+	struct sl_err err;
+	struct route r;
+
+	(void)state;
+	run_via(&run, specs);
+	route_plan(&run, 1, &r); /* openvpn's stage: through socks5 A */
+	assert_true(r.first == 0 && r.n_hops == 1 && !r.behind_tunnel);
+	route_plan(&run, 2, &r); /* tor's stage: openvpn's device, no hop */
+	assert_true(r.first == 2 && r.n_hops == 0 && r.behind_tunnel && !r.local_entry);
+	route_plan(&run, 3, &r); /* wireguard's stage: tor's socket */
+	assert_true(r.first == 2 && r.n_hops == 1 && r.local_entry && !r.behind_tunnel);
+	route_plan(&run, 4, &r); /* the program: wireguard's device */
+	assert_true(r.first == 4 && r.n_hops == 0 && r.behind_tunnel);
+
+	assert_accepted(specs, UDP_BLOCK);
+	assert_accepted(tor_after, UDP_BLOCK);
+	assert_accepted(proxy_after, UDP_BLOCK);
+	assert_refused(named_after, UDP_BLOCK,
+		       "--via wireguard: a socks5 proxy right after a tunnel needs its IP address");
+	assert_refused(proxy_after, UDP_PROXY, "--udp proxy behind a tunnel hop is not supported");
+	run_via(&run, proxy_after);
+	route_plan(&run, 2, &r); /* the program: the proxy, dialed from behind the tunnel */
+	assert_true(r.first == 1 && r.n_hops == 1 && r.behind_tunnel && !r.local_entry);
+
+	sl_err_clear(&err);
+	run_via(&run, after_http);
+	assert_int_equal(route_check_udp_tunnel(&run, 1, &err), -EINVAL);
+	assert_string_equal(err.msg, "--via wireguard: a tunnel over UDP cannot follow hop 1 "
+				     "(http): it carries TCP streams only; use a tunnel over TCP "
+				     "(OpenVPN with proto tcp-client), or put the tunnel first (or "
+				     "after a single socks5 proxy, which relays UDP)");
+	run_via(&run, after_tor);
+	assert_int_equal(route_check_udp_tunnel(&run, 1, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "cannot follow hop 1 (tor): it carries TCP streams only"));
+	run_via(&run, after_two);
+	assert_int_equal(route_check_udp_tunnel(&run, 2, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "UDP cannot pass a chain of more than one proxy"));
+	run_via(&run, after_socks5);
+	assert_int_equal(route_check_udp_tunnel(&run, 1, &err), 0);
+	assert_int_equal(route_check_udp_tunnel(&run, 0, &err), 0); /* first: direct */
+	run_via(&run, specs);
+	assert_int_equal(route_check_udp_tunnel(&run, 3, &err), -EINVAL); /* after tor */
+	run_via(&run, tor_after);
+	assert_int_equal(route_check_udp_tunnel(&run, 0, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +255,7 @@ int main(void)
 	    cmocka_unit_test(no_hops),
 	    cmocka_unit_test(single_existing_tor_at_a_path),
 	    cmocka_unit_test(check_chain),
+	    cmocka_unit_test(tunnels),
 	};
 
 	return cmocka_run_group_tests_name("route", tests, NULL, NULL);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test_firewall.c - the nft scripts firewall.c writes for a namespace behind a tunnel
+ * (NET_TUNNEL) and its DNS rule; nft itself loads them in the integration tests (t99b, t99c).
+ */
+#include <arpa/inet.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "firewall.h"
+
+static struct netplan tunnel_plan(enum cli_udp_mode udp)
+{
+	struct netplan plan = {NET_TUNNEL, DNS_FORWARD, udp, true, false, 0};
+
+	return plan;
+}
+
+static void tunnel_table(void **state)
+{
+	struct netplan plan = tunnel_plan(UDP_DIRECT);
+	char buf[4096];
+
+	(void)state;
+	assert_true(firewall_ruleset(buf, sizeof(buf), &plan) > 0);
+	/* The kernel routes through the device: nothing is redirected to a relay. */
+	assert_null(strstr(buf, "redirect"));
+	assert_non_null(strstr(buf, "tcp option maxseg size set rt mtu"));
+	/* DNS leaves only once sent to the tunnel's resolver; any other port 53 is refused. */
+	assert_non_null(strstr(buf, "ct status dnat accept\n"
+				    "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
+				    "\t\tmeta l4proto udp th dport 53 reject"));
+	assert_null(strstr(buf, "meta l4proto udp reject"));
+
+	plan = tunnel_plan(UDP_BLOCK);
+	assert_true(firewall_ruleset(buf, sizeof(buf), &plan) > 0);
+	assert_non_null(strstr(buf, "meta l4proto udp reject with icmpx admin-prohibited"));
+	assert_int_equal(firewall_ruleset(buf, 64, &plan), -1);
+}
+
+static void dns_rule(void **state)
+{
+	struct tunnel_prefix v4 = {AF_INET, {0}, 0}, v6 = {AF_INET6, {0}, 0};
+	char buf[1024];
+
+	(void)state;
+	inet_pton(AF_INET, "10.77.0.53", v4.addr);
+	inet_pton(AF_INET6, "fd77::53", v6.addr);
+	assert_true(firewall_tunnel_dns_ruleset(buf, sizeof(buf), &v4) > 0);
+	assert_non_null(strstr(buf, "table inet sluice_dns {"));
+	assert_non_null(strstr(buf, "meta nfproto ipv4 meta l4proto { tcp, udp } th dport 53 "
+				    "dnat ip to 10.77.0.53\n"));
+	assert_true(firewall_tunnel_dns_ruleset(buf, sizeof(buf), &v6) > 0);
+	assert_non_null(strstr(buf, "meta nfproto ipv6 meta l4proto { tcp, udp } th dport 53 "
+				    "dnat ip6 to [fd77::53]\n"));
+	assert_int_equal(firewall_tunnel_dns_ruleset(buf, 32, &v6), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(tunnel_table),
+	    cmocka_unit_test(dns_rule),
+	};
+
+	return cmocka_run_group_tests_name("firewall", tests, NULL, NULL);
+}
