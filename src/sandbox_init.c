@@ -15,7 +15,9 @@
  *      sluice's resolv.conf, hosts and nsswitch.conf), host name,
  *      the network (sandbox_net.c: loopback, the internal link, routes, the firewall).
  *   4. The relay's listeners, made here in the sandbox's netns, go to the supervisor with
- *      CHANNEL_READY; the init makes itself non-dumpable, then forks the program (program.c).
+ *      CHANNEL_READY; behind a tunnel hop (NET_TUNNEL) the init then waits for
+ *      CHANNEL_TUNNEL_READY: the supervisor has moved the tunnel's device in (tunnel.h).  The
+ *      init makes itself non-dumpable, then forks the program (program.c).
  *   5. Loop on a signalfd: forwarded signals go to the program's process group; SIGCHLD reaps
  *      every child (orphans included).  A stop of the program is reported (the supervisor
  *      mirrors it for the user's shell); so is its exit.  The supervisor decides when the
