@@ -466,10 +466,10 @@ static void entry_label(const struct relay *relay, const struct flow *flow, char
 static int upstream_socket(struct relay *relay, uint8_t route, int family)
 {
 	struct ns_socket_spec spec = {.kind = NS_SOCKET_TCP};
-	int fd;
 
 	if (!relay->routes[route].behind_tunnel) {
-		fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
 		return fd < 0 ? -errno : fd;
 	}
 	if (relay->factory[route] < 0)
