@@ -23,10 +23,12 @@ static const char *environment_value(const char *name)
 	return getenv(name);
 }
 
-int session_join_ask(struct session_join *sj, const char *name, struct sl_err *err)
+int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s,
+		     struct sl_err *err)
 {
 	static char reply[CONTROL_MSG_MAX + 1];
 	struct control_request req = {.op = CONTROL_JOIN};
+	unsigned int tries = wait_s * 10;
 	struct run_options run;
 	size_t i;
 	ssize_t n;
@@ -34,10 +36,19 @@ int session_join_ask(struct session_join *sj, const char *name, struct sl_err *e
 	memset(sj, 0, sizeof(*sj));
 	for (i = 0; i < CHANNEL_MAX_FDS; i++)
 		sj->ns_fds[i] = -1;
-	sj->control = session_client_connect(name, err);
-	if (sj->control < 0)
-		return -1;
-	n = session_client_request(sj->control, &req, NULL, 0, reply, sj->ns_fds, &sj->n_ns, err);
+	for (;;) {
+		sj->control = session_client_connect(name, err);
+		if (sj->control < 0)
+			return -1;
+		n = session_client_request(sj->control, &req, NULL, 0, reply, sj->ns_fds,
+					   &sj->n_ns, err);
+		if (n >= 0 || !tries-- || !strstr(err->msg, CONTROL_STARTING))
+			break;
+		close(sj->control); /* its sandbox is not there yet: ask again in 100 ms */
+		sj->control = -1;
+		sl_err_clear(err);
+		usleep(100000);
+	}
 	if (n < 0)
 		return sl_err_wrap(err, "session '%s'", name);
 	if (control_join_parse(reply, (size_t)n, &sj->join, err))

@@ -25,11 +25,18 @@ struct session_join {
 	struct identity program_user; /* root mode: who its programs run as */
 };
 
+/* How long `exec` and `cp` wait for a session that is still starting. */
+#define SESSION_JOIN_WAIT_S 30
+
 /**
  * session_join_ask() - connect to session @name and receive its namespaces
+ * @wait_s:	while the session is still starting (its hops, a tunnel), ask again for up to
+ *		this many seconds (0: answer at once), so that `run --name X &` then `exec X`
+ *		works
  * Return: 0, or negative with @err filled.  session_join_close() either way.
  */
-int session_join_ask(struct session_join *sj, const char *name, struct sl_err *err);
+int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s,
+		     struct sl_err *err);
 
 /**
  * session_join_enter() - setns() into the namespaces received, but for those of @skip
