@@ -32,10 +32,10 @@
 
 #include "err.h"
 
-#define CONTROL_VERSION	       1
-#define CONTROL_MSG_MAX	       65536
+#define CONTROL_VERSION 1
+#define CONTROL_MSG_MAX 65536
 /* The error a join gets while the session's sandbox is not there yet (its hops start). */
-#define CONTROL_STARTING "the session is starting"
+#define CONTROL_STARTING       "the session is starting"
 #define CONTROL_MAX_NAMESPACES 6
 #define CONTROL_MAX_ENV	       64
 #define CONTROL_GRACE_MAX      3600

@@ -40,8 +40,8 @@ int session_join_ask(struct session_join *sj, const char *name, unsigned int wai
 		sj->control = session_client_connect(name, err);
 		if (sj->control < 0)
 			return -1;
-		n = session_client_request(sj->control, &req, NULL, 0, reply, sj->ns_fds,
-					   &sj->n_ns, err);
+		n = session_client_request(sj->control, &req, NULL, 0, reply, sj->ns_fds, &sj->n_ns,
+					   err);
 		if (n >= 0 || !tries-- || !strstr(err->msg, CONTROL_STARTING))
 			break;
 		close(sj->control); /* its sandbox is not there yet: ask again in 100 ms */

@@ -310,8 +310,7 @@ static void answer_join(struct session_server *srv, struct client *c)
 
 	if (srv->ending || !srv->n_ns) {
 		json_decref(names);
-		reply_error(c->fd,
-			    srv->ending ? "the session is ending" : CONTROL_STARTING);
+		reply_error(c->fd, srv->ending ? "the session is ending" : CONTROL_STARTING);
 		return;
 	}
 	for (i = 0; i < run->n_hops; i++)
