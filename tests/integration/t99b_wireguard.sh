@@ -133,18 +133,28 @@ check_eq "the program ran on, one process" "1" "$(grep -c '^pid ' "$log")"
 (as_user timeout -k 5 90 "$SLUICE" run --via "wireguard:$C/wg0.conf" -- sh -c 'i=0; while [ $i -lt 40 ]; do curl -s -m 1 "http://'"$T"'/" || echo fail; i=$((i + 1)); sleep 0.5; done' >"$log" 2>&1) &
 runner=$!
 cleanup_push "kill_tree $runner"
-wait_until 15 grep -q "^$WGS\$" "$log"
+wait_until 30 grep -q "^$WGS\$" "$log"
+# sluice_wg: the pid of sluice's wireguard-go (not the lab server's, in a netns of its own).
+sluice_wg() {
+	local p server
+	server=$(readlink "/proc/$(vpn_lab_pid wg)/ns/net" 2>/dev/null) && [ -n "$server" ] || return 1
+	for p in $(pgrep -x wireguard-go); do
+		[ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" = "wireguard-go -f wg0 " ] &&
+			[ "$(readlink "/proc/$p/ns/net" 2>/dev/null)" != "$server" ] && echo "$p" && return 0
+	done
+	return 1
+}
 wgpid=""
-for p in $(pgrep -x wireguard-go); do
-	[ "$(tr '\0' ' ' </proc/$p/cmdline)" = "wireguard-go -f wg0 " ] &&
-		[ "$(readlink /proc/$p/ns/net)" != "$(readlink /proc/$(vpn_lab_pid wg)/ns/net 2>/dev/null)" ] &&
-		wgpid=$p
-done
+wait_until 15 sluice_wg >/dev/null && wgpid=$(sluice_wg)
 check "sluice's wireguard-go found" test -n "$wgpid"
 [ -n "$wgpid" ] && kill -9 "$wgpid"
 mark=$(grep -c . "$log")
+# is_restarted: a wireguard-go of sluice's again, another process than the one killed.
+is_restarted() { local p; p=$(sluice_wg) && [ "$p" != "$wgpid" ]; }
+wait_until 20 is_restarted
+check "sluice restarted wireguard-go after it was killed" is_restarted
 wait_until 20 sh -c "sed -n '$((mark + 1)),\$p' '$log' | grep -q '^$WGS\$'"
-check "after wireguard-go was killed, sluice restarted it and requests go through" \
+check "and requests go through again" \
 	sh -c "sed -n '$((mark + 1)),\$p' '$log' | grep -q '^$WGS\$'"
 wait "$runner"
 
