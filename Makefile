@@ -3,7 +3,7 @@
 #   make              build ./build/sluice
 #   make check        unit tests + integration tests (root and rootless)
 #   make check-asan   the same against an ASan+UBSan build
-#   make check-slow   the slow integration tests (a private Tor network), the normal build
+#   make check-slow   the slow integration tests (a private Tor network), both builds
 #   make fuzz         build the libFuzzer binary (clang); make fuzz-run runs each target briefly
 #   make bench        benchmarks under bench/, each prints ratios
 #   make demo         show sluice at work on this machine (no internet needed)
@@ -82,12 +82,10 @@ check: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)
 	$(MAKE) SANITIZE=1 build-asan/sluice $(UNIT_BIN:$(BUILD)/%=build-asan/%)
 	SLUICE_BUILDS="$(BUILD) build-asan" tests/run
 
-# The slow integration tests (tests/integration/s*.sh: a private Tor network per test and
-# mode), the normal build only, to keep .ci/run within its time: the code they reach is run
-# under ASan+UBSan by make check too (helpers, stages, restarts in t93 and t99b/c; tor's
-# control-port parser by its unit tests and fuzz target).  .ci/run runs them too.
+# The slow integration tests (tests/integration/s*.sh), both builds; .ci/run runs them too.
 check-slow: $(BUILD)/sluice $(HELPER_BIN)
-	SLUICE_BUILDS="$(BUILD)" tests/run --slow
+	$(MAKE) SANITIZE=1 build-asan/sluice
+	SLUICE_BUILDS="$(BUILD) build-asan" tests/run --slow
 
 # One build only (quicker while developing).
 check-one: $(BUILD)/sluice $(UNIT_BIN) $(HELPER_BIN)
