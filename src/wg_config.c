@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "target.h"
 #include "wg_config.h"
 
 #define QUOTE_MAX 32 /* characters of a value a message shows; keys are 44, never shown */
@@ -895,30 +896,17 @@ static void put_prefix(struct uapi_out *o, const char *name, const struct tunnel
 
 static int put_endpoint(struct uapi_out *o, const struct sockaddr_storage *ss, uint16_t file_port)
 {
-	char text[INET6_ADDRSTRLEN];
-	uint16_t port;
+	char text[INET6_ADDRSTRLEN + 8];
+	struct target t;
 
-	if (ss->ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
-
-		inet_ntop(AF_INET, &sin->sin_addr, text, sizeof(text));
-		port = ntohs(sin->sin_port);
-	} else if (ss->ss_family == AF_INET6) {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
-
-		inet_ntop(AF_INET6, &sin6->sin6_addr, text, sizeof(text));
-		port = ntohs(sin6->sin6_port);
-	} else {
+	if (target_from_sockaddr(ss, NULL, &t))
 		return -EINVAL;
-	}
-	if (port == 0)
-		port = file_port;
-	if (port == 0)
+	if (t.port == 0)
+		t.port = file_port;
+	if (t.port == 0)
 		return -EINVAL;
-	if (ss->ss_family == AF_INET6)
-		put(o, "endpoint=[%s]:%u\n", text, port);
-	else
-		put(o, "endpoint=%s:%u\n", text, port);
+	target_format(&t, text, sizeof(text)); /* "10.0.0.1:51820", "[fd00::1]:51820" */
+	put(o, "endpoint=%s\n", text);
 	return 0;
 }
 
