@@ -105,16 +105,39 @@ int runtime_dir_create(char *out, size_t cap, struct sl_err *err)
 	return private_dir(out, err);
 }
 
-void runtime_dir_remove(const char *path)
+/* Everything under the directory @fd, not following links, at most @depth levels down (the
+ * helpers' own directories: wireguard-go's socket directory, a vpnc-script's files). */
+static void remove_below(int fd, int depth)
 {
-	DIR *dir = opendir(path);
+	DIR *dir = fdopendir(fd);
 	struct dirent *e;
 
-	if (!dir)
+	if (!dir) {
+		close(fd);
 		return;
-	while ((e = readdir(dir)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			unlinkat(dirfd(dir), e->d_name, 0);
+	}
+	while ((e = readdir(dir))) {
+		int sub;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!unlinkat(dirfd(dir), e->d_name, 0) || errno != EISDIR || !depth)
+			continue;
+		sub =
+		    openat(dirfd(dir), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0)
+			remove_below(sub, depth - 1);
+		unlinkat(dirfd(dir), e->d_name, AT_REMOVEDIR);
+	}
 	closedir(dir);
+}
+
+void runtime_dir_remove(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	remove_below(fd, RUNTIME_DIR_DEPTH_MAX);
 	rmdir(path);
 }

@@ -34,7 +34,10 @@ int runtime_dir_create(char *out, size_t cap, struct sl_err *err);
 /* runtime_dir_remove_stale() - remove the BASE/PID directories whose PID runs no sluice. */
 void runtime_dir_remove_stale(const char *base);
 
-/* runtime_dir_remove() - remove @path and the files directly in it. */
+/* How deep runtime_dir_remove() goes: the helpers' directories nest a few levels at most. */
+#define RUNTIME_DIR_DEPTH_MAX 8
+
+/* runtime_dir_remove() - remove @path and everything in it, following no link. */
 void runtime_dir_remove(const char *path);
 
 #endif
