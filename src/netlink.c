@@ -106,6 +106,48 @@ static int netlink_transact(struct netlink *nl, struct nlmsghdr *nlh, const char
 	}
 }
 
+struct dump_callback {
+	int (*each)(const struct nlmsghdr *nlh, void *data);
+	void *data;
+};
+
+static int dump_one(const struct nlmsghdr *nlh, void *data)
+{
+	const struct dump_callback *cb = data;
+
+	return cb->each(nlh, cb->data) ? MNL_CB_ERROR : MNL_CB_OK;
+}
+
+int netlink_dump(struct netlink *nl, uint16_t type,
+		 int (*each)(const struct nlmsghdr *nlh, void *data), void *data,
+		 struct sl_err *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct dump_callback cb = {each, data};
+	unsigned int seq = ++nl->seq;
+	struct rtgenmsg *gen;
+	int ret;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	gen = mnl_nlmsg_put_extra_header(nlh, sizeof(*gen));
+	gen->rtgen_family = AF_UNSPEC;
+	if (mnl_socket_sendto(nl->socket, nlh, nlh->nlmsg_len) < 0)
+		return sl_err_set(err, errno, "cannot send a netlink dump request");
+	do {
+		ssize_t n = mnl_socket_recvfrom(nl->socket, buf, sizeof(buf));
+
+		if (n < 0)
+			return sl_err_set(err, errno, "no netlink answer to a dump request");
+		ret = mnl_cb_run(buf, (size_t)n, seq, nl->portid, dump_one, &cb);
+	} while (ret == MNL_CB_OK);
+	if (ret < 0)
+		return sl_err_set(err, errno, "a netlink dump failed");
+	return 0;
+}
+
 int netlink_link_up(struct netlink *nl, const char *ifname, struct sl_err *err)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];

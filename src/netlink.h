@@ -89,4 +89,15 @@ int netlink_fwmark_rule_add(struct netlink *nl, int family, uint32_t mark, uint3
 int netlink_local_default_route_add(struct netlink *nl, int family, uint32_t table,
 				    const char *ifname, struct sl_err *err);
 
+struct nlmsghdr;
+
+/**
+ * netlink_dump() - dump every object of a kind: @type RTM_GETLINK or RTM_GETADDR (any family);
+ * @each gets each message of the answer (return 0 to go on)
+ * Return: 0, or negative errno with @err filled.
+ */
+int netlink_dump(struct netlink *nl, uint16_t type,
+		 int (*each)(const struct nlmsghdr *nlh, void *data), void *data,
+		 struct sl_err *err);
+
 #endif

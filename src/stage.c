@@ -79,6 +79,11 @@ static int setup(const struct stage_spec *spec, int channel, int other_end, int 
 		ret = userns_write_maps(ID_MAP_SELF, spec->outer_uid, spec->outer_gid, err);
 	if (!ret)
 		ret = names_by_dns(err);
+	if (!ret && spec->resolv_conf &&
+	    mount(spec->resolv_conf, "/etc/resolv.conf", NULL, MS_BIND, NULL))
+		ret =
+		    sl_err_set(err, errno, "cannot mount %s over /etc/resolv.conf in the %s stage",
+			       spec->resolv_conf, spec->name);
 	if (!ret && spec->run_dir && mount(spec->run_dir, "/run", NULL, MS_BIND, NULL))
 		ret = sl_err_set(err, errno, "cannot mount %s over /run in the %s stage",
 				 spec->run_dir, spec->name);

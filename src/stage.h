@@ -50,6 +50,9 @@ struct stage_spec {
 	int parent_userns;
 	bool keep_net_admin;
 	const char *run_dir;
+	/* Or NULL: a file bound over /etc/resolv.conf, where a tun-making command (exec:) writes
+	 * its DNS servers, never into the host's. */
+	const char *resolv_conf;
 	/* A socket factory: a second channel whose requests the init answers at once
 	 * (ns_socket_now()): the relay dials from in there (a namespace behind a tunnel). */
 	bool factory;

@@ -4,6 +4,10 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,6 +22,160 @@
 #include "log.h"
 #include "netlink.h"
 #include "tunnel.h"
+
+/* What the prober finds, and sends back whole through a pipe. */
+struct probe {
+	int index; /* the link found, 0 for none */
+	char ifname[IFNAMSIZ];
+	struct tunnel_params params;
+};
+
+static int probe_link(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	struct probe *p = data;
+	const struct nlattr *attr;
+	const char *name = NULL;
+	unsigned int mtu = 0;
+	bool tun = false;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || p->index || !(ifm->ifi_flags & IFF_UP))
+		return 0;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifm))
+	{
+		const struct nlattr *info;
+
+		if (mnl_attr_get_type(attr) == IFLA_IFNAME &&
+		    !mnl_attr_validate(attr, MNL_TYPE_NUL_STRING))
+			name = mnl_attr_get_str(attr);
+		else if (mnl_attr_get_type(attr) == IFLA_MTU &&
+			 !mnl_attr_validate(attr, MNL_TYPE_U32))
+			mtu = mnl_attr_get_u32(attr);
+		else if (mnl_attr_get_type(attr) == IFLA_LINKINFO)
+			mnl_attr_for_each_nested(info, attr)
+			{
+				tun |= mnl_attr_get_type(info) == IFLA_INFO_KIND &&
+				       !mnl_attr_validate(info, MNL_TYPE_NUL_STRING) &&
+				       !strcmp(mnl_attr_get_str(info), "tun");
+			}
+	}
+	/* A tun device: never loopback or the stage's own veth link. */
+	if (!tun || !name || strlen(name) >= IFNAMSIZ)
+		return 0;
+	p->index = ifm->ifi_index; /* a candidate: kept only if it has an address */
+	snprintf(p->ifname, sizeof(p->ifname), "%s", name);
+	p->params.mtu = mtu;
+	return 0;
+}
+
+static int probe_address(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	const void *local = NULL, *address = NULL;
+	struct probe *p = data;
+	struct tunnel_prefix *out;
+	const struct nlattr *attr;
+	size_t len = ifa->ifa_family == AF_INET ? 4 : 16;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || (int)ifa->ifa_index != p->index ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6) ||
+	    ifa->ifa_scope == RT_SCOPE_LINK || p->params.n_addresses == TUNNEL_MAX_ADDRESSES)
+		return 0;
+	mnl_attr_for_each(attr, nlh, sizeof(*ifa))
+	{
+		if (mnl_attr_get_payload_len(attr) != len)
+			continue;
+		if (mnl_attr_get_type(attr) == IFA_LOCAL)
+			local = mnl_attr_get_payload(attr);
+		else if (mnl_attr_get_type(attr) == IFA_ADDRESS)
+			address = mnl_attr_get_payload(attr);
+	}
+	if (!local) /* IPv6, and IPv4 without a peer: IFA_ADDRESS is the address */
+		local = address;
+	if (!local)
+		return 0;
+	out = &p->params.addresses[p->params.n_addresses++];
+	out->family = ifa->ifa_family;
+	memcpy(out->addr, local, len);
+	out->prefix_len = ifa->ifa_prefixlen;
+	if (address && address != local && memcmp(address, local, len)) {
+		p->params.peer.family = ifa->ifa_family;
+		memcpy(p->params.peer.addr, address, len);
+	}
+	return 0;
+}
+
+static void __attribute__((noreturn))
+prober(int stage_userns, int stage_netns, struct probe *p, int report)
+{
+	struct netlink nl;
+	struct sl_err err;
+	int ret = 0;
+
+	sl_err_clear(&err);
+	if (stage_userns >= 0 && setns(stage_userns, CLONE_NEWUSER))
+		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's user namespace");
+	if (!ret && setns(stage_netns, CLONE_NEWNET))
+		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's network namespace");
+	if (!ret)
+		ret = netlink_open(&nl, &err);
+	if (!ret) {
+		ret = netlink_dump(&nl, RTM_GETLINK, probe_link, p, &err);
+		if (!ret && p->index)
+			ret = netlink_dump(&nl, RTM_GETADDR, probe_address, p, &err);
+		netlink_close(&nl);
+	}
+	if (ret) {
+		channel_send_error(report, &err);
+		_exit(1);
+	}
+	if (!p->params.n_addresses)
+		p->index = 0;
+	_exit(write(report, p, sizeof(*p)) == (ssize_t)sizeof(*p) ? 0 : 1);
+}
+
+int tunnel_probe(int stage_userns, int stage_netns, char ifname[IFNAMSIZ],
+		 struct tunnel_params *params, struct sl_err *err)
+{
+	struct probe p;
+	struct pollfd pfd;
+	int pair[2], status = 0, ret;
+	pid_t pid;
+
+	memset(&p, 0, sizeof(p));
+	ret = channel_pair(pair, err);
+	if (ret)
+		return ret;
+	pid = fork();
+	if (pid == 0) {
+		close(pair[0]);
+		prober(stage_userns, stage_netns, &p, pair[1]);
+	}
+	close(pair[1]);
+	if (pid < 0) {
+		ret = sl_err_set(err, errno, "cannot fork to look for the tunnel's device");
+		close(pair[0]);
+		return ret;
+	}
+	pfd.fd = pair[0];
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, TUNNEL_MOVE_TIMEOUT_S * 1000) == 0)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+	    recv(pair[0], &p, sizeof(p), MSG_DONTWAIT) == (ssize_t)sizeof(p)) {
+		ret = p.index ? 1 : 0;
+		if (ret) {
+			memcpy(ifname, p.ifname, IFNAMSIZ);
+			*params = p.params;
+		}
+	} else {
+		ret = sl_err_set(err, 0, "cannot look for the tunnel's device in its stage");
+	}
+	close(pair[0]);
+	return ret;
+}
 
 int tunnel_check_device(const char *label, struct sl_err *err)
 {

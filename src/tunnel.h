@@ -37,6 +37,17 @@ struct tunnel_move {
 	bool in_place;
 };
 
+/**
+ * tunnel_probe() - the device a tun-making command (exec:) made in its stage: the first tun
+ * device there that is up and has an address;
+ * its name, addresses (with the peer of a point-to-point one) and MTU into @ifname and
+ * @params (n_dns 0: the kind finds its DNS servers elsewhere).  IPv6 link-local addresses
+ * do not count.  Done by a short-lived child that joins the stage, as tunnel_move().
+ * Return: 1 found, 0 not (yet), or negative errno with @err filled.
+ */
+int tunnel_probe(int stage_userns, int stage_netns, char ifname[IFNAMSIZ],
+		 struct tunnel_params *params, struct sl_err *err);
+
 #define TUNNEL_DEVICE "/dev/net/tun"
 
 /**
