@@ -23,6 +23,8 @@ void chain_hop_where(const struct hop_spec *hop, char *buf, size_t cap)
 	else if (hop->file[0]) /* its configuration file's name is enough to tell it */
 		snprintf(buf, cap, "%s",
 			 strrchr(hop->file, '/') ? strrchr(hop->file, '/') + 1 : hop->file);
+	else if (hop->command[0]) /* the program's name */
+		snprintf(buf, cap, "%.*s", (int)strcspn(hop->command, " \t"), hop->command);
 	else
 		target_format(&hop->server, buf, cap);
 }

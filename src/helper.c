@@ -297,7 +297,7 @@ static struct helper *helper_new(struct helpers *set, struct hop_spec *hop,
 	snprintf(h->name, sizeof(h->name), "%s", ops->name);
 	chain_hop_label(hop, index, h->label, sizeof(h->label));
 	set_down(h, "%s is not running yet", h->name);
-	if (!program_on_path(h->ops->program, X_OK)) {
+	if (h->ops->program && !program_on_path(h->ops->program, X_OK)) {
 		sl_err_set(err, 0,
 			   "%s: the program '%s' is not installed (Debian package '%s'), or not "
 			   "in PATH",
@@ -510,6 +510,7 @@ static int start_stage(struct helpers *set, struct helper *h, struct sl_err *err
 	spec.parent_userns = before && set->rootless ? before->stage.userns : -1;
 	spec.keep_net_admin = hop_is_tunnel(h->hop);
 	spec.run_dir = h->run_dir[0] ? h->run_dir : NULL;
+	spec.resolv_conf = h->resolv_conf[0] ? h->resolv_conf : NULL;
 	log_verbose("%s: starting its stage (its traffic: %s)", h->label,
 		    before	   ? "through the tunnel before it"
 		    : route.n_hops ? "through the hops before it"
@@ -711,6 +712,11 @@ static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, str
 		return -1;
 	h->tun_moved = true;
 	return 0;
+}
+
+int helper_stage_userns(const struct helper *h)
+{
+	return h->set->rootless ? h->stage.userns : -1;
 }
 
 int helpers_tunnel_userns(const struct helpers *set)

@@ -48,7 +48,7 @@ enum helper_state {
 struct helper;
 
 struct helper_ops {
-	const char *program; /* looked up in PATH before anything starts */
+	const char *program; /* looked up in PATH before anything starts; NULL: prepare() does */
 	const char *package; /* the Debian package that has it, for the message */
 	bool may_prompt;     /* asks the user (ssh): its first start keeps the terminal */
 	bool dials;	     /* can take its server connection from `sluice dial` (dial.h) */
@@ -119,8 +119,9 @@ struct helper {
 	void *kind; /* the kind's own state */
 	/* A tunnel (hop_is_tunnel()): the kind fills these before it says ready; helper.c then
 	 * moves the device into the namespace after it (tunnel.h), at once or when it exists. */
-	char run_dir[PATH_MAX]; /* bound over /run in its stage; "" for none */
-	bool uses_udp;		/* its own traffic is UDP: the stage's is relayed (udp_relay.h) */
+	char run_dir[PATH_MAX];	    /* bound over /run in its stage; "" for none */
+	char resolv_conf[PATH_MAX]; /* bound over /etc/resolv.conf in its stage; "" for none */
+	bool uses_udp; /* its own traffic is UDP: the stage's is relayed (udp_relay.h) */
 	struct udp_relay *udp;
 	int udp_epoll; /* the UDP relay's own epoll set, itself watched by the loop's */
 	char tun_name[IFNAMSIZ];
@@ -154,6 +155,10 @@ enum helper_route {
 
 enum helper_route helper_route_kind(const struct helper *h);
 
+/* helper_stage_userns() - the user namespace to join to act in its stage: rootless its own,
+ * -1 as root (no need). */
+int helper_stage_userns(const struct helper *h);
+
 /* helper_fakeip() - the fake-IP pool of the hops before it (NULL without one). */
 struct fakeip_pool *helper_fakeip(const struct helper *h);
 
@@ -186,6 +191,7 @@ extern const struct helper_ops hop_tor_helper;
 extern const struct helper_ops hop_ssh_helper;
 extern const struct helper_ops hop_wireguard_helper;
 extern const struct helper_ops hop_openvpn_helper;
+extern const struct helper_ops hop_exec_helper;
 
 struct helpers;
 struct relay;

@@ -24,6 +24,7 @@ static const struct hop_ops hop_table[] = {
     /* The namespace after it has the tunnel's device: UDP is carried as anything else. */
     {HOP_WIREGUARD, "wireguard", 0, HOP_PROTOCOL_NONE, true, false, &hop_wireguard_helper, true},
     {HOP_OPENVPN, "openvpn", 0, HOP_PROTOCOL_NONE, true, false, &hop_openvpn_helper, true},
+    {HOP_EXEC, "exec", 0, HOP_PROTOCOL_NONE, true, false, &hop_exec_helper, true},
 };
 
 const struct hop_ops *hop_ops_of(enum hop_kind kind)

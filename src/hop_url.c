@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "command_line.h"
 #include "hop_url.h"
 
 /* How much of the user's text an error message quotes. */
@@ -361,6 +362,24 @@ static int parse_file(const char *text, const char *file, enum hop_kind kind, st
 	return 0;
 }
 
+/* "exec:COMMAND": checked here, so a command that would not run fails before anything. */
+static int parse_command(const char *text, const char *command, struct hop_spec *out,
+			 struct sl_err *err)
+{
+	struct command_line words;
+	size_t len = strlen(command);
+	struct sl_err why;
+
+	if (len > HOP_COMMAND_MAX)
+		return hop_error(err, text, "the command is longer than %d bytes", HOP_COMMAND_MAX);
+	if (command_line_split(command, &words, &why) < 0)
+		return hop_error(err, text, "%s", why.msg);
+	out->kind = HOP_EXEC;
+	out->spawn = true;
+	memcpy(out->command, command, len + 1);
+	return 0;
+}
+
 static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl_err *err)
 {
 	const struct hop_scheme *scheme = NULL;
@@ -387,6 +406,8 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 		return parse_file(text, text + 10, HOP_WIREGUARD, out, err);
 	if (!strncasecmp(text, "openvpn:", 8))
 		return parse_file(text, text + 8, HOP_OPENVPN, out, err);
+	if (!strncasecmp(text, "exec:", 5))
+		return parse_command(text, text + 5, out, err);
 	for (i = 0; i < sizeof(hop_schemes) / sizeof(hop_schemes[0]); i++) {
 		if (!strncasecmp(text, hop_schemes[i].prefix, strlen(hop_schemes[i].prefix))) {
 			scheme = &hop_schemes[i];
@@ -398,7 +419,8 @@ static int hop_url_parse_inner(const char *text, struct hop_spec *out, struct sl
 		    err, text,
 		    "unknown hop kind; use socks5://HOST[:PORT], socks5h://, "
 		    "http://HOST[:PORT], tor, tor://HOST[:PORT], tor://unix:PATH, "
-		    "ssh://[USER@]HOST[:PORT], wireguard:FILE, openvpn:FILE or direct");
+		    "ssh://[USER@]HOST[:PORT], wireguard:FILE, openvpn:FILE, exec:COMMAND "
+		    "or direct");
 	out->kind = scheme->kind;
 	rest = text + strlen(scheme->prefix);
 	if (out->kind == HOP_TOR && !strncmp(rest, "unix:", 5))
@@ -483,6 +505,8 @@ const char *hop_kind_name(enum hop_kind kind)
 		return "wireguard";
 	case HOP_OPENVPN:
 		return "openvpn";
+	case HOP_EXEC:
+		return "exec";
 	default:
 		return "unknown";
 	}
@@ -527,6 +551,10 @@ int hop_url_format_redacted(const struct hop_spec *hop, char *buf, size_t cap)
 	}
 	if (hop->kind == HOP_WIREGUARD || hop->kind == HOP_OPENVPN) {
 		n = snprintf(buf, cap, "%s:%s", hop_kind_name(hop->kind), hop->file);
+		return n >= 0 && (size_t)n < cap ? n : -ENOSPC;
+	}
+	if (hop->kind == HOP_EXEC) {
+		n = snprintf(buf, cap, "exec:%s", hop->command);
 		return n >= 0 && (size_t)n < cap ? n : -ENOSPC;
 	}
 	if (hop->kind != HOP_SOCKS5 && hop->kind != HOP_HTTP && hop->kind != HOP_TOR &&

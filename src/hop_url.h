@@ -6,7 +6,8 @@
  * "tor://unix:PATH" (a tor that runs already), or "ssh://[USER@]HOST[:PORT]" (sluice runs
  * `ssh -N -D`; USER is the login name, never with a password), "wireguard:FILE" (a
  * wg-quick file; sluice runs wireguard-go, see hop_wireguard.c) or "openvpn:FILE" (the
- * user's client config; sluice runs openvpn, see hop_openvpn.c).
+ * user's client config; sluice runs openvpn, see hop_openvpn.c) or "exec:COMMAND" (any
+ * command that makes a tun device, split into words by command_line.h; see hop_exec.c).
  *
  * Contract:
  * - Pure: no I/O, no allocation, no global state, no name resolution.  HOST stays a name
@@ -40,6 +41,8 @@
 #define HOP_UNIX_PATH_MAX 107
 /* "wireguard:FILE", "openvpn:FILE": the file's path as given ("~/" is the caller's to expand). */
 #define HOP_FILE_MAX 1023
+/* "exec:COMMAND": the command line as given (command_line.h splits it). */
+#define HOP_COMMAND_MAX 1023
 
 /* Longest hop_url_format_redacted() output: scheme, a fully percent-encoded user, "***",
  * a bracketed IPv6 address or a 255-byte name, and the port. */
@@ -54,6 +57,7 @@ enum hop_kind {
 	HOP_SSH,
 	HOP_WIREGUARD,
 	HOP_OPENVPN,
+	HOP_EXEC,
 };
 
 struct hop_spec {
@@ -68,6 +72,7 @@ struct hop_spec {
 	bool port_given;	       /* ssh: else the user's ssh config picks the port */
 	char unix_path[HOP_UNIX_PATH_MAX + 1]; /* "tor://unix:PATH"; "" otherwise */
 	char file[HOP_FILE_MAX + 1];	       /* "wireguard:FILE", "openvpn:FILE"; else "" */
+	char command[HOP_COMMAND_MAX + 1];     /* "exec:COMMAND"; else "" */
 };
 
 /**
