@@ -253,12 +253,13 @@ enum hop_field {
 	FIELD_PASSWORD_ENV,
 	FIELD_PATH,
 	FIELD_CONFIG,
+	FIELD_COMMAND,
 	FIELD_COUNT
 };
 
 static const char *const hop_fields[FIELD_COUNT + 1] = {
-    "type",	     "host",	     "port", "user",   "password",
-    "password_file", "password_env", "path", "config", NULL,
+    "type",	    "host", "port",   "user",	 "password", "password_file",
+    "password_env", "path", "config", "command", NULL,
 };
 
 /* Which fields each type takes, and how a message lists them. */
@@ -283,6 +284,8 @@ static const struct hop_type {
      "type and config (a wg-quick file)"},
     {"openvpn", "openvpn:", (1 << FIELD_TYPE) | (1 << FIELD_CONFIG), false,
      "type and config (an OpenVPN client config)"},
+    {"exec", "exec:", (1 << FIELD_TYPE) | (1 << FIELD_COMMAND), false,
+     "type and command (a command line that makes a tun device)"},
     {"direct", "", 1 << FIELD_TYPE, false, "only type"},
 };
 
@@ -354,16 +357,16 @@ static int hop_object(struct parse *p, const struct json_path *path, json_t *obj
 	size_t i;
 
 	if (only_keys(p, path, object, hop_fields,
-		      "type, host, port, user, password, password_file, password_env, path or "
-		      "config"))
+		      "type, host, port, user, password, password_file, password_env, path, "
+		      "config or command"))
 		return -1;
 	for (i = 0; i < FIELD_COUNT; i++)
 		fields[i] = json_object_get(object, hop_fields[i]);
 	json_path_add(&at, path, "type", 0);
 	if (!fields[FIELD_TYPE])
 		return path_error(p, &at,
-				  "missing; expected socks5, http, tor, ssh, wireguard, openvpn or "
-				  "direct");
+				  "missing; expected socks5, http, tor, ssh, wireguard, openvpn, "
+				  "exec or direct");
 	type_text = hop_string(p, path, fields, FIELD_TYPE, &bad);
 	if (bad)
 		return bad;
@@ -372,19 +375,31 @@ static int hop_object(struct parse *p, const struct json_path *path, json_t *obj
 			type = &hop_types[i];
 	if (!type)
 		return path_error(p, &at,
-				  "'%.40s': expected socks5, http, tor, ssh, wireguard, openvpn or "
-				  "direct",
+				  "'%.40s': expected socks5, http, tor, ssh, wireguard, openvpn, "
+				  "exec or direct",
 				  type_text);
 	for (i = 0; i < FIELD_COUNT; i++)
 		if (fields[i] && !(type->fields & (1u << i))) {
 			json_path_add(&at, path, hop_fields[i], 0);
-			return path_error(p, &at, "not a field of %s %s hop; expected %s",
-					  type->name[0] == 's' && type->name[1] == 's' ? "an" : "a",
-					  type->name, type->expected);
+			return path_error(
+			    p, &at, "not a field of %s %s hop; expected %s",
+			    strchr("ae", type->name[0]) || !strcmp(type->name, "ssh") ? "an" : "a",
+			    type->name, type->expected);
 		}
 
 	if (type->fields & (1u << FIELD_CONFIG))
 		return tunnel_hop(p, path, type, fields, out);
+	if (type->fields & (1u << FIELD_COMMAND)) {
+		const char *command = hop_string(p, path, fields, FIELD_COMMAND, &bad);
+
+		if (bad)
+			return bad;
+		json_path_add(&at, path, "command", 0);
+		if (!command || !command[0])
+			return path_error(p, &at, "missing; an exec hop needs the command to run");
+		*out = keep_parts(p, "exec:", 5, "", command, strlen(command));
+		return *out ? 0 : -1;
+	}
 	host = hop_string(p, path, fields, FIELD_HOST, &bad);
 	user = hop_string(p, path, fields, FIELD_USER, &bad);
 	password = hop_string(p, path, fields, FIELD_PASSWORD, &bad);

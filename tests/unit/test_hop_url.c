@@ -633,11 +633,44 @@ static void test_tor_and_ssh_format(void **state __attribute__((unused)))
 	assert_int_equal(n, strlen("tor://unix:") + HOP_UNIX_PATH_MAX);
 }
 
+/* "exec:COMMAND": kept as written, checked by splitting it; shown back as written. */
+static void test_exec(void **state __attribute__((unused)))
+{
+	char text[HOP_COMMAND_MAX + 16], buf[HOP_URL_REDACTED_MAX];
+	struct hop_spec hop;
+	struct sl_err err;
+
+	hop = parse_ok("exec:openconnect --script='/usr/share/vpnc scripts/x' vpn.example.org");
+	assert_int_equal(hop.kind, HOP_EXEC);
+	assert_true(hop.spawn);
+	assert_string_equal(hop.command,
+			    "openconnect --script='/usr/share/vpnc scripts/x' vpn.example.org");
+	assert_string_equal(hop.file, "");
+	assert_int_equal(hop_url_format_redacted(&hop, buf, sizeof(buf)),
+			 strlen("exec:") + strlen(hop.command));
+	assert_string_equal(buf, "exec:openconnect --script='/usr/share/vpnc scripts/x' "
+				 "vpn.example.org");
+	assert_int_equal(parse_ok("EXEC:vpnc").kind, HOP_EXEC);
+	assert_string_equal(parse_fails("exec:", &err), "hop \"exec:\": the command is empty");
+	assert_string_equal(parse_fails("exec:a 'b", &err),
+			    "hop \"exec:a 'b\": the quote ' is not closed");
+	assert_non_null(strstr(parse_fails("exec:a; b", &err), "no shell runs the command"));
+	assert_non_null(strstr(parse_fails("exec:a\tb\n", &err), "control character"));
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "exec:", 5);
+	text[5 + HOP_COMMAND_MAX] = '\0';
+	assert_int_equal(strlen(parse_ok(text).command), HOP_COMMAND_MAX);
+	text[5 + HOP_COMMAND_MAX] = 'x';
+	text[6 + HOP_COMMAND_MAX] = '\0';
+	assert_non_null(strstr(parse_fails(text, &err), "the command is longer than 1023 bytes"));
+}
+
 static void test_kind_names(void **state __attribute__((unused)))
 {
 	(void)state;
 	assert_string_equal(hop_kind_name(HOP_DIRECT), "direct");
 	assert_string_equal(hop_kind_name(HOP_SOCKS5), "socks5");
+	assert_string_equal(hop_kind_name(HOP_EXEC), "exec");
 	assert_string_equal(hop_kind_name(HOP_HTTP), "http");
 	assert_string_equal(hop_kind_name(HOP_TOR), "tor");
 	assert_string_equal(hop_kind_name(HOP_SSH), "ssh");
@@ -661,6 +694,7 @@ int main(void)
 	    cmocka_unit_test(test_tor_and_ssh_forms),
 	    cmocka_unit_test(test_tor_and_ssh_errors),
 	    cmocka_unit_test(test_tor_and_ssh_format),
+	    cmocka_unit_test(test_exec),
 	    cmocka_unit_test(test_kind_names),
 	};
 

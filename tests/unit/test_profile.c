@@ -168,6 +168,14 @@ static void secrets_are_requests(void **state)
 	assert_true(run.hops[0].password_from_env_needed);
 	assert_false(profile.inline_password);
 	profile_free(&profile);
+	assert_int_equal(parse(&conf, &run, &profile,
+			       "{\"hops\": [{\"type\": \"exec\", \"command\": \"openconnect "
+			       "--script='/x y' vpn.example.org\"}]}",
+			       &err),
+			 0);
+	assert_int_equal(run.hops[0].kind, HOP_EXEC);
+	assert_string_equal(run.hops[0].command, "openconnect --script='/x y' vpn.example.org");
+	profile_free(&profile);
 }
 
 /* The command line wins key by key and replaces the profile's hops; the profile's overridden
@@ -253,16 +261,23 @@ static const struct {
     {"{\"hops\": [{\"type\": \"socks5\", \"host\": \"b\", \"port\": 1.5}]}",
      "work.json: hops[0].port: expected an integer 1-65535, not a number"},
     {"{\"hops\": [{\"type\": \"socks4\", \"host\": \"b\"}]}",
-     "work.json: hops[0].type: 'socks4': expected socks5, http, tor, ssh, wireguard, openvpn "
-     "or direct"},
+     "work.json: hops[0].type: 'socks4': expected socks5, http, tor, ssh, wireguard, openvpn, "
+     "exec or direct"},
     {"{\"hops\": [{\"host\": \"b\"}]}",
-     "work.json: hops[0].type: missing; expected socks5, http, tor, ssh, wireguard, openvpn or "
-     "direct"},
+     "work.json: hops[0].type: missing; expected socks5, http, tor, ssh, wireguard, openvpn, "
+     "exec or direct"},
+    {"{\"hops\": [{\"type\": \"exec\"}]}",
+     "work.json: hops[0].command: missing; an exec hop needs the command to run"},
+    {"{\"hops\": [{\"type\": \"exec\", \"command\": \"vpn\", \"config\": \"x\"}]}",
+     "work.json: hops[0].config: not a field of an exec hop; expected type and command (a "
+     "command line that makes a tun device)"},
+    {"{\"hops\": [{\"type\": \"exec\", \"command\": \"vpn 'x\"}]}",
+     "work.json: hops[0]: hop \"exec:vpn 'x\": the quote ' is not closed"},
     {"{\"hops\": [{\"type\": \"socks5\"}]}",
      "work.json: hops[0].host: missing; a socks5 hop needs its server"},
     {"{\"hops\": [{\"type\": \"socks5\", \"host\": \"b\", \"hots\": 1}]}",
      "work.json: hops[0].hots: unknown key; expected type, host, port, user, password, "
-     "password_file, password_env, path or config"},
+     "password_file, password_env, path, config or command"},
     {"{\"hops\": [{\"type\": \"ssh\", \"host\": \"b\", \"user\": \"u\", \"password\": \"x\"}]}",
      "work.json: hops[0].password: not a field of an ssh hop; expected type, host, port or user "
      "(ssh authenticates with its keys or agent, never a password here)"},
