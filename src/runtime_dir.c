@@ -51,8 +51,8 @@ static int pid_runs_sluice(long pid)
 	stat[n > 0 ? n : 0] = '\0';
 	/* "PID (COMM) STATE ...": COMM may hold anything, so its end is the last ')'. */
 	close_paren = strrchr(stat, ')');
-	return close_paren && !strncmp(strchr(stat, '(') + 1, "sluice", 6) && close_paren[1] == ' ' &&
-	       close_paren[2] != 'Z' && close_paren[2] != 'X';
+	return close_paren && !strncmp(strchr(stat, '(') + 1, "sluice", 6) &&
+	       close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
 }
 
 /* Directories of sluices that were killed: their PID runs no sluice any more. */
