@@ -162,7 +162,13 @@
 #   wg        the restarted server knows no session: the client's packets are dropped until it
 #             gives up on its session and handshakes anew (WireGuard's REKEY: ~15 s of unanswered
 #             data): ~16 s.  A new client (new handshake) is at once.
-# So a test waiting for traffic to resume after a restart should allow 30 s.
+#   oc        ocserv says nothing to its clients, on KILL or TERM.  openconnect's TLS channel is
+#             reset: it reconnects at once (refused while the server is down), sleeps 10 s,
+#             reconnects, and the restarted server refuses its session cookie ("401 Cookie is
+#             not acceptable"): openconnect exits with status 2, ~11 s after the kill.  Traffic
+#             never resumes by itself; a new client (new login) is at once.
+# So a test waiting for traffic to resume after a restart should allow 30 s (and start a new
+# openconnect).
 #
 # The tun device for rootless sluice.  sluice as an unprivileged user opens /dev/net/tun in its
 # own user namespace: the node must be mode 0666 (desktop distributions' default; 0600 on our
