@@ -1,13 +1,16 @@
 #!/bin/bash
 # t99_vpn_lab: the tunnel hops' lab (vpn_lab.sh) works, checked without sluice.  For WireGuard,
-# OpenVPN over UDP, over TCP (an encrypted key and a server name in the config) and with
-# auth-user-pass, the ordinary client in a plain netns (vpn_lab_baseline) comes up; through its
+# OpenVPN over UDP, over TCP (an encrypted key and a server name in the config), with
+# auth-user-pass, and OpenConnect (ocserv, a client certificate; openconnect with vpnc-script, by
+# address and by name), the ordinary client in a plain netns (vpn_lab_baseline) comes up; through its
 # tunnel the target's HTTP server (IPv4 and IPv6) sees the VPN server's lab address, and a DNS
 # query reaches dnsmasq from the VPN server; the target counts nothing from the client's own
 # address; the server's log names the client.  Anti-tests: the same netns without the tunnel
 # (before it comes up, after it is stopped) gets no answer, as it has no other route; a wrong
-# password is refused.  Killing a server stops the traffic, and the restarted server takes a new
-# client.  And the tun node for rootless sluice: a 0666 node bound over /dev/net/tun in the
+# password is refused.  openconnect gets an address from ocserv's pool on its tun device and
+# brings DTLS (UDP) up; its vpnc-script writes the netns's private resolv.conf and never the
+# machine's /etc/resolv.conf.  Killing a server stops the traffic, and the restarted server
+# takes a new client.  And the tun node for rootless sluice: a 0666 node bound over /dev/net/tun in the
 # test's own mount namespace lets an unprivileged user make a tun device in its user namespace
 # (anti-test: a 0600 node there does not), the host's node unchanged.
 #
@@ -34,11 +37,16 @@ fi
 ok "the lab comes up"
 t0=$SECONDS
 if ! vpn_lab_up; then
-	not_ok "the VPN servers start (wg, udp, tcp, auth) with the lab's dns and target"
+	not_ok "the VPN servers start (wg, udp, tcp, auth, oc) with the lab's dns and target"
 	done_testing
 fi
-ok "the VPN servers start (wg, udp, tcp, auth) with the lab's dns and target"
-diag "lab_up took $((t0 - t_start)) s, vpn_lab_up (keys, certificates, four servers) $((SECONDS - t0)) s"
+ok "the VPN servers start (wg, udp, tcp, auth, oc) with the lab's dns and target"
+diag "lab_up took $((t0 - t_start)) s, vpn_lab_up (keys, certificates, five servers) $((SECONDS - t0)) s"
+# ocserv alone, timed (ms): stopped and started again.
+vpn_lab_stop oc TERM
+t1=$(date +%s%N)
+check "ocserv starts again after a TERM" vpn_lab_start oc
+diag "ocserv: start until ready (sec-mod initialized, listening on TCP and UDP): $((($(date +%s%N) - t1) / 1000000)) ms"
 
 T=$LAB_TARGET T6=$LAB_TARGET6
 C=$TMP/client
@@ -126,6 +134,65 @@ check_match "  ... the TCP server log: a TCP connection from the client" \
 
 diag "three tunnels checked in $((SECONDS - t0)) s"
 
+# OpenConnect: the plain openconnect with vpnc-script and the client certificate (no prompt).
+# host_resolv: the machine's /etc/resolv.conf (size, mtime, inode, content), seen from the
+# parent's mount namespace.
+host_resolv() {
+	nsenter --mount="/proc/$PPID/ns/mnt" -- sh -c 'stat -c "%s %Y %i" /etc/resolv.conf && sha256sum </etc/resolv.conf'
+}
+resolv_before=$(host_resolv)
+occmd_line=$(vpn_lab_oc_command "$C")
+read -ra occmd <<<"$occmd_line"
+read -ra occmd_name <<<"$(vpn_lab_oc_command "$C" name)"
+check_eq "vpn_lab_oc_command: the openconnect command line" \
+	"openconnect --non-inter --protocol=anyconnect --cafile $C/oc-ca.crt -c $C/oc-client.crt -k $C/oc-client.key --script=/usr/share/vpnc-scripts/vpnc-script https://10.77.0.32/" \
+	"$occmd_line"
+check_eq "  ... by name: https://ocs.lab/" "https://ocs.lab/" "${occmd_name[-1]}"
+check_eq "  ... its files are the mode's user's, mode 0600" "$UID_MODE 600 $UID_MODE 600 $UID_MODE 600 " \
+	"$(for f in oc-ca.crt oc-client.crt oc-client.key; do stat -c '%u %a ' "$C/$f"; done | tr -d '\n')"
+check "  ... and that user reads them" eval 'as_user cat "$C/oc-ca.crt" "$C/oc-client.crt" "$C/oc-client.key" >/dev/null'
+vpn_lab_netns boc
+bocns=$(lab_ns boc)
+check "OpenConnect: anti-test: the client's netns without the tunnel gets no answer" no_answer boc
+check_eq "  ... and the target and dnsmasq counted nothing from it" "0 0" \
+	"$(lab_seen target boc) $(lab_seen dns boc)"
+t1=$(date +%s%N)
+if vpn_lab_baseline boc "${occmd[@]}"; then
+	ok "OpenConnect: the plain openconnect (vpnc-script) comes up in a plain netns"
+else
+	not_ok "OpenConnect: the plain openconnect (vpnc-script) comes up in a plain netns"
+fi
+diag "openconnect: start until up (vpnc-script done): $((($(date +%s%N) - t1) / 1000000)) ms"
+# (Not `ip -6 addr show type tun`: with -6 that lists nothing.)
+check_match "  ... its tun device has an address from 10.77.95.0/24 (ocserv's pool)" \
+	" tun[0-9]+ +inet 10\.77\.95\.[0-9]+/32 " "$(ip -n "$bocns" -o addr show)"
+check_match "  ... and one from fd77:95::/64" " tun[0-9]+ +inet6 fd77:95:[0-9a-f:]+/128 " \
+	"$(ip -n "$bocns" -o addr show)"
+through boc oc "OpenConnect"
+check "  ... over DTLS: ocs counted UDP from the client" test "$(lab_seen ocs boc udp)" -gt 0
+check_match "  ... openconnect says DTLS is up" "Established DTLS connection" \
+	"$(cat "$VPN_LAB_DIR/baseline-boc.log")"
+check_match "  ... vpnc-script wrote the netns's private resolv.conf (/etc/netns/$bocns)" \
+	"^#@VPNC_GENERATED@.* nameserver $LAB_DNS " "$(tr '\n' ' ' <"/etc/netns/$bocns/resolv.conf")"
+check_eq "  ... and not the machine's /etc/resolv.conf" "$resolv_before" "$(host_resolv)"
+vpn_lab_baseline_stop boc
+check "  ... the client stopped: no answer again, no tun device left" eval \
+	'no_answer boc && [ -z "$(ip -n "$bocns" link show type tun)" ]'
+check_eq "  ... vpnc-script restored the private resolv.conf" "nameserver $LAB_DNS" \
+	"$(cat "/etc/netns/$bocns/resolv.conf")"
+check "  ... the routes to the VPN servers are back (vpnc-script deletes the one to ocs)" eval \
+	'ip -n "$bocns" route get $VPN_LAB_OCS >/dev/null && ip -n "$bocns" -6 route get $VPN_LAB_OCS6 >/dev/null'
+if vpn_lab_baseline boc "${occmd_name[@]}"; then
+	ok "OpenConnect by name (https://ocs.lab/): the client comes up"
+else
+	not_ok "OpenConnect by name (https://ocs.lab/): the client comes up"
+fi
+check_eq "  ... the target sees ocs" "$VPN_LAB_OCS" "$(vpn_lab_in boc curl -s -m 5 "http://$T/")"
+check_match "  ... openconnect went to ocs.lab" "POST https://ocs\.lab/" "$(cat "$VPN_LAB_DIR/baseline-boc.log")"
+vpn_lab_baseline_stop boc
+check_eq "the machine's /etc/resolv.conf is unchanged after the OpenConnect clients" "$resolv_before" \
+	"$(host_resolv)"
+
 # auth-user-pass: a wrong password is refused, the right one accepted.
 t0=$SECONDS
 vpn_lab_baseline bauth "$C/auth.ovpn" --auth-user-pass "$C/wrong.pass" 2>/dev/null
@@ -172,8 +239,9 @@ t0=$SECONDS
 kill_restart bwg wg "$C/wg0.conf"
 kill_restart budp udp "$C/udp.ovpn"
 kill_restart btcp tcp "$C/tcp.ovpn" --askpass "$C/key.pass"
+kill_restart boc oc "${occmd[@]}"
 
-diag "kill and restart of three servers: $((SECONDS - t0)) s"
+diag "kill and restart of four servers: $((SECONDS - t0)) s"
 
 # The tun node for rootless sluice.  The probe: TEST_UID, in a user and network namespace of
 # its own, makes a tun device (opens /dev/net/tun, TUNSETIFF).
@@ -196,9 +264,9 @@ check "  ... and is not the lab's node" test "$(host_tun)" != "$(stat -c '%a %d:
 vpn_lab_tun_restore
 check_eq "vpn_lab_tun_restore: the host's node shows again" "$before" "$(stat -c '%a %d:%i' /dev/net/tun)"
 
-for n in bwg budp btcp bauth; do vpn_lab_netns_delete "$n"; done
+for n in bwg budp btcp bauth boc; do vpn_lab_netns_delete "$n"; done
 check_eq "the baseline namespaces are deleted" "" \
-	"$(ls /var/run/netns | grep -E "^$LAB_PREFIX-b(wg|udp|tcp|auth)\$")"
+	"$(ls /var/run/netns | grep -E "^$LAB_PREFIX-b(wg|udp|tcp|auth|oc)\$")"
 diag "t99 took $((SECONDS - t_start)) s"
 
 done_testing

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# vpn_lab.sh - real VPN servers (WireGuard, OpenVPN) in lab.sh's lab, the client files users get
+# vpn_lab.sh - real VPN servers (WireGuard, OpenVPN, OpenConnect) in lab.sh's lab, the client files users get
 # for them, and the ordinary clients in plain namespaces (the baseline), for the tunnel hops'
 # tests and benchmarks (sourced after lib.sh and lab.sh, before lab_up; not run).  It owns the
 # VPN hosts, their servers, keys, certificates and client files, and the baseline clients'
@@ -15,23 +15,28 @@
 #                         |      tcp   TCP 443    tunnel 10.97.0.0/24, fd97::/64
 #                         |      auth  TCP 8443   tunnel 10.96.0.0/24, fd96::/64, certificate AND
 #                         |                       auth-user-pass (VPN_LAB_USER / VPN_LAB_PASS)
+#                         +--- ocs 10.77.0.32 / fd77::32   ocserv 1.1 (OpenConnect, the AnyConnect
+#                         |      protocol), TCP 443 (TLS) and UDP 443 (DTLS), server "oc":
+#                         |      tunnel 10.77.95.0/24, fd77:95::/64 (a /128 per client)
 #                         +--- NAME 10.77.0.41...  baseline clients (vpn_lab_baseline), each in a
-#                                plain netns whose only route is to wgs and ovs (/32, /128)
+#                                plain netns whose only route is to wgs, ovs and ocs (/32, /128)
 #
-# (wgs and ovs are .30/.31 rather than .20/.21: tor_lab.sh holds .21-.27, and a test of OpenVPN
-# over Tor sources both labs.)  Names: wgs.lab and ovs.lab resolve through the lab's dnsmasq
-# (lab_dns makes a record for every lab host).  sluice runs in the CURRENT netns (the lab's
-# client, 10.77.0.1), which reaches wgs and ovs directly but resolves no lab name (lab.sh): a
-# client file with a name there needs the name resolved through a hop before the tunnel.
-# Proof that nothing went around a tunnel: lab_seen target client (and dns client) stay 0 while
-# lab_seen wgs client udp (or ovs client tcp/udp) counts the tunnel's own packets.
+# (wgs, ovs and ocs are .30-.32 rather than .20-.22: tor_lab.sh holds .21-.27, and a test of
+# OpenVPN over Tor sources both labs.)  Names: wgs.lab, ovs.lab and ocs.lab resolve through the
+# lab's dnsmasq (lab_dns makes a record for every lab host).  sluice runs in the CURRENT netns
+# (the lab's client, 10.77.0.1), which reaches the VPN hosts directly but resolves no lab name
+# (lab.sh): a client file with a name there needs the name resolved through a hop before the
+# tunnel.  Proof that nothing went around a tunnel: lab_seen target client (and dns client) stay
+# 0 while lab_seen wgs client udp (or ovs client tcp/udp, ocs client tcp/udp) counts the
+# tunnel's own packets.
 #
 # Every server NATs its clients to its own lab address (nftables masquerade on eth0 in its host,
 # IPv4 and IPv6, forwarding on in that namespace only): through a tunnel the target's HTTP
-# server, its echo server and dnsmasq see 10.77.0.30 (fd77::30) or 10.77.0.31 (fd77::31), never
-# the client's address.  The servers push, or the client files carry, DNS = 10.77.0.53.
+# server, its echo server and dnsmasq see 10.77.0.30 (fd77::30), 10.77.0.31 (fd77::31) or
+# 10.77.0.32 (fd77::32), never the client's address.  The servers push, or the client files
+# carry, DNS = 10.77.0.53.
 #
-# Servers are named wg, udp, tcp and auth (SERVER below).  Each runs as root in its host's
+# Servers are named wg, udp, tcp, auth and oc (SERVER below).  Each runs as root in its host's
 # namespace, in one more mount namespace of its own; every key, certificate, config and log is
 # under $VPN_LAB_DIR ($LAB_DIR/vpn).  wireguard-go's UAPI socket directory /var/run/wireguard
 # (= /run/wireguard) is a tmpfs of that mount namespace, so two labs (or a host's own WireGuard)
@@ -39,26 +44,40 @@
 # certificates (P-256, valid 2 days, made with openssl), tls-crypt, topology subnet,
 # push "redirect-gateway def1 ipv6", push "dhcp-option DNS 10.77.0.53", keepalive 2 10 (a
 # client notices a dead server within 10 s), duplicate-cn (any number of clients share the one
-# client certificate), disable-dco (no ovpn-dco module here anyway).
+# client certificate), disable-dco (no ovpn-dco module here anyway).  ocserv (`ocserv -f -c
+# CONF`, its log server-oc.log): a server certificate from the same CA (subjectAltName
+# IP:10.77.0.32, IP:fd77::32, DNS:ocs.lab), auth = "certificate" with cert-user-oid 2.5.4.3 (the
+# user is the client certificate's CN, sluice-lab-client; OpenVPN's client certificate, no
+# password, no prompt), route = default, dns = 10.77.0.53, DPD 5 s and keepalive 10 s,
+# isolate-workers = false, no bans or rate limit (tests connect often from one address), any
+# number of sessions per user, its sockets and pid-file in $VPN_LAB_DIR/oc.  Its processes:
+# ocserv-main (the PID), ocserv-sm (sec-mod) and an ocserv-worker per client; it makes a tun
+# device per client (ocs0, ocs1...).  Clients bring DTLS up (DTLS 1.2, PSK) next to the TLS
+# channel.
 #
-# Functions (SERVER is wg, udp, tcp or auth):
+# Functions (SERVER is wg, udp, tcp, auth or oc):
 #   vpn_lab_up [SERVER...]     after lab_up: starts lab_dns and lab_target_http unless running,
 #                              makes the keys and certificates, and starts the servers (all
-#                              four by default); returns once each is ready (listening, and
-#                              openvpn's "Initialization Sequence Completed" / wg0 configured)
+#                              five by default); returns once each is ready (listening, and
+#                              openvpn's "Initialization Sequence Completed" / wg0 configured /
+#                              ocserv's "sec-mod initialized", listening on TCP and UDP)
 #   vpn_lab_start SERVER       starts one server (again, after vpn_lab_stop: same keys, same
 #                              peers; its log is appended to)
 #   vpn_lab_stop SERVER [SIG]  sends SIG (default KILL: the server vanishes, no goodbye to its
 #                              clients; TERM lets OpenVPN UDP send its exit notification) to the
 #                              server's PID (checked by /proc/PID/comm), waits until it is gone
-#   vpn_lab_pid SERVER         the server's PID (wireguard-go or openvpn itself), empty if stopped
-#   vpn_lab_host SERVER        its lab host (wgs or ovs); `lab_addr $(vpn_lab_host S)` its address
+#                              (ocserv: with its children; KILL goes to them all at once)
+#   vpn_lab_pid SERVER         the server's PID (wireguard-go, openvpn or ocserv-main itself),
+#                              empty if stopped
+#   vpn_lab_host SERVER        its lab host (wgs, ovs or ocs); `lab_addr $(vpn_lab_host S)` its
+#                              address
 #   vpn_lab_port SERVER        its port;  vpn_lab_proto SERVER: udp or tcp
 #   vpn_lab_log SERVER         the server's log so far (all its starts)
 #   vpn_lab_clients SERVER     the lab address each client came from, one a line:
 #                              OpenVPN: every "Peer Connection Initiated" of all starts, in order;
 #                              wg: the endpoint of each peer that completed a handshake since the
-#                              server's last start (from `wg show wg0 dump`)
+#                              server's last start (from `wg show wg0 dump`); oc: every "user
+#                              logged in" of all starts, in order
 #   vpn_lab_auth_log           the auth server's verify script's log: "ok USER" or "refused USER"
 #   vpn_lab_wg CMD...          run CMD (e.g. wg show wg0) inside the WireGuard server's namespaces
 #
@@ -83,16 +102,25 @@
 #                              the two-line user/password file (--auth-user-pass FILE, sluice's
 #                              --openvpn-auth FILE); the lab's valid pair by default
 #   vpn_lab_askpass_file FILE  a file holding VPN_LAB_KEY_PASS (openvpn --askpass FILE)
+#   vpn_lab_oc_command DIR [name]
+#                              writes DIR/oc-ca.crt, DIR/oc-client.crt, DIR/oc-client.key (the
+#                              lab's CA, the client certificate and its unencrypted key) and
+#                              prints the openconnect command line a user runs (one line, words
+#                              without spaces):
+#                              openconnect --non-inter --protocol=anyconnect --cafile
+#                              DIR/oc-ca.crt -c DIR/oc-client.crt -k DIR/oc-client.key
+#                              --script=/usr/share/vpnc-scripts/vpnc-script https://10.77.0.32/
+#                              (https://ocs.lab/ with name)
 #
 # Baseline clients ("the vopono way"): the ordinary client in a plain `ip netns` as root.
 #   vpn_lab_baseline NAME CONFIG [OPENVPN-ARGS...]
 #                              makes the netns $(lab_ns NAME) unless it exists: a veth to the
 #                              lab's bridge, address 10.77.0.41 and up (fd77::41...), routes to
-#                              wgs and ovs only (/32 and /128: no other route, the kill switch),
-#                              /etc/netns files: resolv.conf "nameserver 10.77.0.53" (what a
-#                              resolvconf hook would write from the pushed DNS) and hosts naming
-#                              wgs.lab and ovs.lab (IPv4; how the user's machine resolved the
-#                              server).  Every lab host counts that client's packets
+#                              wgs, ovs and ocs only (/32 and /128: no other route, the kill
+#                              switch), /etc/netns files: resolv.conf "nameserver 10.77.0.53"
+#                              (what a resolvconf hook would write from the pushed DNS) and hosts
+#                              naming wgs.lab, ovs.lab and ocs.lab (IPv4; how the user's machine
+#                              resolved the server).  Every lab host counts that client's packets
 #                              (lab_seen HOST NAME).  Then, by CONFIG's suffix:
 #                              .conf: wireguard-go in a mount namespace of its own (tmpfs
 #                                /run), `wg setconf` with the file stripped of the wg-quick keys,
@@ -106,11 +134,24 @@
 #                                for its route to the server (via 0.0.0.0), which is harmless:
 #                                the /32 route is there.  Ready at "Initialization Sequence
 #                                Completed"; fails at once on AUTH_FAILED or if openvpn exits
+#                              openconnect: CONFIG is the word openconnect, the rest its
+#                                arguments: `vpn_lab_baseline NAME $(vpn_lab_oc_command DIR)` runs
+#                                that command line, in a mount namespace of its own with a
+#                                tmpfs over /run (vpnc-script keeps state in /var/run/vpnc and
+#                                would find a resolvconf or systemd-resolved of the machine
+#                                there).  Its vpnc-script (generic resolv.conf method: it writes
+#                                /etc/resolv.conf, which in `ip netns exec` is the netns's
+#                                private copy, /etc/netns/NS/resolv.conf, never the machine's)
+#                                sets the tun device's addresses, the default routes (v4, v6)
+#                                and resolv.conf.  Ready when the log says "Configured as" and
+#                                vpnc-script has finished; fails at once if openconnect exits.
+#                                On disconnect vpnc-script deletes the route to the server
+#                                (ours, the /32 and /128): vpn_lab_baseline_stop makes it again
 #                              Waits VPN_LAB_TIMEOUT seconds (default 20) at most.  Sets
 #                              VPN_LAB_CLIENT_PID[NAME] (call it outside $(...)); its log is
 #                              $VPN_LAB_DIR/baseline-NAME.log.
-#   vpn_lab_baseline_stop NAME stops that client (by PID, checked by comm), waits until gone;
-#                              the netns stays (a new client may start in it)
+#   vpn_lab_baseline_stop NAME stops that client (TERM, by PID, checked by comm and cmdline),
+#                              waits until gone; the netns stays (a new client may start in it)
 #   vpn_lab_in NAME CMD...     CMD in NAME's netns as the mode's user (curl, getent, nslookup)
 #   vpn_lab_netns_delete NAME  stops its client and deletes the netns (cleanup does it anyway)
 #
@@ -121,7 +162,13 @@
 #   wg        the restarted server knows no session: the client's packets are dropped until it
 #             gives up on its session and handshakes anew (WireGuard's REKEY: ~15 s of unanswered
 #             data): ~16 s.  A new client (new handshake) is at once.
-# So a test waiting for traffic to resume after a restart should allow 30 s.
+#   oc        ocserv says nothing to its clients, on KILL or TERM.  openconnect's TLS channel is
+#             reset: it reconnects at once (refused while the server is down), sleeps 10 s,
+#             reconnects, and the restarted server refuses its session cookie ("401 Cookie is
+#             not acceptable"): openconnect exits with status 2, ~11 s after the kill.  Traffic
+#             never resumes by itself; a new client (new login) is at once.
+# So a test waiting for traffic to resume after a restart should allow 30 s (and start a new
+# openconnect).
 #
 # The tun device for rootless sluice.  sluice as an unprivileged user opens /dev/net/tun in its
 # own user namespace: the node must be mode 0666 (desktop distributions' default; 0600 on our
@@ -146,28 +193,34 @@ VPN_LAB_DIR=$LAB_DIR/vpn
 VPN_LAB_TIMEOUT=${VPN_LAB_TIMEOUT:-20}
 VPN_LAB_WGS=10.77.0.30 VPN_LAB_WGS6=fd77::30
 VPN_LAB_OVS=10.77.0.31 VPN_LAB_OVS6=fd77::31
+VPN_LAB_OCS=10.77.0.32 VPN_LAB_OCS6=fd77::32
 VPN_LAB_WG_PORT=51820 VPN_LAB_UDP_PORT=1194 VPN_LAB_TCP_PORT=443 VPN_LAB_AUTH_PORT=8443
+VPN_LAB_OC_PORT=443
 VPN_LAB_WG_MTU=1420
-VPN_LAB_SERVERS="wg udp tcp auth"
+VPN_LAB_SERVERS="wg udp tcp auth oc"
+VPN_LAB_VPNC_SCRIPT=/usr/share/vpnc-scripts/vpnc-script
 VPN_LAB_USER=sluice-vpn-user
 VPN_LAB_PASS='lab-vpn-pass-7 with space'
 VPN_LAB_KEY_PASS=lab-key-pass-9
-LAB_EXTRA_ADDR[wgs]=$VPN_LAB_WGS LAB_EXTRA_ADDR[ovs]=$VPN_LAB_OVS
-LAB_HOSTS="$LAB_HOSTS wgs ovs"
+LAB_EXTRA_ADDR[wgs]=$VPN_LAB_WGS LAB_EXTRA_ADDR[ovs]=$VPN_LAB_OVS LAB_EXTRA_ADDR[ocs]=$VPN_LAB_OCS
+LAB_HOSTS="$LAB_HOSTS wgs ovs ocs"
 declare -A VPN_LAB_CLIENT_PID=() # baseline client NAME -> pid
 VPN_LAB_NEXT_ADDR=41             # the last byte of the next baseline client's address
 
 vpn_lab_fail() { echo "vpn_lab: $*" >&2; return 1; }
 
-vpn_lab_host() { case $1 in wg) echo wgs ;; udp | tcp | auth) echo ovs ;; *) return 1 ;; esac; }
-vpn_lab_proto() { case $1 in wg | udp) echo udp ;; tcp | auth) echo tcp ;; *) return 1 ;; esac; }
+vpn_lab_host() { case $1 in wg) echo wgs ;; udp | tcp | auth) echo ovs ;; oc) echo ocs ;; *) return 1 ;; esac; }
+# (oc: TCP for its TLS channel; it listens on UDP too, for DTLS.)
+vpn_lab_proto() { case $1 in wg | udp) echo udp ;; tcp | auth | oc) echo tcp ;; *) return 1 ;; esac; }
 vpn_lab_port() {
 	case $1 in
 	wg) echo $VPN_LAB_WG_PORT ;; udp) echo $VPN_LAB_UDP_PORT ;;
-	tcp) echo $VPN_LAB_TCP_PORT ;; auth) echo $VPN_LAB_AUTH_PORT ;; *) return 1 ;;
+	tcp) echo $VPN_LAB_TCP_PORT ;; auth) echo $VPN_LAB_AUTH_PORT ;; oc) echo $VPN_LAB_OC_PORT ;;
+	*) return 1 ;;
 	esac
 }
-# vpn_lab_subnet SERVER: the third byte of its tunnel subnets (10.N.0.0/24, fdN::/64).
+# vpn_lab_subnet SERVER: the third byte of its tunnel subnets (10.N.0.0/24, fdN::/64); oc's
+# are 10.77.95.0/24 and fd77:95::/64.
 vpn_lab_subnet() { case $1 in wg) echo 99 ;; udp) echo 98 ;; tcp) echo 97 ;; auth) echo 96 ;; esac; }
 vpn_lab_key() { echo "$(vpn_lab_host "$1"):$(vpn_lab_port "$1")"; }
 vpn_lab_pid() {
@@ -175,15 +228,17 @@ vpn_lab_pid() {
 	[ -n "$pid" ] && ! pid_gone "$pid" && echo "$pid"
 	return 0
 }
-# vpn_lab_dev SERVER: the server's tun device (in its host).
-vpn_lab_dev() { case $1 in wg) echo wg0 ;; *) echo "ovpn-$1" ;; esac; }
+# vpn_lab_dev SERVER: the server's tun device (in its host); ocserv makes one per client: ocs0...
+vpn_lab_dev() { case $1 in wg) echo wg0 ;; oc) echo ocs ;; *) echo "ovpn-$1" ;; esac; }
 # vpn_lab_no_link NETNS DEV | NETNS type tun: that device (or any tun device) is gone.
 vpn_lab_no_link() {
 	local ns=$1
 	shift
 	[ -z "$(ip -n "$ns" link show "$@" 2>/dev/null)" ]
 }
-vpn_lab_comm() { case $1 in wg) echo wireguard-go ;; *) echo openvpn ;; esac; }
+# vpn_lab_comm SERVER: the server's /proc/PID/comm (ocserv: ocserv-main once started; its
+# children are ocserv-sm and ocserv-worker).
+vpn_lab_comm() { case $1 in wg) echo wireguard-go ;; oc) echo ocserv ;; *) echo openvpn ;; esac; }
 
 # vpn_lab_as_owner CMD...: CMD as the mode's user (who owns the client files).
 vpn_lab_as_owner() {
@@ -243,8 +298,9 @@ vpn_lab_tun_restore() {
 
 # --- keys and certificates ---------------------------------------------------------------
 
-# vpn_lab_openssl_cert NAME CN USAGE: a P-256 key NAME.key and a certificate NAME.crt signed by
-# the lab's CA, valid 2 days, extended key usage USAGE (serverAuth or clientAuth).
+# vpn_lab_openssl_cert NAME CN USAGE [SAN]: a P-256 key NAME.key and a certificate NAME.crt
+# signed by the lab's CA, valid 2 days, extended key usage USAGE (serverAuth or clientAuth),
+# subjectAltName SAN if given (e.g. IP:10.77.0.32,DNS:ocs.lab).
 vpn_lab_openssl_cert() {
 	local d=$VPN_LAB_DIR/pki n=$1
 	cat >"$d/$n.ext" <<EOF
@@ -254,13 +310,15 @@ extendedKeyUsage=$3
 subjectKeyIdentifier=hash
 authorityKeyIdentifier=keyid
 EOF
+	[ -n "${4:-}" ] && echo "subjectAltName=$4" >>"$d/$n.ext"
 	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$d/$n.key" \
 		-out "$d/$n.csr" -subj "/CN=$2" 2>/dev/null &&
 		openssl x509 -req -in "$d/$n.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
 			-set_serial "0x$(openssl rand -hex 8)" -days 2 -extfile "$d/$n.ext" -out "$d/$n.crt" 2>/dev/null
 }
 
-# vpn_lab_keys: the WireGuard server key, the CA, certificates, tls-crypt key (once per test).
+# vpn_lab_keys: the WireGuard server key, the CA, certificates (OpenVPN's server, ocserv's, the
+# client's both take), tls-crypt key (once per test).
 vpn_lab_keys() {
 	local d=$VPN_LAB_DIR/pki
 	[ -e "$d/done" ] && return 0
@@ -273,6 +331,7 @@ vpn_lab_keys() {
 		-addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null ||
 		{ vpn_lab_fail "openssl could not make the CA"; return 1; }
 	vpn_lab_openssl_cert server ovs.lab serverAuth &&
+		vpn_lab_openssl_cert ocs ocs.lab serverAuth "IP:$VPN_LAB_OCS,IP:$VPN_LAB_OCS6,DNS:ocs.lab" &&
 		vpn_lab_openssl_cert client sluice-lab-client clientAuth ||
 		{ vpn_lab_fail "openssl could not make the certificates"; return 1; }
 	openssl pkcs8 -topk8 -v2 aes-256-cbc -passout "pass:$VPN_LAB_KEY_PASS" -in "$d/client.key" \
@@ -416,6 +475,53 @@ EOF
 	echo "$f"
 }
 
+# vpn_lab_oc_server_conf: ocserv's config file (printed: its path).
+vpn_lab_oc_server_conf() {
+	local d=$VPN_LAB_DIR/pki o=$VPN_LAB_DIR/oc f=$VPN_LAB_DIR/oc/ocserv.conf
+	mkdir -p "$o" && chmod 0755 "$o" || return 1
+	cat >"$f" <<EOF
+# sluice test lab: ocserv on ocs (tests/integration/vpn_lab.sh)
+auth = "certificate"
+cert-user-oid = 2.5.4.3
+ca-cert = $d/ca.crt
+server-cert = $d/ocs.crt
+server-key = $d/ocs.key
+tcp-port = $VPN_LAB_OC_PORT
+udp-port = $VPN_LAB_OC_PORT
+run-as-user = nobody
+run-as-group = nogroup
+socket-file = $o/ocserv.sock
+occtl-socket-file = $o/occtl.sock
+use-occtl = true
+pid-file = $o/ocserv.pid
+isolate-workers = false
+max-clients = 64
+max-same-clients = 0
+rate-limit-ms = 0
+max-ban-score = 0
+keepalive = 10
+dpd = 5
+mobile-dpd = 5
+switch-to-tcp-timeout = 10
+try-mtu-discovery = false
+auth-timeout = 30
+cookie-timeout = 60
+log-level = 2
+device = $(vpn_lab_dev oc)
+predictable-ips = true
+ipv4-network = 10.77.95.0
+ipv4-netmask = 255.255.255.0
+ipv6-network = fd77:95::/64
+ipv6-subnet-prefix = 128
+dns = $LAB_DNS
+route = default
+ping-leases = false
+cisco-client-compat = true
+dtls-legacy = true
+EOF
+	echo "$f"
+}
+
 # vpn_lab_start SERVER: start (or restart) one server; returns once it is ready.
 vpn_lab_start() {
 	local s=$1 h port proto key log pid n conf ready
@@ -434,6 +540,13 @@ vpn_lab_start() {
 			>>"$log" 2>&1 </dev/null &
 		pid=$!
 		ready="wg-run: wg0 configured|$ready"
+	elif [ "$s" = oc ]; then
+		conf=$(vpn_lab_oc_server_conf) || return 1
+		n=$(grep -c "sec-mod initialized" "$log")
+		ip netns exec "$(lab_ns "$h")" unshare --mount --propagation private -- \
+			ocserv -f -c "$conf" >>"$log" 2>&1 </dev/null &
+		pid=$!
+		ready="sec-mod initialized|$n"
 	else
 		conf=$(vpn_lab_openvpn_server_conf "$s")
 		n=$(grep -c "Initialization Sequence Completed" "$log")
@@ -445,31 +558,64 @@ vpn_lab_start() {
 	LAB_PIDS[$key]=$pid
 	cleanup_push "kill_tree $pid"
 	if ! vpn_lab_wait_log "$log" "${ready%|*}" "${ready##*|}" "$VPN_LAB_TIMEOUT" "$pid" ||
-		! wait_until 5 lab_listening "$h" "$port" "$proto"; then
+		! wait_until 5 lab_listening "$h" "$port" "$proto" ||
+		{ [ "$s" = oc ] && ! wait_until 5 lab_listening "$h" "$port" udp; }; then
 		vpn_lab_fail "server $s did not become ready on $h:$port/$proto: $(vpn_lab_why "$log")"
 		return 1
 	fi
 }
 
-# vpn_lab_stop SERVER [SIGNAL]: signal the server (default KILL), wait until it is gone.
+# vpn_lab_descendants PID: PID's children, grandchildren..., one a line.
+vpn_lab_descendants() {
+	local c
+	for c in $(pgrep -P "$1" 2>/dev/null); do
+		echo "$c"
+		vpn_lab_descendants "$c"
+	done
+}
+
+# vpn_lab_all_gone PID...: every one of them is gone.
+vpn_lab_all_gone() {
+	local p
+	for p in "$@"; do pid_gone "$p" || return 1; done
+}
+
+# vpn_lab_stop SERVER [SIGNAL]: signal the server (default KILL), wait until it is gone.  ocserv's
+# children (ocserv-sm, a worker per client) too: killed with the main process, or after 5 s.
 vpn_lab_stop() {
-	local s=$1 sig=${2:-KILL} pid key
+	local s=$1 sig=${2:-KILL} pid key kids=() k comm
 	key=$(vpn_lab_key "$s") || { vpn_lab_fail "unknown server '$s'"; return 1; }
 	pid=$(vpn_lab_pid "$s")
 	[ -n "$pid" ] || return 0
-	if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != "$(vpn_lab_comm "$s")" ]; then
+	# (ocserv names itself ocserv-main once started.)
+	comm=$(cat "/proc/$pid/comm" 2>/dev/null)
+	if [ "$comm" != "$(vpn_lab_comm "$s")" ] && [ "$comm" != "$(vpn_lab_comm "$s")-main" ]; then
 		vpn_lab_fail "pid $pid of server $s is not $(vpn_lab_comm "$s")"
 		return 1
 	fi
+	mapfile -t kids < <(vpn_lab_descendants "$pid")
 	# (bash reports a killed background job on stderr when it reaps it: not an error here.)
 	{
-		kill -"$sig" "$pid"
+		if [ "$s" = oc ] && [ "$sig" = KILL ]; then
+			kill_tree "$pid"
+		else
+			kill -"$sig" "$pid"
+		fi
 		wait_until 10 pid_gone "$pid" || kill_tree "$pid"
 		wait "$pid"
 	} 2>/dev/null
+	if ! wait_until 5 vpn_lab_all_gone "${kids[@]}"; then
+		for k in "${kids[@]}"; do
+			[[ $(cat "/proc/$k/comm" 2>/dev/null) == "$(vpn_lab_comm "$s")"* ]] && kill -KILL "$k"
+		done
+	fi
 	unset "LAB_PIDS[$key]"
 	# The tun device goes with the process; wait for that too, so a restart can make it again.
-	wait_until 5 vpn_lab_no_link "$(lab_ns "$(vpn_lab_host "$s")")" "$(vpn_lab_dev "$s")"
+	if [ "$s" = oc ]; then
+		wait_until 5 vpn_lab_no_link "$(lab_ns ocs)" type tun
+	else
+		wait_until 5 vpn_lab_no_link "$(lab_ns "$(vpn_lab_host "$s")")" "$(vpn_lab_dev "$s")"
+	fi
 }
 
 # vpn_lab_up [SERVER...]: see the head of this file.
@@ -490,6 +636,10 @@ vpn_lab_clients() {
 		# dump: the interface line, then per peer: key psk endpoint allowed-ips handshake ...
 		vpn_lab_wg wg show wg0 dump | awk 'NR > 1 && $5 > 0 { print $3 }' |
 			sed -e 's/:[0-9]*$//' -e 's/^\[//' -e 's/\]$//'
+	elif [ "$1" = oc ]; then
+		# "ocserv[PID]: main[USER]:ADDRESS:PORT user logged in"
+		vpn_lab_log oc | sed -n 's/.* main\[[^]]*\]:\(.*\):[0-9]* user logged in$/\1/p' |
+			sed -e 's/^\[//' -e 's/\]$//' -e 's/^::ffff://'
 	else
 		vpn_lab_log "$1" | sed -n 's/.*Peer Connection Initiated with \[AF_INET6\?\]\([^ ]*\):[0-9]*.*/\1/p' |
 			sed 's/^::ffff://'
@@ -589,6 +739,20 @@ vpn_lab_auth_file() {
 }
 vpn_lab_askpass_file() { printf '%s\n' "$VPN_LAB_KEY_PASS" | vpn_lab_write_private "$1"; }
 
+vpn_lab_oc_command() {
+	local dir=$1 server=$VPN_LAB_OCS d=$VPN_LAB_DIR/pki
+	case ${2:-} in
+	"") ;; name) server=ocs.lab ;;
+	*) vpn_lab_fail "vpn_lab_oc_command: unknown option $2"; return 1 ;;
+	esac
+	vpn_lab_keys || return 1
+	vpn_lab_write_private "$dir/oc-ca.crt" <"$d/ca.crt" &&
+		vpn_lab_write_private "$dir/oc-client.crt" <"$d/client.crt" &&
+		vpn_lab_write_private "$dir/oc-client.key" <"$d/client.key" || return 1
+	echo "openconnect --non-inter --protocol=anyconnect --cafile $dir/oc-ca.crt" \
+		"-c $dir/oc-client.crt -k $dir/oc-client.key --script=$VPN_LAB_VPNC_SCRIPT https://$server/"
+}
+
 # --- baseline clients ----------------------------------------------------------------------
 
 # vpn_lab_count_from NAME: counters for packets from NAME's addresses in every lab host, as
@@ -611,6 +775,19 @@ vpn_lab_count_from() {
 	done
 }
 
+# vpn_lab_netns_routes NAME: the baseline's routes to the VPN servers (/32, /128 on eth0), made
+# again if gone (vpnc-script deletes the route to its gateway when openconnect disconnects).
+vpn_lab_netns_routes() {
+	local ns a
+	ns=$(lab_ns "$1")
+	for a in $VPN_LAB_WGS $VPN_LAB_OVS $VPN_LAB_OCS; do
+		ip -n "$ns" route replace "$a/32" dev eth0 || return 1
+	done
+	for a in $VPN_LAB_WGS6 $VPN_LAB_OVS6 $VPN_LAB_OCS6; do
+		ip -n "$ns" -6 route replace "$a/128" dev eth0 || return 1
+	done
+}
+
 # vpn_lab_netns NAME: the baseline client's namespace (see vpn_lab_baseline), made once.
 vpn_lab_netns() {
 	local n=$1 ns a a6 sw
@@ -630,15 +807,12 @@ vpn_lab_netns() {
 	ip -n "$ns" addr add "$a/32" dev eth0
 	ip -n "$ns" addr add "$a6/128" dev eth0 nodad
 	ip -n "$ns" link set eth0 up
-	ip -n "$ns" route add "$VPN_LAB_WGS/32" dev eth0 &&
-		ip -n "$ns" route add "$VPN_LAB_OVS/32" dev eth0 &&
-		ip -n "$ns" -6 route add "$VPN_LAB_WGS6/128" dev eth0 &&
-		ip -n "$ns" -6 route add "$VPN_LAB_OVS6/128" dev eth0 || return 1
+	vpn_lab_netns_routes "$n" || return 1
 	mkdir -p "/etc/netns/$ns"
 	cleanup_push "rm -rf /etc/netns/$ns"
 	echo "nameserver $LAB_DNS" >"/etc/netns/$ns/resolv.conf"
-	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\twgs.lab\n%s\tovs.lab\n' $VPN_LAB_WGS $VPN_LAB_OVS \
-		>"/etc/netns/$ns/hosts"
+	printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\twgs.lab\n%s\tovs.lab\n%s\tocs.lab\n' \
+		$VPN_LAB_WGS $VPN_LAB_OVS $VPN_LAB_OCS >"/etc/netns/$ns/hosts"
 	vpn_lab_count_from "$n" || return 1
 	wait_until 10 ip netns exec "$ns" /bin/busybox ping -c1 -W1 $VPN_LAB_WGS >/dev/null 2>&1 ||
 		{ vpn_lab_fail "baseline $n does not reach wgs"; return 1; }
@@ -660,7 +834,7 @@ vpn_lab_wg_conf_values() {
 vpn_lab_baseline() {
 	local n=$1 conf=$2 log=$VPN_LAB_DIR/baseline-$1.log pid ready count mtu args
 	shift 2
-	[ -r "$conf" ] || { vpn_lab_fail "baseline: cannot read $conf"; return 1; }
+	[ "$conf" = openconnect ] || [ -r "$conf" ] || { vpn_lab_fail "baseline: cannot read $conf"; return 1; }
 	if [ -n "${VPN_LAB_CLIENT_PID[$n]:-}" ] && ! pid_gone "${VPN_LAB_CLIENT_PID[$n]}"; then
 		vpn_lab_fail "baseline $n runs a client already"
 		return 1
@@ -686,7 +860,17 @@ vpn_lab_baseline() {
 		ip netns exec "$(lab_ns "$n")" openvpn --config "$conf" "$@" >>"$log" 2>&1 </dev/null &
 		pid=$!
 		;;
-	*) vpn_lab_fail "baseline: $conf is neither a .conf (WireGuard) nor an .ovpn"; return 1 ;;
+	openconnect)
+		vpn_lab_netns_routes "$n" || return 1
+		count=$(grep -c "Configured as" "$log")
+		# A tmpfs over /run: vpnc-script keeps its state in /var/run/vpnc (and would find a
+		# resolvconf or systemd-resolved there); `sh` execs openconnect, which keeps the PID.
+		ip netns exec "$(lab_ns "$n")" unshare --mount --propagation private -- \
+			sh -c 'mount -t tmpfs -o mode=0755,size=1m sl-vpn-lab-run /run && exec "$@"' - \
+			openconnect "$@" >>"$log" 2>&1 </dev/null &
+		pid=$!
+		;;
+	*) vpn_lab_fail "baseline: $conf is neither a .conf (WireGuard), an .ovpn nor openconnect"; return 1 ;;
 	esac
 	VPN_LAB_CLIENT_PID[$n]=$pid
 	cleanup_push "kill_tree $pid"
@@ -694,11 +878,24 @@ vpn_lab_baseline() {
 	*.conf)
 		wait_until "$VPN_LAB_TIMEOUT" eval 'pid_gone "$pid" || vpn_lab_wg_handshake "$n" "$pid"' &&
 			vpn_lab_wg_handshake "$n" "$pid" ;;
+	openconnect)
+		wait_until "$VPN_LAB_TIMEOUT" eval 'pid_gone "$pid" || vpn_lab_oc_ready "$n" "$pid" "$count"' &&
+			vpn_lab_oc_ready "$n" "$pid" "$count" ;;
 	*) vpn_lab_wait_log "$log" "Initialization Sequence Completed|AUTH_FAILED" "$count" \
 		"$VPN_LAB_TIMEOUT" "$pid" && [ "$(grep -c "Initialization Sequence Completed" "$log")" -gt "$ready" ] ;;
 	esac && return 0
 	vpn_lab_fail "baseline client $n did not come up: $(vpn_lab_why "$log")"
 	return 1
+}
+
+# vpn_lab_oc_ready NAME PID COUNT: is the baseline's openconnect (PID) up: more than COUNT
+# "Configured as" in its log (printed before vpnc-script runs), vpnc-script done (openconnect has
+# no child), the IPv4 default route on a tun device?
+vpn_lab_oc_ready() {
+	pid_gone "$2" && return 1
+	[ "$(grep -c "Configured as" "$VPN_LAB_DIR/baseline-$1.log")" -gt "$3" ] &&
+		[ -z "$(pgrep -P "$2")" ] &&
+		[[ $(ip -n "$(lab_ns "$1")" route show default) == *" dev tun"* ]]
 }
 
 # vpn_lab_wg_handshake NAME PID: has the baseline's wireguard-go (PID) completed a handshake?
@@ -708,21 +905,25 @@ vpn_lab_wg_handshake() {
 }
 
 vpn_lab_baseline_stop() {
-	local n=$1 pid=${VPN_LAB_CLIENT_PID[$1]:-} comm
+	local n=$1 pid=${VPN_LAB_CLIENT_PID[$1]:-} comm cmd
 	[ -n "$pid" ] || return 0
 	unset "VPN_LAB_CLIENT_PID[$n]"
 	pid_gone "$pid" && { wait "$pid" 2>/dev/null; return 0; }
 	comm=$(cat "/proc/$pid/comm" 2>/dev/null)
+	# The command line too: its first word is the client (e.g. "openconnect --non-inter ...").
+	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)
 	case $comm in
-	wireguard-go | openvpn) kill -TERM "$pid" ;;
-	*) vpn_lab_fail "baseline $n: pid $pid is $comm, not a VPN client"; return 1 ;;
-	esac
+	wireguard-go | openvpn | openconnect) [ "${cmd%% *}" = "$comm" ] && kill -TERM "$pid" ;;
+	*) false ;;
+	esac || { vpn_lab_fail "baseline $n: pid $pid is $comm ($cmd), not a VPN client"; return 1; }
+	# (openconnect on TERM: logs off, runs vpnc-script's disconnect, exits.)
 	{
 		wait_until 5 pid_gone "$pid" || kill_tree "$pid"
 		wait "$pid"
 	} 2>/dev/null
 	# Its tun device goes with it.
 	wait_until 5 vpn_lab_no_link "$(lab_ns "$n")" type tun
+	[ "$comm" != openconnect ] || vpn_lab_netns_routes "$n"
 }
 
 vpn_lab_in() {
