@@ -171,6 +171,7 @@ check_match "the message says why and what works" \
 out=$(as_user env PATH=/nonexistent "$SLUICE" run --via "wireguard:$C/wg0.conf" -- /bin/true 2>&1); rc=$?
 check_eq "no wireguard-go in PATH: exit 125" "125" "$rc"
 check_match "the message names the program and its package" "wireguard-go.*Debian package 'wireguard-go'" "$out"
+vpn_lab_hidden_check "wireguard:$C/wg0.conf" wireguard-1/wireguard/wg0.sock
 vpn_lab_tun_0666 0600
 out=$(sl run --via "wireguard:$C/wg0.conf" -- curl -sS -m 5 "http://$T/" 2>&1); rc=$?
 if [ "$MODE" = rootless ]; then

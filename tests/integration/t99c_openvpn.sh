@@ -122,6 +122,8 @@ check_eq "OpenVPN (UDP) inside WireGuard: the target sees the OpenVPN server" "$
 check_eq "and the OpenVPN server saw the WireGuard server" "$WGS" \
 	"$(vpn_lab_clients udp | sed -n "$((before + 1))p")"
 
+vpn_lab_hidden_check "openvpn:$C/tcp.ovpn" openvpn-1.hook
+
 # Refused before anything starts.
 out=$(sl run --via "http://$PX1:3128" --via "openvpn:$C/udp.ovpn" -- true 2>&1); rc=$?
 check_eq "a UDP config after an HTTP hop: exit 125" "125" "$rc"

@@ -103,6 +103,8 @@ kill_tree "$runner"
 wait "$runner" 2>/dev/null
 check_eq "the program ran on, one process" "1" "$(grep -c '^pid ' "$log")"
 
+vpn_lab_hidden_check "$(ovpn tcp)" exec-1/resolv.conf
+
 # Refused with a clear error.
 out=$(sl run --via "exec:vpnc-not-here --x" -- true 2>&1); rc=$?
 check_eq "a missing program: exit 125" "125" "$rc"

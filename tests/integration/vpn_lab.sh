@@ -944,3 +944,23 @@ vpn_lab_netns_delete() {
 	ip netns delete "$(lab_ns "$1")" 2>/dev/null
 	rm -rf "/etc/netns/$(lab_ns "$1")"
 }
+
+# vpn_lab_hidden_check HOP FILE: the tunnel program's control files (wireguard-go's UAPI socket,
+# openvpn's hook socket, an exec: hop's resolv.conf; FILE relative to the run's runtime
+# directory, e.g. openvpn-1.hook) are out of the sandboxed program's reach: inside, nothing of
+# the runtime directory shows.  Anti-test: outside, during a run with HOP, FILE is there.
+vpn_lab_hidden_check() {
+	local hop=$1 file=$2 base out pid
+	if [ "$MODE" = rootless ]; then base=/tmp/sluice-$TEST_UID; else base=/run/sluice; fi
+	out=$(as_user timeout -k 5 30 "$SLUICE" run --via "$hop" -- sh -c \
+		"ls -A $base/*/ 2>&1; for f in $base/*/$file; do [ -e \$f ] && echo SEEN; done; echo done" 2>&1)
+	check "${file##*/}: the program ran" grep -q '^done$' <<<"$out"
+	check "${file##*/}: the program sees nothing of the runtime directory" \
+		eval '! grep -qE "SEEN|${file##*/}|\.log" <<<"$out"'
+	as_user timeout -k 5 30 "$SLUICE" run --via "$hop" -- sleep 6 >/dev/null 2>&1 </dev/null &
+	pid=$!
+	wait_until 15 eval "ls $base/*/$file >/dev/null 2>&1"
+	check "${file##*/}: anti-test: outside, during a run, it is there" \
+		eval "ls $base/*/$file >/dev/null 2>&1"
+	wait "$pid"
+}
