@@ -1,6 +1,9 @@
 #!/bin/bash
 # t99d_exec: --via 'exec:COMMAND', a tun-making command sluice does not know, against the lab's
-# OpenVPN servers (vpn_lab.sh), as root and rootless.  The command here is openvpn configuring
+# OpenVPN and OpenConnect servers (vpn_lab.sh), as root and rootless.  openconnect with its
+# vpnc-script, as users run it: the target sees the server, DNS goes where the script wrote,
+# DTLS reaches the server; over socks5 (DTLS by UDP ASSOCIATE) the server sees the proxy; over
+# HTTP CONNECT, TCP only; the host's /etc/resolv.conf and /run untouched.  openvpn configuring
 # its device itself (no sluice hook), with an up script of the kind users have that writes the
 # pushed DNS server into /etc/resolv.conf: the target sees the VPN server; DNS goes to the
 # server the script wrote, through the tunnel; the sandbox has loopback and the device only;
@@ -16,14 +19,15 @@ fi
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/vpn_lab.sh"
 
-if ! lab_up || ! vpn_lab_up udp tcp || ! vpn_lab_tun_0666 || ! lab_socks_dante px1 1080; then
-	not_ok "the lab, its OpenVPN servers, dante and a usable tun node come up"
+if ! lab_up || ! vpn_lab_up udp tcp oc || ! vpn_lab_tun_0666 || ! lab_socks_dante px1 1080 ||
+	! lab_http_tinyproxy px2 3128; then
+	not_ok "the lab, its OpenVPN and OpenConnect servers, dante, tinyproxy and a usable tun node come up"
 	done_testing
 fi
-ok "the lab, its OpenVPN servers, dante and a usable tun node come up"
+ok "the lab, its OpenVPN and OpenConnect servers, dante, tinyproxy and a usable tun node come up"
 
 T=$LAB_TARGET
-OVS=$(lab_addr ovs) PX1=$(lab_addr px1)
+OVS=$(lab_addr ovs) OCS=$(lab_addr ocs) PX1=$(lab_addr px1) PX2=$(lab_addr px2)
 C=$TMP/client
 as_user mkdir -m 0700 "$C"
 for s in udp tcp; do vpn_lab_ovpn_client "$s" "$C/$s.ovpn"; done
@@ -41,6 +45,7 @@ printf '%s' "$out" >/etc/resolv.conf
 SCRIPT
 as_user chmod 0700 "$C/up.sh"
 ovpn() { echo "exec:openvpn --config $C/$1.ovpn --script-security 2 --up $C/up.sh"; }
+OC="exec:$(vpn_lab_oc_command "$C")"
 
 # Anti-test: the script, run by itself where /etc/resolv.conf is a scratch file, writes it.
 echo "nameserver 192.0.2.1" >"$TMP/scratch-resolv"
@@ -68,7 +73,39 @@ resolved
 	check_eq "$s: nothing from the client's address reached the target" "0" "$(lab_seen target client)"
 	check_eq "$s: nor dnsmasq" "0" "$(lab_seen dns client)"
 done
+
+# openconnect with its vpnc-script, as users run it: the script sets the address, the routes
+# and /etc/resolv.conf; DTLS (UDP) where the chain carries UDP.
+lab_counters_reset
+: >"$LAB_DIR/dnsmasq.log"
+out=$(sl run --via "$OC" -- sh -c \
+	"curl -sS -m 5 http://$T/; getent hosts target.lab >/dev/null && echo resolved; ip -o link | wc -l" 2>&1)
+check_eq "openconnect: the target sees the OpenConnect server; a name resolves; two links" "$OCS
+resolved
+2" "$out"
+check_eq "openconnect: DNS (vpnc-script's resolv.conf) reached dnsmasq from the server only" "" \
+	"$(lab_dns_queries | awk -v a="$OCS" -v b="$(lab_addr6 ocs)" '$3 != a && $3 != b')"
+check "openconnect: and there were queries" test -n "$(lab_dns_queries)"
+check_eq "openconnect: nothing from the client's address reached the target or dnsmasq" "0 0" \
+	"$(lab_seen target client) $(lab_seen dns client)"
+check "openconnect: its DTLS (UDP) reached the server" test "$(lab_seen ocs client udp)" -gt 0
 check_eq "the host's /etc/resolv.conf is untouched" "$host_resolv" "$(sha256sum </etc/resolv.conf)"
+check "vpnc-script's state stayed in the stage's /run (no /run/vpnc on the host)" test ! -e /run/vpnc
+
+before=$(vpn_lab_clients oc | wc -l)
+lab_counters_reset
+out=$(sl run --via "socks5://$PX1:1080" --via "$OC" -- curl -sS -m 5 "http://$T/" 2>&1)
+check_eq "openconnect over socks5: the target sees the OpenConnect server" "$OCS" "$out"
+check_eq "and the server saw the proxy" "$PX1" "$(vpn_lab_clients oc | sed -n "$((before + 1))p")"
+check "and DTLS went by UDP ASSOCIATE: the server counted UDP from the proxy" \
+	test "$(lab_seen ocs px1 udp)" -gt 0
+before=$(vpn_lab_clients oc | wc -l)
+lab_counters_reset
+out=$(sl run --via "http://$PX2:3128" --via "$OC" -- curl -sS -m 5 "http://$T/" 2>&1)
+check_eq "openconnect over HTTP CONNECT (TCP only; DTLS refused, it falls back)" "$OCS" "$out"
+check_eq "and the server saw the proxy" "$PX2" "$(vpn_lab_clients oc | sed -n "$((before + 1))p")"
+check_eq "and no UDP reached the server from anywhere" "0 0" \
+	"$(lab_seen ocs client udp) $(lab_seen ocs px2 udp)"
 
 before=$(vpn_lab_clients tcp | wc -l)
 out=$(sl run --via "socks5://$PX1:1080" --via "$(ovpn tcp)" -- curl -sS -m 5 "http://$T/" 2>&1)
