@@ -28,7 +28,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -44,6 +43,11 @@ struct openvpn {
 	struct ovpn_config config;
 	char hook_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	int hook_listener;
+	/* The hook being read (one at a time: openvpn waits for each), -1; the listener is not
+	 * watched meanwhile.  Its text comes in pieces, never blocking the supervisor. */
+	int hook_client;
+	char hook_text[OPENVPN_HOOK_TEXT_MAX + 1];
+	size_t hook_len;
 	bool hooked; /* the up hook came since the last start */
 };
 
@@ -110,7 +114,7 @@ static int openvpn_prepare(struct helper *h, struct sl_err *err)
 	if (!ov)
 		return sl_err_set(err, ENOMEM, "cannot allocate the OpenVPN hop");
 	h->kind = ov;
-	ov->hook_listener = -1;
+	ov->hook_listener = ov->hook_client = -1;
 	if (read_config(h, ov, err) || refuse_options(ov, err))
 		return -1;
 	for (i = 0; i < ov->config.n_notes; i++)
@@ -194,34 +198,64 @@ static void on_hook_text(struct helper *h, char *text, char *answer, size_t cap)
 	snprintf(answer, cap, "ok");
 }
 
+static void hook_done(struct helper *h, struct openvpn *ov)
+{
+	helper_unwatch(h, ov->hook_client);
+	close(ov->hook_client);
+	ov->hook_client = -1;
+	ov->hook_len = 0;
+	if (helper_watch(h, ov->hook_listener))
+		log_info("%s: cannot watch openvpn's hook socket again", h->label);
+}
+
+/* The hook's text so far; at its end (the hook shuts its side), the values and the answer. */
+static void hook_read(struct helper *h, struct openvpn *ov)
+{
+	char answer[SL_ERR_MSG_MAX];
+	ssize_t n = 0;
+
+	while (ov->hook_len < OPENVPN_HOOK_TEXT_MAX &&
+	       (n = recv(ov->hook_client, ov->hook_text + ov->hook_len,
+			 OPENVPN_HOOK_TEXT_MAX - ov->hook_len, MSG_DONTWAIT)) > 0)
+		ov->hook_len += (size_t)n;
+	if (ov->hook_len < OPENVPN_HOOK_TEXT_MAX && n < 0 && errno == EAGAIN)
+		return; /* more to come */
+	ov->hook_text[ov->hook_len] = '\0';
+	if (n < 0)
+		snprintf(answer, sizeof(answer), "cannot read the hook's text");
+	else if (ov->hook_len == OPENVPN_HOOK_TEXT_MAX || memchr(ov->hook_text, '\0', ov->hook_len))
+		snprintf(answer, sizeof(answer), "the hook's text is too long or not text");
+	else
+		on_hook_text(h, ov->hook_text, answer, sizeof(answer));
+	/* The hook waits for it with nothing else sent: the socket's buffer takes it at once. */
+	send(ov->hook_client, answer, strlen(answer), MSG_NOSIGNAL | MSG_DONTWAIT);
+	explicit_bzero(ov->hook_text, sizeof(ov->hook_text));
+	hook_done(h, ov);
+}
+
 static void openvpn_event(struct helper *h, int fd, uint32_t events)
 {
 	struct openvpn *ov = h->kind;
-	struct timeval limit = {2, 0};
-	static char text[OPENVPN_HOOK_TEXT_MAX + 1];
-	char answer[SL_ERR_MSG_MAX];
-	size_t len = 0;
-	ssize_t n;
-	int client;
 
 	(void)events;
-	if (fd != ov->hook_listener)
+	if (fd == ov->hook_client) {
+		hook_read(h, ov);
 		return;
-	client = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
-	if (client < 0)
+	}
+	if (fd != ov->hook_listener || ov->hook_client >= 0)
 		return;
-	setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
-	setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof(limit));
-	while (len < OPENVPN_HOOK_TEXT_MAX &&
-	       (n = recv(client, text + len, OPENVPN_HOOK_TEXT_MAX - len, 0)) > 0)
-		len += (size_t)n;
-	text[len] = '\0';
-	if (len == OPENVPN_HOOK_TEXT_MAX || memchr(text, '\0', len))
-		snprintf(answer, sizeof(answer), "the hook's text is too long or not text");
-	else
-		on_hook_text(h, text, answer, sizeof(answer));
-	send(client, answer, strlen(answer), MSG_NOSIGNAL);
-	close(client);
+	ov->hook_client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (ov->hook_client < 0)
+		return;
+	helper_unwatch(h, ov->hook_listener);
+	if (helper_watch(h, ov->hook_client)) {
+		log_info("%s: cannot watch openvpn's hook", h->label);
+		close(ov->hook_client);
+		ov->hook_client = -1;
+		helper_watch(h, ov->hook_listener);
+		return;
+	}
+	hook_read(h, ov);
 }
 
 static int openvpn_poll(struct helper *h, struct sl_err *err)
@@ -242,6 +276,10 @@ static void openvpn_destroy(struct helper *h)
 {
 	struct openvpn *ov = h->kind;
 
+	if (ov->hook_client >= 0) {
+		helper_unwatch(h, ov->hook_client);
+		close(ov->hook_client);
+	}
 	if (ov->hook_listener >= 0) {
 		helper_unwatch(h, ov->hook_listener);
 		close(ov->hook_listener);
