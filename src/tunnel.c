@@ -23,7 +23,7 @@
 #include "netlink.h"
 #include "tunnel.h"
 
-/* What the prober finds, and sends back whole through a pipe. */
+/* What the prober finds, and sends back whole. */
 struct probe {
 	int index; /* the link found, 0 for none */
 	char ifname[IFNAMSIZ];
@@ -105,17 +105,24 @@ static int probe_address(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-static void __attribute__((noreturn))
-prober(int stage_userns, int stage_netns, struct probe *p, int report)
+/* Where to look; the child fills @found and sends it whole. */
+struct probe_job {
+	int stage_userns, stage_netns;
+	struct probe found;
+};
+
+static void __attribute__((noreturn)) prober(void *arg, int report)
 {
+	struct probe_job *job = arg;
+	struct probe *p = &job->found;
 	struct netlink nl;
 	struct sl_err err;
 	int ret = 0;
 
 	sl_err_clear(&err);
-	if (stage_userns >= 0 && setns(stage_userns, CLONE_NEWUSER))
+	if (job->stage_userns >= 0 && setns(job->stage_userns, CLONE_NEWUSER))
 		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's user namespace");
-	if (!ret && setns(stage_netns, CLONE_NEWNET))
+	if (!ret && setns(job->stage_netns, CLONE_NEWNET))
 		ret = sl_err_set(&err, errno, "cannot join the tunnel stage's network namespace");
 	if (!ret)
 		ret = netlink_open(&nl, &err);
@@ -134,26 +141,34 @@ prober(int stage_userns, int stage_netns, struct probe *p, int report)
 	_exit(write(report, p, sizeof(*p)) == (ssize_t)sizeof(*p) ? 0 : 1);
 }
 
-int tunnel_probe(int stage_userns, int stage_netns, char ifname[IFNAMSIZ],
-		 struct tunnel_params *params, struct sl_err *err)
+/*
+ * Run @child in a short-lived fork (it joins the stage's namespaces, which the supervisor never
+ * does): it reports on its end of a channel (what it found, or CHANNEL_SETUP_FAILED) and exits
+ * 0 when it did its work.  Waited for at most TUNNEL_MOVE_TIMEOUT_S.
+ * Return: the supervisor's end of the channel (the caller reads what the child sent, and
+ * closes it), or negative with @err filled: the fork failed, the child failed (its reason),
+ * or it took too long.
+ */
+static int in_child(void (*child)(void *arg, int report), void *arg, const char *what,
+		    struct sl_err *err)
 {
-	struct probe p;
+	int fds[CHANNEL_MAX_FDS], pair[2], status = 0, ret, got;
+	struct channel_msg msg;
 	struct pollfd pfd;
-	int pair[2], status = 0, ret;
+	size_t n_fds = 0;
 	pid_t pid;
 
-	memset(&p, 0, sizeof(p));
 	ret = channel_pair(pair, err);
 	if (ret)
 		return ret;
 	pid = fork();
 	if (pid == 0) {
 		close(pair[0]);
-		prober(stage_userns, stage_netns, &p, pair[1]);
+		child(arg, pair[1]);
 	}
 	close(pair[1]);
 	if (pid < 0) {
-		ret = sl_err_set(err, errno, "cannot fork to look for the tunnel's device");
+		ret = sl_err_set(err, errno, "%s: cannot fork", what);
 		close(pair[0]);
 		return ret;
 	}
@@ -163,17 +178,39 @@ int tunnel_probe(int stage_userns, int stage_netns, char ifname[IFNAMSIZ],
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
-	    recv(pair[0], &p, sizeof(p), MSG_DONTWAIT) == (ssize_t)sizeof(p)) {
-		ret = p.index ? 1 : 0;
-		if (ret) {
-			memcpy(ifname, p.ifname, IFNAMSIZ);
-			*params = p.params;
-		}
-	} else {
-		ret = sl_err_set(err, 0, "cannot look for the tunnel's device in its stage");
-	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return pair[0];
+	got = channel_recv_nonblocking(pair[0], &msg, fds, &n_fds);
+	while (n_fds)
+		close(fds[--n_fds]);
+	if (got == 1 && msg.type == CHANNEL_SETUP_FAILED)
+		ret = sl_err_set(err, msg.errnum, "%s: %s", what, msg.text);
+	else
+		ret = sl_err_set(err, ETIMEDOUT, "%s: it took over %d s", what,
+				 TUNNEL_MOVE_TIMEOUT_S);
 	close(pair[0]);
+	return ret;
+}
+
+int tunnel_probe(int stage_userns, int stage_netns, char ifname[IFNAMSIZ],
+		 struct tunnel_params *params, struct sl_err *err)
+{
+	struct probe_job job = {.stage_userns = stage_userns, .stage_netns = stage_netns};
+	struct probe *p = &job.found;
+	int fd = in_child(prober, &job, "looking for the tunnel's device in its stage", err);
+	int ret;
+
+	if (fd < 0)
+		return fd;
+	if (recv(fd, p, sizeof(*p), MSG_DONTWAIT) != (ssize_t)sizeof(*p))
+		ret = sl_err_set(err, 0, "looking for the tunnel's device in its stage: no answer");
+	else
+		ret = p->index ? 1 : 0;
+	if (ret > 0) {
+		memcpy(ifname, p->ifname, IFNAMSIZ);
+		*params = p->params;
+	}
+	close(fd);
 	return ret;
 }
 
@@ -245,8 +282,9 @@ static int configure(const struct tunnel_move *move, struct sl_err *err)
 	return ret;
 }
 
-static void __attribute__((noreturn)) mover(const struct tunnel_move *move, int report)
+static void __attribute__((noreturn)) mover(void *arg, int report)
 {
+	const struct tunnel_move *move = arg;
 	struct netlink nl;
 	struct sl_err err;
 	int ret = 0;
@@ -273,49 +311,12 @@ static void __attribute__((noreturn)) mover(const struct tunnel_move *move, int 
 
 int tunnel_move(const struct tunnel_move *move, struct sl_err *err)
 {
-	struct pollfd pfd;
-	int pair[2], status = 0, ret;
-	pid_t pid;
+	int fd = in_child(mover, (void *)move, move->ifname, err);
 
-	ret = channel_pair(pair, err);
-	if (ret)
-		return ret;
-	pid = fork();
-	if (pid == 0) {
-		close(pair[0]);
-		mover(move, pair[1]);
-	}
-	close(pair[1]);
-	if (pid < 0) {
-		ret = sl_err_set(err, errno, "cannot fork to move %s", move->ifname);
-		close(pair[0]);
-		return ret;
-	}
-	pfd.fd = pair[0];
-	pfd.events = POLLIN;
-	if (poll(&pfd, 1, TUNNEL_MOVE_TIMEOUT_S * 1000) == 0)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		ret = 0;
-	} else {
-		int fds[CHANNEL_MAX_FDS];
-		struct channel_msg msg;
-		size_t n_fds = 0;
-		int got = channel_recv_nonblocking(pair[0], &msg, fds, &n_fds);
-
-		while (n_fds)
-			close(fds[--n_fds]);
-		if (got == 1 && msg.type == CHANNEL_SETUP_FAILED)
-			ret = sl_err_set(err, msg.errnum, "%s: %s", move->ifname, msg.text);
-		else
-			ret = sl_err_set(err, ETIMEDOUT, "%s: moving it took over %d s",
-					 move->ifname, TUNNEL_MOVE_TIMEOUT_S);
-	}
-	close(pair[0]);
-	if (!ret)
-		log_verbose("tunnel: %s %s the namespace after it", move->ifname,
-			    move->in_place ? "configured again in" : "moved into");
-	return ret;
+	if (fd < 0)
+		return fd;
+	close(fd);
+	log_verbose("tunnel: %s %s the namespace after it", move->ifname,
+		    move->in_place ? "configured again in" : "moved into");
+	return 0;
 }
