@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "monotonic.h"
 #include "ns.h"
 
 static int udp_reply_socket(const struct sockaddr_storage *local,
@@ -82,27 +83,37 @@ int ns_socket_request(int channel, const struct ns_socket_spec *spec, uint32_t c
 
 int ns_socket_now(int factory, const struct ns_socket_spec *spec)
 {
-	struct pollfd pfd = {.fd = factory, .events = POLLIN};
-	int fds[CHANNEL_MAX_FDS], ret;
-	struct channel_msg answer;
-	size_t n_fds = 0;
+	static uint32_t last_cookie;
+	uint32_t cookie = ++last_cookie;
+	uint64_t deadline = monotonic_ms() + NS_FACTORY_TIMEOUT_MS;
+	int ret = ns_socket_request(factory, spec, cookie, 0);
 
-	ret = ns_socket_request(factory, spec, 0, 0);
-	if (ret)
-		return ret;
-	if (poll(&pfd, 1, NS_FACTORY_TIMEOUT_MS) != 1)
-		return -ETIMEDOUT;
-	ret = channel_recv(factory, &answer, fds, &n_fds);
-	if (ret <= 0)
-		return ret ? ret : -EPIPE;
-	while (n_fds > 1)
-		close(fds[--n_fds]);
-	if (answer.type != CHANNEL_SOCKET || !n_fds) {
-		if (n_fds)
-			close(fds[0]);
-		return answer.errnum ? -answer.errnum : -EPROTO;
+	/* An answer that came too late for an earlier request is read and dropped here. */
+	while (!ret) {
+		struct pollfd pfd = {.fd = factory, .events = POLLIN};
+		uint64_t now = monotonic_ms();
+		int fds[CHANNEL_MAX_FDS];
+		struct channel_msg answer;
+		size_t n_fds = 0;
+
+		if (now >= deadline || poll(&pfd, 1, (int)(deadline - now)) != 1)
+			return -ETIMEDOUT;
+		ret = channel_recv(factory, &answer, fds, &n_fds);
+		if (ret <= 0)
+			return ret ? ret : -EPIPE;
+		ret = 0;
+		while (n_fds > 1)
+			close(fds[--n_fds]);
+		if (answer.type != CHANNEL_SOCKET || answer.cookie != cookie) {
+			if (n_fds)
+				close(fds[0]);
+			continue;
+		}
+		if (!n_fds)
+			return answer.errnum ? -answer.errnum : -EPROTO;
+		return fds[0];
 	}
-	return fds[0];
+	return ret;
 }
 
 void ns_answer_request(int channel, const struct channel_msg *request)

@@ -58,7 +58,8 @@ void ns_answer_request(int channel, const struct channel_msg *request);
  * ns_socket_now() - ns_socket_request() and its answer, waited for: over a channel of its own
  * to an init that answers nothing else there (a stage's factory, stage.h), so no other
  * message can come in between.  For the relay, which dials from inside the namespace behind
- * a tunnel as it would from the host: the init answers at once.
+ * a tunnel as it would from the host: the init answers at once.  Answers are matched by
+ * cookie: one that came too late for an earlier request is dropped.
  * Return: the fd, or -errno (-ETIMEDOUT after NS_FACTORY_TIMEOUT_MS).
  */
 int ns_socket_now(int factory, const struct ns_socket_spec *spec);
