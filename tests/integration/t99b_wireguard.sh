@@ -107,11 +107,8 @@ wait "$session" 2>/dev/null
 # The server killed while the program runs: requests fail, nothing leaves around the tunnel;
 # the server back: they work again.  The program is one process throughout.
 log=$TMP/kill.log
-(as_user timeout -k 5 90 "$SLUICE" run --via "wireguard:$C/wg0.conf" -- sh -c 'echo "pid $$"; i=0; while [ $i -lt 60 ]; do
-	r=$(curl -s -m 1 "http://'"$T"'/" || echo fail); echo "$r"; i=$((i + 1)); sleep 0.5
-done' >"$log" 2>&1) &
-runner=$!
-cleanup_push "kill_tree $runner"
+vpn_lab_requests_start "$log" 60 90 "wireguard:$C/wg0.conf"
+runner=$VPN_LAB_RUNNER
 wait_until 15 grep -q "^$WGS\$" "$log"
 check "requests go through while the server runs" grep -q "^$WGS\$" "$log"
 vpn_lab_stop wg

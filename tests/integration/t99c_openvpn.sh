@@ -83,11 +83,8 @@ check_eq "and the OpenVPN server saw the proxy" "$PX1" "$(vpn_lab_clients udp | 
 # The server killed while the program runs, then back: openvpn reconnects (ping-restart, the
 # device kept: persist-tun), the program's requests resume.
 log=$TMP/kill.log
-(as_user timeout -k 5 120 "$SLUICE" run --via "openvpn:$C/tcp.ovpn" -- sh -c 'echo "pid $$"; i=0; while [ $i -lt 100 ]; do
-	r=$(curl -s -m 1 "http://'"$T"'/" || echo fail); echo "$r"; i=$((i + 1)); sleep 0.5
-done' >"$log" 2>&1) &
-runner=$!
-cleanup_push "kill_tree $runner"
+vpn_lab_requests_start "$log" 100 120 "openvpn:$C/tcp.ovpn"
+runner=$VPN_LAB_RUNNER
 wait_until 15 grep -q "^$OVS\$" "$log"
 check "requests go through while the server runs" grep -q "^$OVS\$" "$log"
 vpn_lab_stop tcp

@@ -114,11 +114,8 @@ check_eq "and the OpenVPN server saw the proxy" "$PX1" "$(vpn_lab_clients tcp | 
 
 # The command killed while the program runs: restarted, its new device moved in.
 log=$TMP/kill.log
-(as_user timeout -k 5 90 "$SLUICE" run --via "$(ovpn tcp)" -- sh -c 'echo "pid $$"; i=0; while [ $i -lt 100 ]; do
-	r=$(curl -s -m 1 "http://'"$T"'/" || echo fail); echo "$r"; i=$((i + 1)); sleep 0.5
-done' >"$log" 2>&1) &
-runner=$!
-cleanup_push "kill_tree $runner"
+vpn_lab_requests_start "$log" 100 90 "$(ovpn tcp)"
+runner=$VPN_LAB_RUNNER
 wait_until 20 grep -q "^$OVS\$" "$log"
 check "requests go through" grep -q "^$OVS\$" "$log"
 client_pid() {

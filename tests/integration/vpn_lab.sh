@@ -964,3 +964,18 @@ vpn_lab_hidden_check() {
 		eval "ls $base/*/$file >/dev/null 2>&1"
 	wait "$pid"
 }
+
+# vpn_lab_requests_start LOG ITERATIONS LIMIT_S HOP...: in the background, `sluice run` through
+# the HOPs (--via each) of a program that prints "pid PID" once, then every 0.5 s the answer of
+# a request to the lab's target (the address it saw) or "fail", ITERATIONS times, into LOG;
+# stopped after LIMIT_S.  VPN_LAB_RUNNER is its pid (killed at cleanup if still there).
+vpn_lab_requests_start() {
+	local log=$1 n=$2 limit=$3 hop via=()
+	shift 3
+	for hop; do via+=(--via "$hop"); done
+	(as_user timeout -k 5 "$limit" "$SLUICE" run "${via[@]}" -- sh -c 'echo "pid $$"; i=0; while [ $i -lt '"$n"' ]; do
+	r=$(curl -s -m 1 "http://'"$LAB_TARGET"'/" || echo fail); echo "$r"; i=$((i + 1)); sleep 0.5
+done' >"$log" 2>&1) &
+	VPN_LAB_RUNNER=$!
+	cleanup_push "kill_tree $VPN_LAB_RUNNER"
+}
