@@ -46,7 +46,8 @@ const struct hop_ops *hop_ops_of(enum hop_kind kind);
 /* hop_runs_helper() - does sluice start a program (tor, ssh, wireguard-go) for this hop? */
 bool hop_runs_helper(const struct hop_spec *hop);
 
-/* hop_is_tunnel() - is it a tunnel (WireGuard), whose device the next namespace gets? */
+/* hop_is_tunnel() - is it a tunnel (wireguard:, openvpn:, exec:), whose device the next
+ * namespace gets? */
 bool hop_is_tunnel(const struct hop_spec *hop);
 
 /*
