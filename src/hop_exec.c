@@ -138,7 +138,9 @@ static int exec_prepare(struct helper *h, struct sl_err *err)
 		return sl_err_wrap(err, "%s", h->label);
 	program = ex->command.words[0];
 	package = package_of(program);
-	if (strchr(program, '/') ? access(program, X_OK) : !program_on_path(program, X_OK))
+	if (strchr(program, '/') && access(program, X_OK))
+		return sl_err_set(err, errno, "%s: cannot run %s", h->label, program);
+	if (!strchr(program, '/') && !program_on_path(program, X_OK))
 		return sl_err_set(err, 0,
 				  "%s: the program '%s' is not installed%s%s%s, or not in PATH",
 				  h->label, program, package ? " (Debian package '" : "",

@@ -10,7 +10,7 @@
 # the host's /etc/resolv.conf is untouched (the same script outside sluice does write it: the
 # anti-test).  Over socks5 the VPN server sees the proxy.  The command killed: restarted, its
 # new device moved in, the program untouched.  Refused with a clear error: a missing program
-# (with its package), a quote left open, a shell operator, a command that exits at once.  No
+# (with its package; by path), a quote left open, a shell operator, a command that exits at once.  No
 # runtime directory is left behind.
 if [ -z "${SLUICE_VPN_LAB_MNTNS:-}" ]; then
 	SLUICE_VPN_LAB_MNTNS=1 exec unshare --mount --propagation private -- "$0" "$@"
@@ -143,6 +143,9 @@ vpn_lab_hidden_check "$(ovpn tcp)" exec-1/resolv.conf
 out=$(sl run --via "exec:vpnc-not-here --x" -- true 2>&1); rc=$?
 check_eq "a missing program: exit 125" "125" "$rc"
 check_match "the message names it" "the program 'vpnc-not-here' is not installed" "$out"
+out=$(sl run --via "exec:$C/up.sh.missing x" -- true 2>&1); rc=$?
+check_eq "a missing program by path: exit 125" "125" "$rc"
+check_match "the message names the path and why" "cannot run $C/up\.sh\.missing: No such file" "$out"
 out=$(as_user env PATH=/nonexistent "$SLUICE" run --via "exec:openconnect x" -- /bin/true 2>&1); rc=$?
 check_eq "a known one missing: exit 125" "125" "$rc"
 check_match "the message names its package" "'openconnect' is not installed \(Debian package 'openconnect'\)" "$out"
