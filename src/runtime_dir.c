@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "runtime_dir.h"
+#include "session.h"
 #include "userns.h"
 
 /* mkdir 0700, or accept an existing one that is ours, a directory, and private. */
@@ -35,24 +36,22 @@ static int private_dir(const char *path, struct sl_err *err)
 }
 
 /* Is @pid a running sluice?  (Its directory is then in use.)  A zombie is not: a sluice
- * killed a moment ago whose parent has not reaped it yet. */
+ * killed a moment ago whose parent has not reaped it yet (process_start_time() is 0). */
 static int pid_runs_sluice(long pid)
 {
-	char path[64], stat[256] = "", *close_paren;
-	ssize_t n;
-	int fd;
+	char path[64], comm[32] = "";
+	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!process_start_time((pid_t)pid))
 		return 0;
-	n = read(fd, stat, sizeof(stat) - 1);
-	close(fd);
-	stat[n > 0 ? n : 0] = '\0';
-	/* "PID (COMM) STATE ...": COMM may hold anything, so its end is the last ')'. */
-	close_paren = strrchr(stat, ')');
-	return close_paren && !strncmp(strchr(stat, '(') + 1, "sluice", 6) &&
-	       close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
+	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "sluice", 6);
 }
 
 /* Directories of sluices that were killed: their PID runs no sluice any more. */
