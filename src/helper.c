@@ -86,6 +86,19 @@ int helper_arg(struct helper *h, const char *fmt, ...)
 	return 0;
 }
 
+int helper_make_run_dir(struct helper *h, struct sl_err *err)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "%s-%zu", h->name, h->index + 1);
+	if (helper_path(h, h->run_dir, sizeof(h->run_dir), name))
+		return sl_err_set(err, ENAMETOOLONG, "%s: the runtime directory's path is too long",
+				  h->label);
+	if (mkdir(h->run_dir, 0700) && errno != EEXIST)
+		return sl_err_set(err, errno, "cannot create %s", h->run_dir);
+	return 0;
+}
+
 int helper_path(const struct helper *h, char *buf, size_t cap, const char *name)
 {
 	int n = snprintf(buf, cap, "%s/%s", h->ctx->runtime_dir, name);

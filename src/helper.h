@@ -183,6 +183,13 @@ int helper_arg(struct helper *h, const char *fmt, ...) __attribute__((format(pri
 /* helper_progress() - the kind's start-up progress: shown on stderr as it changes. */
 void helper_progress(struct helper *h, int percent, const char *text);
 
+/**
+ * helper_make_run_dir() - h->run_dir, "RUNTIME_DIR/NAME-N" (the kind's name, the hop's
+ * number), made with mode 0700: bound over /run in its stage (stage.h)
+ * Return: 0, or negative with @err filled.
+ */
+int helper_make_run_dir(struct helper *h, struct sl_err *err);
+
 /* helper_path() - "RUNTIME_DIR/NAME" into @buf.  Return: 0, or -ENAMETOOLONG. */
 int helper_path(const struct helper *h, char *buf, size_t cap, const char *name);
 

@@ -128,7 +128,6 @@ static int exec_prepare(struct helper *h, struct sl_err *err)
 {
 	struct exec_tunnel *ex = calloc(1, sizeof(*ex));
 	struct sl_err udp;
-	char name[32];
 	const char *program, *package;
 
 	if (!ex)
@@ -145,13 +144,7 @@ static int exec_prepare(struct helper *h, struct sl_err *err)
 				  "%s: the program '%s' is not installed%s%s%s, or not in PATH",
 				  h->label, program, package ? " (Debian package '" : "",
 				  package ? package : "", package ? "')" : "");
-	snprintf(name, sizeof(name), "exec-%zu", h->index + 1);
-	if (helper_path(h, h->run_dir, sizeof(h->run_dir), name))
-		return sl_err_set(err, ENAMETOOLONG, "%s: the runtime directory's path is too long",
-				  h->label);
-	if (mkdir(h->run_dir, 0700) && errno != EEXIST)
-		return sl_err_set(err, errno, "cannot create %s", h->run_dir);
-	if (make_resolv_conf(h, ex, err))
+	if (helper_make_run_dir(h, err) || make_resolv_conf(h, ex, err))
 		return -1;
 	h->endpoint->up = false; /* the relay never dials a tunnel */
 	/* Its UDP where the chain carries it; elsewhere refused, and clients fall back to TCP. */

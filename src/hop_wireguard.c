@@ -108,7 +108,7 @@ static int resolve_endpoints(struct helper *h, struct wireguard *wg, struct sl_e
 static int wireguard_prepare(struct helper *h, struct sl_err *err)
 {
 	struct wireguard *wg = calloc(1, sizeof(*wg));
-	char path[PATH_MAX], name[32], *text;
+	char path[PATH_MAX], *text;
 	size_t i, len;
 	int ret;
 
@@ -144,14 +144,12 @@ static int wireguard_prepare(struct helper *h, struct sl_err *err)
 			 "give --dns forward=ADDR, a resolver reached through the tunnel)",
 			 path);
 	snprintf(h->tun_name, sizeof(h->tun_name), "%s", WG_TUN_NAME);
-	snprintf(name, sizeof(name), "wireguard-%zu", h->index + 1);
-	if (helper_path(h, h->run_dir, sizeof(h->run_dir), name) ||
-	    (size_t)snprintf(wg->uapi_path, sizeof(wg->uapi_path), "%s/wireguard/%s.sock",
+	if (helper_make_run_dir(h, err))
+		return -1;
+	if ((size_t)snprintf(wg->uapi_path, sizeof(wg->uapi_path), "%s/wireguard/%s.sock",
 			     h->run_dir, WG_TUN_NAME) >= sizeof(wg->uapi_path))
 		return sl_err_set(err, ENAMETOOLONG, "%s: the runtime directory's path is too long",
 				  h->label);
-	if (mkdir(h->run_dir, 0700) && errno != EEXIST)
-		return sl_err_set(err, errno, "cannot create %s", h->run_dir);
 	h->endpoint->up = false; /* the relay never dials a tunnel */
 	h->uses_udp = true;
 	return 0;
