@@ -35,6 +35,7 @@ enum channel_msg_type {
 	CHANNEL_END,		 /* supervisor -> init: the session is over; value: exit code */
 	CHANNEL_TERMINATE,	 /* supervisor -> init: SIGTERM to every process in there */
 	CHANNEL_TUNNEL_READY,	 /* supervisor -> init: the tunnel's device is in: start */
+	CHANNEL_STAGE_MAPPED,	 /* stage -> supervisor: its user namespace has its id maps */
 };
 
 struct channel_msg {

@@ -43,6 +43,8 @@
 #include "stage.h"
 #include "userns.h"
 
+#define STAGE_MAPPED_TIMEOUT_MS 5000
+
 /*
  * The helper's name lookups go to sluice's resolver (and so through the hops before it),
  * never to a daemon of the host (nscd, systemd-resolved) that would resolve around them:
@@ -64,6 +66,7 @@ static int names_by_dns(struct sl_err *err)
 static int setup(const struct stage_spec *spec, int channel, int other_end, int factory,
 		 struct sl_err *err)
 {
+	struct channel_msg mapped = {.type = CHANNEL_STAGE_MAPPED};
 	struct pollfd pfd = {.fd = channel, .events = POLLIN};
 	int keep[] = {0, 1, 2, channel, factory};
 	int ret;
@@ -77,6 +80,8 @@ static int setup(const struct stage_spec *spec, int channel, int other_end, int 
 	ret = fds_close_all_except(keep, sizeof(keep) / sizeof(keep[0]) - (factory < 0), err);
 	if (!ret)
 		ret = userns_write_maps(ID_MAP_SELF, spec->outer_uid, spec->outer_gid, err);
+	if (!ret && (ret = channel_send(channel, &mapped, NULL, 0)))
+		sl_err_set(err, -ret, "cannot report to the supervisor");
 	if (!ret)
 		ret = names_by_dns(err);
 	if (!ret && spec->resolv_conf &&
@@ -241,6 +246,35 @@ static int open_namespace(pid_t pid, const char *name)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
+/*
+ * Until its init has written the id maps, a stage's user namespace can hold no other: a
+ * namespace nested in it (a transit stage, the sandbox behind a tunnel) would be refused
+ * with EPERM.  So stage_create() returns once they are written, or with the init's error.
+ */
+static int wait_mapped(struct stage *stage, const char *name, struct sl_err *err)
+{
+	struct pollfd pfd = {.fd = stage->channel, .events = POLLIN};
+	int fds[CHANNEL_MAX_FDS], ret;
+	struct channel_msg msg;
+	size_t n_fds = 0;
+
+	ret = poll(&pfd, 1, STAGE_MAPPED_TIMEOUT_MS);
+	if (ret == 1)
+		ret = channel_recv(stage->channel, &msg, fds, &n_fds);
+	while (n_fds)
+		close(fds[--n_fds]);
+	if (ret == 1 && msg.type == CHANNEL_STAGE_MAPPED)
+		return 0;
+	if (ret == 1 && msg.type == CHANNEL_SETUP_FAILED) {
+		msg.text[sizeof(msg.text) - 1] = '\0';
+		sl_err_set(err, msg.errnum, "%s", msg.text);
+		err->exit_code = msg.exit_code;
+		return -1;
+	}
+	return sl_err_set(err, 0, "the %s stage did not start within %d ms", name,
+			  STAGE_MAPPED_TIMEOUT_MS);
+}
+
 int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_err *err)
 {
 	struct clone_args args = {0};
@@ -282,6 +316,10 @@ int stage_create(struct stage *stage, const struct stage_spec *spec, struct sl_e
 	stage->pidfd = pidfd;
 	stage->channel = pair[0];
 	stage->factory = factory[0];
+	if (wait_mapped(stage, spec->name, err)) {
+		stage_destroy(stage);
+		return -1;
+	}
 	stage->userns = open_namespace(pid, "user");
 	stage->netns = open_namespace(pid, "net");
 	fcntl(stage->channel, F_SETFL, O_NONBLOCK);
