@@ -12,7 +12,7 @@
 
 #include "fds.h"
 
-#define FDS_KEEP_MAX 128 /* 0-2, channel, terminal and up to 64 --pass-fd */
+#define FDS_KEEP_MAX 128 /* 0-2, channels, terminal and up to 64 --pass-fd */
 
 static int compare_ints(const void *a, const void *b)
 {

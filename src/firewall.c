@@ -104,27 +104,47 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 
 /*
  * Behind a tunnel the kernel routes through the tunnel's device, the only link; the table
- * clamps TCP's MSS to the route's MTU, refuses UDP with --udp block and DNS with --dns none,
- * and lets DNS through only once firewall_tunnel_dns_ruleset()'s table sends it to the
- * tunnel's resolver (ct status dnat): a query to any other address never leaves.
+ * clamps TCP's MSS to the route's MTU and refuses UDP with --udp block.  DNS: in the program's
+ * namespace (resolver_behind_tunnel) every query to port 53 is redirected to sluice's
+ * resolver on loopback, which forwards it into the tunnel through a socket made in here; in
+ * a stage it leaves only once firewall_tunnel_dns_ruleset()'s table sends it to the tunnel's
+ * resolver (ct status dnat).  Either way a query to any other address never leaves, and with
+ * --dns none none does.
  */
 static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan)
 {
-	int n = snprintf(buf, cap,
-			 "table inet sluice {\n"
-			 "\tchain out {\n"
-			 "\t\ttype filter hook output priority 0; policy accept;\n"
-			 "\t\toifname \"lo\" accept\n"
-			 "\t\ttcp flags syn / syn,rst tcp option maxseg size set rt mtu\n"
-			 "\t\tct status dnat accept\n"
-			 "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
-			 "\t\tmeta l4proto udp th dport 53 reject with icmpx admin-prohibited\n"
-			 "%s"
-			 "\t}\n"
-			 "}\n",
-			 plan->udp == UDP_BLOCK
-			     ? "\t\tmeta l4proto udp reject with icmpx admin-prohibited\n"
-			     : "");
+	bool to_resolver = plan->resolver_behind_tunnel && plan->dns != DNS_NONE;
+	char dns_chain[256], resolver_accept[64];
+	int n;
+
+	/* The resolver's own queries (RESOLVER_UPSTREAM_MARK) go to the tunnel's DNS server. */
+	snprintf(dns_chain, sizeof(dns_chain),
+		 "\tchain dns_to_resolver {\n"
+		 "\t\ttype nat hook output priority -100; policy accept;\n"
+		 "\t\tmeta mark 0x%x return\n"
+		 "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n"
+		 "\t}\n",
+		 RESOLVER_UPSTREAM_MARK);
+	snprintf(resolver_accept, sizeof(resolver_accept), "\t\tmeta mark 0x%x accept\n",
+		 RESOLVER_UPSTREAM_MARK);
+	n = snprintf(buf, cap,
+		     "table inet sluice {\n"
+		     "%s"
+		     "\tchain out {\n"
+		     "\t\ttype filter hook output priority 0; policy accept;\n"
+		     "\t\toifname \"lo\" accept\n"
+		     "\t\ttcp flags syn / syn,rst tcp option maxseg size set rt mtu\n"
+		     "\t\tct status dnat accept\n"
+		     "%s"
+		     "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
+		     "\t\tmeta l4proto udp th dport 53 reject with icmpx admin-prohibited\n"
+		     "%s"
+		     "\t}\n"
+		     "}\n",
+		     to_resolver ? dns_chain : "", to_resolver ? resolver_accept : "",
+		     plan->udp == UDP_BLOCK
+			 ? "\t\tmeta l4proto udp reject with icmpx admin-prohibited\n"
+			 : "");
 
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }

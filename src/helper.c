@@ -688,6 +688,7 @@ static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, str
 	    .in_place = in_place,
 	};
 	bool last = h->index + 1 == run->n_hops;
+	struct tunnel_prefix program_dns = {0};
 	const struct helper *before;
 	struct in6_addr forward6;
 	struct in_addr forward4;
@@ -705,25 +706,29 @@ static int move_tunnel(struct helpers *set, struct helper *h, bool in_place, str
 			    before->label);
 		move.params.mtu = before->tunnel.mtu - 80;
 	}
-	/* DNS: the program's --dns forward=ADDR when the tunnel is last, else the tunnel's first
-	 * server; --dns none: nothing. */
+	/* DNS: a stage's is DNAT'ed to the tunnel's first server (tunnel.h).  The program's goes
+	 * to sluice's resolver, which forwards it through the tunnel: to --dns forward=ADDR, else
+	 * to that server; --dns none: nowhere. */
 	if (!last) {
 		if (h->tunnel.n_dns)
 			move.dns_server = h->tunnel.dns[0];
 	} else if (run->dns == DNS_FORWARD &&
 		   inet_pton(AF_INET, run->dns_forward_to, &forward4) == 1) {
-		move.dns_server.family = AF_INET;
-		memcpy(move.dns_server.addr, &forward4, 4);
+		program_dns.family = AF_INET;
+		memcpy(program_dns.addr, &forward4, 4);
 	} else if (run->dns == DNS_FORWARD &&
 		   inet_pton(AF_INET6, run->dns_forward_to, &forward6) == 1) {
-		move.dns_server.family = AF_INET6;
-		memcpy(move.dns_server.addr, &forward6, 16);
+		program_dns.family = AF_INET6;
+		memcpy(program_dns.addr, &forward6, 16);
 	} else if (run->dns != DNS_NONE && h->tunnel.n_dns) {
-		move.dns_server = h->tunnel.dns[0];
+		program_dns = h->tunnel.dns[0];
 	}
 	if (tunnel_move(&move, err))
 		return -1;
 	h->tun_moved = true;
+	if (last && run->dns != DNS_NONE)
+		resolver_set_tunnel_upstream(set->resolver, run->n_hops, program_dns.family,
+					     program_dns.addr);
 	return 0;
 }
 

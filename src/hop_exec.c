@@ -229,11 +229,10 @@ static int exec_poll(struct helper *h, struct sl_err *err)
 		    ifname, params.n_addresses, params.n_addresses == 1 ? "" : "es", params.mtu,
 		    params.n_dns, params.n_dns == 1 ? "" : "s");
 	if (!params.n_dns && h->ctx->run->dns == DNS_FORWARD && !h->ctx->run->dns_forward_to[0])
-		log_info(
-		    "%s: the command set no DNS server (nameserver in /etc/resolv.conf): the "
-		    "program's DNS queries are refused (or give --dns forward=ADDR, a resolver "
-		    "reached through the tunnel)",
-		    h->label);
+		log_info("%s: the command set no DNS server (nameserver in /etc/resolv.conf): the "
+			 "program's DNS queries fail (or give --dns forward=ADDR, a resolver "
+			 "reached through the tunnel)",
+			 h->label);
 	return 1;
 }
 

@@ -140,7 +140,7 @@ static int wireguard_prepare(struct helper *h, struct sl_err *err)
 				  "device would have none",
 				  path);
 	if (!h->tunnel.n_dns && h->ctx->run->dns == DNS_FORWARD && !h->ctx->run->dns_forward_to[0])
-		log_info("%s: no DNS = in [Interface]: the program's DNS queries are refused (or "
+		log_info("%s: no DNS = in [Interface]: the program's DNS queries fail (or "
 			 "give --dns forward=ADDR, a resolver reached through the tunnel)",
 			 path);
 	snprintf(h->tun_name, sizeof(h->tun_name), "%s", WG_TUN_NAME);

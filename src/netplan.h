@@ -24,6 +24,10 @@ struct netplan {
 	bool allow_host_loopback;
 	/* net.ipv4.ip_unprivileged_port_start inside, 0 to leave it (1024) (see below) */
 	unsigned int unprivileged_port_start;
+	/* NET_TUNNEL: port 53 goes to sluice's resolver on loopback, which forwards into the
+	 * tunnel (the program's namespace); else it is DNAT'ed to the tunnel's resolver (a
+	 * stage: tor, ssh or a transit namespace, whose names are few and known). */
+	bool resolver_behind_tunnel;
 };
 
 /*
@@ -35,11 +39,13 @@ struct netplan {
 static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 {
 	struct netplan plan = {run->net, run->dns, run->udp, run->ipv6, run->allow_host_loopback,
-			       0};
+			       0,	 false};
 	size_t i;
 
-	if (run->net == NET_RELAY && conf_tunnel_last(run))
+	if (run->net == NET_RELAY && conf_tunnel_last(run)) {
 		plan.net = NET_TUNNEL;
+		plan.resolver_behind_tunnel = true;
+	}
 	for (i = 0; i < run->n_publish; i++) {
 		unsigned int port = run->publish[i].sandbox_port;
 
@@ -61,7 +67,7 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 static inline struct netplan netplan_for_stage(enum cli_dns_mode dns, enum cli_udp_mode udp,
 					       bool ipv6)
 {
-	struct netplan plan = {NET_RELAY, dns, udp, ipv6, false, 0};
+	struct netplan plan = {NET_RELAY, dns, udp, ipv6, false, 0, false};
 
 	return plan;
 }

@@ -13,6 +13,7 @@
 #include "channel.h"
 #include "monotonic.h"
 #include "ns.h"
+#include "sandbox_net.h"
 
 static int udp_reply_socket(const struct sockaddr_storage *local,
 			    const struct sockaddr_storage *peer)
@@ -45,14 +46,22 @@ static int udp_reply_socket(const struct sockaddr_storage *local,
 	return fd;
 }
 
-static int plain_socket(int family, int type)
+static int plain_socket(int family, int type, uint32_t mark)
 {
 	int fd;
 
 	if (family != AF_INET && family != AF_INET6)
 		return -EAFNOSUPPORT;
 	fd = socket(family, type | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	if (mark && setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark))) {
+		int e = errno;
+
+		close(fd);
+		return -e;
+	}
+	return fd;
 }
 
 int ns_socket_make(const struct ns_socket_spec *spec)
@@ -61,9 +70,13 @@ int ns_socket_make(const struct ns_socket_spec *spec)
 	case NS_SOCKET_UDP_REPLY:
 		return udp_reply_socket(&spec->local, &spec->peer);
 	case NS_SOCKET_TCP:
-		return plain_socket(spec->local.ss_family, SOCK_STREAM);
+		return plain_socket(spec->local.ss_family, SOCK_STREAM, 0);
 	case NS_SOCKET_UDP:
-		return plain_socket(spec->local.ss_family, SOCK_DGRAM);
+		return plain_socket(spec->local.ss_family, SOCK_DGRAM, 0);
+	case NS_SOCKET_DNS_TCP:
+		return plain_socket(spec->local.ss_family, SOCK_STREAM, RESOLVER_UPSTREAM_MARK);
+	case NS_SOCKET_DNS_UDP:
+		return plain_socket(spec->local.ss_family, SOCK_DGRAM, RESOLVER_UPSTREAM_MARK);
 	}
 	return -EINVAL;
 }

@@ -25,6 +25,11 @@ enum ns_socket_kind {
 	 * it to the sandbox's loopback, for a published port (publish.h). */
 	NS_SOCKET_TCP,
 	NS_SOCKET_UDP,
+	/* TCP or UDP, of @local's family, marked RESOLVER_UPSTREAM_MARK (sandbox_net.h): the
+	 * resolver's queries to the tunnel's DNS server, which must not be redirected back to
+	 * the resolver like the program's. */
+	NS_SOCKET_DNS_TCP,
+	NS_SOCKET_DNS_UDP,
 };
 
 struct ns_socket_spec {

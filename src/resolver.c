@@ -20,6 +20,7 @@
 #include "dns_message.h"
 #include "log.h"
 #include "monotonic.h"
+#include "ns.h"
 #include "relay.h"
 #include "resolver.h"
 #include "route.h"
@@ -79,9 +80,20 @@ struct pending {
 	size_t answer_len;
 };
 
+/*
+ * Behind a last tunnel (a route behind_tunnel with no hops): the tunnel's DNS server, reached
+ * through sockets made in the namespace that holds its device, never from the host side.
+ */
+struct tunnel_upstream {
+	int factory;			 /* ns_socket_now()'s channel; -1: none */
+	struct sockaddr_storage address; /* ss_family 0: not known (yet) */
+	socklen_t len;
+};
+
 struct resolver {
 	const struct run_options *run;
 	struct route routes[ROUTE_MAX]; /* by position: how each namespace's DNS is answered */
+	struct tunnel_upstream tunnel[ROUTE_MAX];
 	int epoll_fd;
 	struct fakeip_pool *fakeip;
 	struct sockaddr_storage upstream; /* forward mode, direct: from the host side */
@@ -236,6 +248,74 @@ void resolver_set_relay(struct resolver *resolver, struct relay *relay)
 	resolver->relay = relay;
 }
 
+void resolver_set_tunnel_factory(struct resolver *resolver, size_t route, int factory)
+{
+	if (resolver && route < ROUTE_MAX)
+		resolver->tunnel[route].factory = factory;
+}
+
+void resolver_set_tunnel_upstream(struct resolver *resolver, size_t route, int family,
+				  const uint8_t *address)
+{
+	struct tunnel_upstream *t;
+	char text[INET6_ADDRSTRLEN] = "";
+
+	if (!resolver || route >= ROUTE_MAX)
+		return;
+	t = &resolver->tunnel[route];
+	memset(&t->address, 0, sizeof(t->address));
+	t->len = 0;
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&t->address;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(53);
+		memcpy(&sin->sin_addr, address, 4);
+		t->len = sizeof(*sin);
+	} else if (family == AF_INET6) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&t->address;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(53);
+		memcpy(&sin6->sin6_addr, address, 16);
+		t->len = sizeof(*sin6);
+	}
+	if (t->len)
+		inet_ntop(family, address, text, sizeof(text));
+	log_verbose(t->len ? "the program's DNS queries go through the tunnel to %s"
+			   : "the tunnel names no DNS server%s: the program's queries fail (--dns "
+			     "forward=ADDR names one)",
+		    text);
+}
+
+/*
+ * A socket toward @route's resolver, to connect to *@address: from the host side, or behind a
+ * tunnel made in the namespace that holds its device.  A route behind a tunnel never gets one
+ * from the host side: without its factory and server, no socket at all.
+ */
+static int upstream_socket(struct resolver *resolver, size_t route, int type,
+			   const struct sockaddr_storage **address, socklen_t *len)
+{
+	const struct tunnel_upstream *t = &resolver->tunnel[route];
+	int fd;
+
+	if (resolver->routes[route].behind_tunnel) {
+		struct ns_socket_spec spec = {.kind = type == SOCK_STREAM ? NS_SOCKET_DNS_TCP
+									  : NS_SOCKET_DNS_UDP};
+
+		if (t->factory < 0 || !t->len)
+			return -ENETUNREACH;
+		spec.local.ss_family = t->address.ss_family;
+		*address = &t->address;
+		*len = t->len;
+		return ns_socket_now(t->factory, &spec);
+	}
+	*address = &resolver->upstream;
+	*len = resolver->upstream_len;
+	fd = socket(resolver->upstream.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 /* Through the hops: one DNS-over-TCP connection per query, carried by the relay. */
 static int open_via_relay(struct resolver *resolver, size_t route, const uint8_t *query, size_t len)
 {
@@ -281,7 +361,9 @@ struct resolver *resolver_create(const struct run_options *run, int epoll_fd, st
 
 		route_plan(run, i, route);
 		fakeip |= route->dns == DNS_FAKEIP;
-		forward_direct |= route->dns == DNS_FORWARD && !route->n_hops;
+		forward_direct |=
+		    route->dns == DNS_FORWARD && !route->n_hops && !route->behind_tunnel;
+		resolver->tunnel[i].factory = -1;
 		forward_hops |= route->dns == DNS_FORWARD && route->n_hops;
 	}
 	if ((forward_direct && pick_upstream(resolver, false, err)) ||
@@ -375,9 +457,11 @@ static void reply_now(struct resolver *resolver, int reply_fd, bool tcp,
  * for UDP (the program asked over TCP because a UDP answer came back truncated).  The connect
  * completes later; the framed query waits in p->answer until the socket is writable.
  */
-static int open_direct_tcp(struct resolver *resolver, struct pending *p, const uint8_t *query,
-			   size_t len)
+static int open_direct_tcp(struct resolver *resolver, size_t route, struct pending *p,
+			   const uint8_t *query, size_t len)
 {
+	const struct sockaddr_storage *address;
+	socklen_t address_len;
 	int fd;
 
 	p->answer = malloc(MESSAGE_MAX + 2);
@@ -388,14 +472,34 @@ static int open_direct_tcp(struct resolver *resolver, struct pending *p, const u
 	memcpy(p->answer + 2, query, len);
 	p->answer_len = len + 2;
 	p->sent = 0;
-	fd = socket(resolver->upstream.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = upstream_socket(resolver, route, SOCK_STREAM, &address, &address_len);
 	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&resolver->upstream, resolver->upstream_len) &&
-	    errno != EINPROGRESS) {
+		return fd;
+	if (connect(fd, (const struct sockaddr *)address, address_len) && errno != EINPROGRESS) {
 		log_verbose("resolver: cannot forward a query over TCP: %s", strerror(errno));
 		close(fd);
 		return -EIO;
+	}
+	return fd;
+}
+
+/* Direct: one UDP socket per query, connected to the resolver, so only it can answer. */
+static int open_direct_udp(struct resolver *resolver, size_t route, const uint8_t *query,
+			   size_t len)
+{
+	const struct sockaddr_storage *address;
+	socklen_t address_len;
+	int fd = upstream_socket(resolver, route, SOCK_DGRAM, &address, &address_len);
+
+	if (fd < 0)
+		return fd;
+	if (connect(fd, (const struct sockaddr *)address, address_len) ||
+	    send(fd, query, len, 0) != (ssize_t)len) {
+		int e = errno;
+
+		log_verbose("resolver: cannot forward a query: %s", strerror(e));
+		close(fd);
+		return -e;
 	}
 	return fd;
 }
@@ -404,6 +508,7 @@ static void forward_query(struct resolver *resolver, const struct route *route,
 			  const uint8_t *query, size_t len, int reply_fd, bool tcp,
 			  const struct sockaddr_storage *client, socklen_t client_len)
 {
+	size_t route_index = (size_t)(route - resolver->routes);
 	struct pending *p = NULL;
 	uint32_t events = EPOLLIN;
 	size_t i;
@@ -441,21 +546,13 @@ static void forward_query(struct resolver *resolver, const struct route *route,
 	p->connecting = false;
 	p->stream = route->n_hops || tcp;
 	if (route->n_hops) {
-		fd = open_via_relay(resolver, (size_t)(route - resolver->routes), query, len);
+		fd = open_via_relay(resolver, route_index, query, len);
 	} else if (tcp) {
-		fd = open_direct_tcp(resolver, p, query, len);
+		fd = open_direct_tcp(resolver, route_index, p, query, len);
 		p->connecting = true;
 		events = EPOLLOUT;
 	} else {
-		fd = socket(resolver->upstream.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			    0);
-		if (fd >= 0 &&
-		    (connect(fd, (struct sockaddr *)&resolver->upstream, resolver->upstream_len) ||
-		     send(fd, query, len, 0) != (ssize_t)len)) {
-			log_verbose("resolver: cannot forward a query: %s", strerror(errno));
-			close(fd);
-			fd = -1;
-		}
+		fd = open_direct_udp(resolver, route_index, query, len);
 	}
 	if (fd >= 0 && watch_events(resolver, EPOLL_TYPE_DNS_UPSTREAM, fd,
 				    (uint32_t)(p - resolver->pending), events)) {
@@ -463,8 +560,13 @@ static void forward_query(struct resolver *resolver, const struct route *route,
 		fd = -1;
 	}
 	if (fd < 0) {
+		/* No way to the resolver (behind a tunnel: no server known yet): say so at
+		 * once rather than let the program wait for an answer that cannot come. */
 		free(p->answer);
 		p->answer = NULL;
+		reply_now(resolver, reply_fd, tcp, client, client_len,
+			  dns_build_error(resolver->message, sizeof(resolver->message), query, len,
+					  &q, DNS_RCODE_SERVFAIL));
 		return;
 	}
 	p->upstream = fd;

@@ -7,10 +7,11 @@
  * get NODATA.  forward: direct, queries are relayed to a real resolver from the host side (the
  * host's own, from its resolv.conf, or --dns forward=ADDR), over UDP or TCP as the program
  * asked; through proxies, each query goes over TCP through the hops to ADDR (default
- * RESOLVER_FORWARD_DEFAULT).  In both modes, localhost and *.invalid are answered here
- * (resolver_answer_local()) and, without IPv6, AAAA queries get NODATA without leaving.
- * Malformed queries are dropped or answered FORMERR; answers too long for the program's UDP
- * size (512, or its EDNS0 size) are cut and set TC, so the program retries over TCP.
+ * RESOLVER_FORWARD_DEFAULT); behind a last tunnel, to the tunnel's DNS server (or ADDR) through
+ * sockets made in the program's namespace, so through the tunnel.  In both modes, localhost and
+ * *.invalid are answered here (resolver_answer_local()) and, without IPv6, AAAA queries get NODATA
+ * without leaving. Malformed queries are dropped or answered FORMERR; answers too long for the
+ * program's UDP size (512, or its EDNS0 size) are cut and set TC, so the program retries over TCP.
  */
 #ifndef SLUICE_RESOLVER_H
 #define SLUICE_RESOLVER_H
@@ -46,6 +47,17 @@ struct fakeip_pool *resolver_fakeip(struct resolver *resolver);
 
 /* resolver_set_relay() - forward mode through the hops: queries ride the relay. */
 void resolver_set_relay(struct resolver *resolver, struct relay *relay);
+
+/*
+ * resolver_set_tunnel_factory(), resolver_set_tunnel_upstream() - the namespace at position
+ * @route is behind a tunnel: its queries go to the server at @address (family AF_INET or
+ * AF_INET6, port 53; 0: none known, the queries get SERVFAIL) through sockets made in there
+ * on @factory (ns_socket_now()), never from the host side.  The server may change (a VPN
+ * reconnect pushes another); the factory stays the caller's.
+ */
+void resolver_set_tunnel_factory(struct resolver *resolver, size_t route, int factory);
+void resolver_set_tunnel_upstream(struct resolver *resolver, size_t route, int family,
+				  const uint8_t *address);
 
 /*
  * resolver_add_udp(), resolver_add_tcp_listener() - serve sockets passed from a namespace;

@@ -25,9 +25,14 @@ struct sandbox_config {
 	struct identity program_user; /* root mode (!userns): who the program runs as */
 	int channel;		      /* the sandbox's end of the channel (channel.h) */
 	int supervisor_channel;	      /* the supervisor's end: the sandbox closes its copy */
-	int tty_fd;		      /* controlling terminal, -1 if none */
-	bool tty_foreground;	      /* hand the terminal's foreground to the program */
-	bool std_was_closed[3];	      /* fd 0/1/2 were closed when sluice started */
+	/* Behind a last tunnel: a channel of its own on which the init makes sockets in here for
+	 * the resolver, which forwards into the tunnel (ns_socket_now()); -1 otherwise.  The
+	 * supervisor's end is closed in the sandbox. */
+	int factory;
+	int supervisor_factory;
+	int tty_fd;		/* controlling terminal, -1 if none */
+	bool tty_foreground;	/* hand the terminal's foreground to the program */
+	bool std_was_closed[3]; /* fd 0/1/2 were closed when sluice started */
 	struct signal_state original_signals;
 	struct rlimit original_nofile; /* the relay raises RLIMIT_NOFILE; the program gets this */
 	/* The runtime directory's base (runtime_dir.h), hidden inside: the sessions' control

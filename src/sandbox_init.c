@@ -68,8 +68,9 @@ static int supervisor_still_there(const struct sandbox_config *config, struct sl
  */
 static int keep_only_init_fds(const struct sandbox_config *config, struct sl_err *err)
 {
-	int keep[5 + CLI_MAX_PASS_FDS] = {0, 1, 2, config->channel, config->tty_fd};
-	size_t n = 5, i;
+	int keep[6 + CLI_MAX_PASS_FDS] = {
+	    0, 1, 2, config->channel, config->tty_fd, config->factory};
+	size_t n = 6, i;
 
 	for (i = 0; i < config->run->n_pass_fds; i++)
 		keep[n++] = config->run->pass_fds[i];
@@ -145,6 +146,8 @@ static int setup(const struct sandbox_config *config, struct sl_err *err)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL))
 		return sl_err_set(err, errno, "cannot tie the sandbox to sluice's life");
 	close(config->supervisor_channel);
+	if (config->supervisor_factory >= 0)
+		close(config->supervisor_factory);
 	ret = supervisor_still_there(config, err);
 	if (ret)
 		return ret;
@@ -233,7 +236,10 @@ static int send_namespaces(const struct sandbox_config *config, struct sl_err *e
 	return ret;
 }
 
-/* The supervisor's messages: sockets to make, the end, a stop of everything. */
+/*
+ * The supervisor's messages: sockets to make, the end, a stop of everything.  On the factory
+ * (sandbox.h) it sends socket requests only: the resolver's, to forward into the tunnel.
+ */
 static void serve_supervisor(int channel)
 {
 	struct channel_msg msg;
@@ -324,17 +330,20 @@ void sandbox_init_main(const struct sandbox_config *config)
 
 	for (;;) {
 		struct signalfd_siginfo si;
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 		    {.fd = signal_fd, .events = POLLIN},
 		    {.fd = config->channel, .events = POLLIN},
+		    {.fd = config->factory, .events = POLLIN},
 		};
 		ssize_t n;
 
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		if (poll(pfd, config->factory >= 0 ? 3 : 2, -1) < 0 && errno != EINTR)
 			break;
+		if (config->factory >= 0 && (pfd[2].revents & POLLIN))
+			serve_supervisor(config->factory);
 		if (pfd[1].revents & POLLIN)
 			serve_supervisor(config->channel);
-		else if (pfd[1].revents & (POLLHUP | POLLERR))
+		else if ((pfd[1].revents | pfd[2].revents) & (POLLHUP | POLLERR))
 			_exit(
 			    SL_EXIT_FAILURE); /* the supervisor is gone; PDEATHSIG is on its way */
 		while ((n = read(signal_fd, &si, sizeof(si))) == sizeof(si)) {

@@ -235,12 +235,14 @@ int sandbox_net_listeners(const struct netplan *plan, struct listener_set *set, 
 
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
 		set->fd[kind] = -1;
-	if (plan->net != NET_RELAY)
+	if (plan->net != NET_RELAY && !(plan->net == NET_TUNNEL && plan->resolver_behind_tunnel))
 		return 0;
 	for (kind = 0; kind < LISTENER_COUNT; kind++) {
 		int fd;
 
-		if ((wanted[kind].dns && plan->dns == DNS_NONE) ||
+		/* Behind a tunnel only DNS is sluice's: the rest goes out through the device. */
+		if ((plan->net == NET_TUNNEL && !wanted[kind].dns) ||
+		    (wanted[kind].dns && plan->dns == DNS_NONE) ||
 		    (wanted[kind].ipv6 && !plan->ipv6) ||
 		    (wanted[kind].udp && plan->udp == UDP_BLOCK))
 			continue;

@@ -42,6 +42,10 @@
 /* --udp direct: UDP is marked, routed to loopback by this table, and taken by tproxy. */
 #define UDP_RELAY_MARK	0x5c1
 #define UDP_RELAY_TABLE 92
+/* Behind a last tunnel: the resolver's own queries into the tunnel (ns.h, NS_SOCKET_DNS_*),
+ * which the redirect of port 53 to the resolver lets pass.  Setting a mark needs
+ * CAP_NET_ADMIN, which the program never has. */
+#define RESOLVER_UPSTREAM_MARK 0x5c2
 
 enum listener_kind {
 	LISTENER_TCP4,

@@ -554,6 +554,8 @@ static void supervisor_close(struct supervisor *sv)
 		close(sv->signal_fd);
 	if (sv->channel >= 0)
 		close(sv->channel);
+	if (sv->config.supervisor_factory >= 0)
+		close(sv->config.supervisor_factory);
 	if (sv->init_pidfd >= 0)
 		close(sv->init_pidfd);
 	/* Last: `sluice stop` returns when its connection closes, with everything gone. */
@@ -703,6 +705,26 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 	return 0;
 }
 
+/*
+ * Behind a last tunnel the resolver forwards the program's queries into the tunnel: through
+ * sockets the sandbox init makes in there, on a channel of their own (sandbox.h).
+ */
+static int open_factory(struct supervisor *sv, struct sl_err *err)
+{
+	const struct run_options *run = sv->config.run;
+	int pair[2];
+
+	if (!sv->resolver || run->net != NET_RELAY || !conf_tunnel_last(run) ||
+	    run->dns == DNS_NONE)
+		return 0;
+	if (channel_pair(pair, err))
+		return -1;
+	sv->config.supervisor_factory = pair[0];
+	sv->config.factory = pair[1];
+	resolver_set_tunnel_factory(sv->resolver, run->n_hops, pair[0]);
+	return 0;
+}
+
 /* Once a second: the relay's, resolver's and helpers' timeouts, `sluice stop`'s grace. */
 static int start_timer(struct supervisor *sv, struct sl_err *err)
 {
@@ -753,6 +775,7 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
 		sv.listeners[kind] = -1;
 	sv.terminal.fd = -1;
+	sv.config.factory = sv.config.supervisor_factory = -1;
 	sv.config.run = run;
 	fds_occupy_closed_std(sv.config.std_was_closed);
 	ret = check_pass_fds(run, err);
@@ -850,8 +873,15 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 			goto out;
 	}
 
+	ret = open_factory(&sv, err);
+	if (ret)
+		goto out;
+
 	ret = clone_sandbox(&sv, err);
 	close(channel[1]);
+	if (sv.config.factory >= 0)
+		close(sv.config.factory);
+	sv.config.factory = -1;
 	if (ret)
 		goto out;
 	fcntl(sv.channel, F_SETFL, O_NONBLOCK);

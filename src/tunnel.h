@@ -30,7 +30,8 @@ struct tunnel_move {
 	int next_netns; /* where it goes */
 	bool ipv6;	/* IPv6 addresses and route too (the run's --ipv6) */
 	struct tunnel_params params;
-	/* Where DNS (port 53, any address) goes, through the tunnel; family 0: nowhere. */
+	/* A stage's DNS (port 53, any address) is DNAT'ed there, through the tunnel; family 0:
+	 * nowhere, or the program's namespace, whose DNS is sluice's resolver's (resolver.h). */
 	struct tunnel_prefix dns_server;
 	/* The device is in the next namespace already (an OpenVPN reconnect that kept it):
 	 * configure it there, adding what is new. */

@@ -223,6 +223,39 @@ lab_dns() {
 	wait_until 5 lab_listening dns 53 udp
 }
 
+# LAB_DNS_OVER_TCP: a python3 program, `python3 -c "$LAB_DNS_OVER_TCP" NAME SERVER`, that asks
+# SERVER for NAME's A record over TCP (neither busybox nslookup nor getent can) and prints the
+# first address, or "rcode N" for an error answer.
+LAB_DNS_OVER_TCP='
+import socket, struct, sys
+name, server = sys.argv[1], sys.argv[2]
+q = struct.pack(">6H", 0x5c1, 0x100, 1, 0, 0, 0)
+q += b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0" + struct.pack(">2H", 1, 1)
+s = socket.create_connection((server, 53), timeout=3)
+s.sendall(struct.pack(">H", len(q)) + q)
+a = b""
+while len(a) < 2 or len(a) < 2 + struct.unpack(">H", a[:2])[0]:
+    chunk = s.recv(4096)
+    if not chunk:
+        sys.exit("short answer")
+    a += chunk
+a = a[2:]
+if a[3] & 15:
+    sys.exit(print("rcode %d" % (a[3] & 15)))
+def skip(i):
+    while a[i] and a[i] < 192:
+        i += a[i] + 1
+    return i + (2 if a[i] else 1)
+i = skip(12) + 4
+for _ in range(struct.unpack(">H", a[6:8])[0]):
+    i = skip(i)
+    rtype, _, _, rdlen = struct.unpack(">HHIH", a[i:i + 10])
+    if rtype == 1:
+        sys.exit(print(socket.inet_ntoa(a[i + 10:i + 14])))
+    i += 10 + rdlen
+print("no address")
+'
+
 # lab_dns_queries: the queries dnsmasq got so far, one a line: "NAME TYPE SOURCE-ADDRESS",
 # e.g. "target.lab A 10.77.0.11".  NAME is in lower case: tor's exits mix the case of the names
 # they ask for (DNS 0x20, "TArGET.LaB"), and DNS names compare without case anyway.

@@ -1,9 +1,12 @@
 #!/bin/bash
 # t99b_wireguard: --via wireguard:FILE against the lab's wireguard-go server (vpn_lab.sh), as
 # root and rootless.  Through the tunnel the target's HTTP server (IPv4 and IPv6) and UDP echo
-# see the VPN server's address; DNS queries, to any address, reach dnsmasq from the VPN server;
-# nothing from the client's own address reaches the target or dnsmasq (packet counters; the
-# anti-test: the same probe without sluice is counted).  The server killed mid-run: requests
+# see the VPN server's address; DNS queries, to any address (loopback too), over UDP and TCP,
+# reach dnsmasq from the VPN server through sluice's resolver, which answers .onion, .invalid,
+# localhost and AAAA without IPv6 itself (anti-test: dnsmasq logs them when asked directly),
+# and SERVFAILs at once behind a tunnel that names no server; nothing from the client's own
+# address reaches the target or dnsmasq (packet counters; the anti-test: the same probe
+# without sluice is counted).  The server killed mid-run: requests
 # fail and nothing goes around the tunnel; the server back: they work again, the program
 # untouched.  wireguard-go killed: sluice restarts it and moves the new device in.  A socks5
 # proxy after the tunnel (dante) sees the WireGuard server, never the client.  Errors, each
@@ -52,6 +55,7 @@ check_match "a query to any other address goes to the tunnel's DNS server too" "
 check_eq "every query reached dnsmasq from the WireGuard server" "" \
 	"$(lab_dns_queries | awk -v a="$WGS" -v b="$WGS6" '$3 != a && $3 != b')"
 check "and there were queries" test -n "$(lab_dns_queries)"
+
 out=$(wg -- python3 -c "
 import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -62,6 +66,43 @@ check_eq "UDP goes through the tunnel (the echo answers)" "ping" "$out"
 check_match "the echo server saw the WireGuard server" "^udp $WGS\$" "$(lab_echo_peers)"
 check_eq "nothing from the client's address reached the target" "0" "$(lab_seen target client)"
 check_eq "nor dnsmasq" "0" "$(lab_seen dns client)"
+
+# The queries go through sluice's resolver, which forwards them into the tunnel: a loopback
+# address (a resolver stub's, as programs hard-code it) and DNS over TCP work too, and what
+# must never reach a resolver is answered inside.  Anti-test: the same names asked of dnsmasq
+# without sluice are logged, so their absence below means they stayed inside.
+out=$(wg -- sh -c '/bin/busybox nslookup -type=a px1.lab 127.0.0.53 2>&1')
+check_match "a query to a loopback address goes through the tunnel too" "$(lab_addr px1)" "$out"
+out=$(wg -- python3 -c "$LAB_DNS_OVER_TCP" px1.lab 192.0.2.1 2>&1)
+check_eq "DNS over TCP too" "$(lab_addr px1)" "$out"
+out=$(wg --udp block -- sh -c 'getent hosts target.lab' 2>&1)
+check_match "with --udp block too" "^$T6 +target.lab|^$T +target.lab" "$out"
+check_eq "and every query reached dnsmasq from the WireGuard server" "" \
+	"$(lab_dns_queries | awk -v a="$WGS" -v b="$WGS6" '$3 != a && $3 != b')"
+: >"$LAB_DIR/dnsmasq.log"
+/bin/busybox nslookup -type=a hidden.onion "$LAB_DNS" >/dev/null 2>&1
+/bin/busybox nslookup -type=a x.invalid "$LAB_DNS" >/dev/null 2>&1
+check_eq "anti-test: without sluice, .onion and .invalid names reach dnsmasq" "2" \
+	"$(lab_dns_queries | grep -cE '^(hidden[.]onion|x[.]invalid) ')"
+: >"$LAB_DIR/dnsmasq.log"
+out=$(wg -- sh -c 'for n in hidden.onion x.invalid; do /bin/busybox nslookup -type=a $n 192.0.2.1; done
+	/bin/busybox nslookup -type=a localhost 192.0.2.1' 2>&1)
+check_eq "behind the tunnel .onion and .invalid are NXDOMAIN" "2" "$(echo "$out" | grep -c NXDOMAIN)"
+check_match "localhost is the loopback" "127[.]0[.]0[.]1" "$out"
+out=$(wg --ipv6 off -- sh -c '/bin/busybox nslookup -type=aaaa target.lab 192.0.2.1' 2>&1)
+check "--ipv6 off: AAAA answered empty" test -n "$out" -a "${out//$T6/}" = "$out"
+check_eq "none of these reached dnsmasq" "" "$(lab_dns_queries)"
+
+# A tunnel that names no DNS server: queries fail at once (SERVFAIL), never go elsewhere.
+grep -v '^DNS' "$C/wg0.conf" | as_user sh -c "umask 077; cat > $C/nodns.conf"
+: >"$LAB_DIR/dnsmasq.log"
+start=$(date +%s%N)
+out=$(sl run --via "wireguard:$C/nodns.conf" -- sh -c 'getent hosts target.lab || echo failed' 2>&1)
+elapsed=$((($(date +%s%N) - start) / 1000000))
+check_eq "a tunnel without DNS servers: names do not resolve" "failed" "$(echo "$out" | tail -1)"
+check_match "and sluice says why" "no DNS = in \\[Interface\\]: the program's DNS queries fail" "$out"
+check "and fail at once ($elapsed ms)" test "$elapsed" -lt 4000
+check_eq "no query went anywhere" "" "$(lab_dns_queries)"
 
 # A first hop's Endpoint name resolves on the host side, as the user's machine would: here
 # through an /etc/hosts of this test's own mount namespace (the client has no DNS for the lab).

@@ -15,7 +15,7 @@
 
 static struct netplan tunnel_plan(enum cli_udp_mode udp)
 {
-	struct netplan plan = {NET_TUNNEL, DNS_FORWARD, udp, true, false, 0};
+	struct netplan plan = {NET_TUNNEL, DNS_FORWARD, udp, true, false, 0, false};
 
 	return plan;
 }
@@ -42,6 +42,43 @@ static void tunnel_table(void **state)
 	assert_int_equal(firewall_ruleset(buf, 64, &plan), -1);
 }
 
+/* The program's namespace: every query to port 53 goes to sluice's resolver on loopback. */
+static void tunnel_table_with_resolver(void **state)
+{
+	struct netplan plan = tunnel_plan(UDP_DIRECT);
+	const char *redirect = "\tchain dns_to_resolver {\n"
+			       "\t\ttype nat hook output priority -100; policy accept;\n"
+			       "\t\tmeta mark 0x5c2 return\n"
+			       "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n";
+	char buf[4096];
+
+	(void)state;
+	plan.resolver_behind_tunnel = true;
+	assert_true(firewall_ruleset(buf, sizeof(buf), &plan) > 0);
+	assert_non_null(strstr(buf, redirect));
+	/* Only port 53 is redirected: the rest leaves through the device. */
+	assert_ptr_equal(strstr(buf, "redirect"), strstr(buf, "redirect to :53"));
+	assert_null(strstr(strstr(buf, "redirect") + 1, "redirect"));
+	/* The resolver's own queries (marked) leave; any other unredirected one is refused. */
+	assert_non_null(strstr(buf, "ct status dnat accept\n"
+				    "\t\tmeta mark 0x5c2 accept\n"
+				    "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
+				    "\t\tmeta l4proto udp th dport 53 reject"));
+	/* With --udp block too: the mark is accepted before UDP is refused. */
+	plan.udp = UDP_BLOCK;
+	assert_true(firewall_ruleset(buf, sizeof(buf), &plan) > 0);
+	assert_non_null(strstr(buf, "meta mark 0x5c2 accept"));
+	assert_true(strstr(buf, "meta mark 0x5c2 accept") <
+		    strstr(buf, "meta l4proto udp reject with icmpx"));
+	assert_non_null(strstr(buf, "meta l4proto udp reject with icmpx"));
+	/* --dns none: no redirect, no mark let through, port 53 refused. */
+	plan.dns = DNS_NONE;
+	assert_true(firewall_ruleset(buf, sizeof(buf), &plan) > 0);
+	assert_null(strstr(buf, "redirect"));
+	assert_null(strstr(buf, "mark"));
+	assert_non_null(strstr(buf, "meta l4proto tcp th dport 53 reject with tcp reset"));
+}
+
 static void dns_rule(void **state)
 {
 	struct tunnel_prefix v4 = {AF_INET, {0}, 0}, v6 = {AF_INET6, {0}, 0};
@@ -64,6 +101,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(tunnel_table),
+	    cmocka_unit_test(tunnel_table_with_resolver),
 	    cmocka_unit_test(dns_rule),
 	};
 

@@ -10,9 +10,14 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "dns_message.h"
+#include "epoll_ref.h"
 #include "firewall.h"
 #include "resolver.h"
 
@@ -243,6 +248,87 @@ static void onion_only_through_tor(void **state)
 		    local_answer(ordinary[i], DNS_TYPE_A, RESOLVER_IPV6, answer, &info), 0);
 }
 
+/* A UDP socket on 127.0.0.1, an ephemeral port, non-blocking; its address into @addr. */
+static int loopback_udp(struct sockaddr_in *addr)
+{
+	socklen_t len = sizeof(*addr);
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+	assert_true(fd >= 0);
+	memset(addr, 0, sizeof(*addr));
+	addr->sin_family = AF_INET;
+	addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)addr, sizeof(*addr)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)addr, &len), 0);
+	return fd;
+}
+
+/* The rcode of the answer the resolver gave at once, or -1 when there was none. */
+static int answer_at_once(struct resolver *resolver, int listener, int client,
+			  const struct sockaddr_in *to, size_t route)
+{
+	union epoll_ref ref = {.u64 = epoll_ref_make(EPOLL_TYPE_DNS_UDP, listener, route)};
+	uint8_t query[512], answer[512];
+	size_t len = make_query(query, "target.lab", DNS_TYPE_A);
+
+	assert_int_equal(sendto(client, query, len, 0, (const struct sockaddr *)to, sizeof(*to)),
+			 (ssize_t)len);
+	resolver_event(resolver, ref, EPOLLIN);
+	if (recv(client, answer, sizeof(answer), MSG_DONTWAIT) < 12)
+		return -1;
+	assert_memory_equal(answer, query, 2); /* its ID */
+	return answer[3] & 0x0f;
+}
+
+/*
+ * Behind a last tunnel the program's queries go only through the tunnel (sockets the sandbox
+ * init makes in there): without its server, or without the init's factory, each gets SERVFAIL
+ * at once and is never sent from the host side, although the stage's route before the tunnel
+ * has a host-side resolver (--dns forward=127.0.0.1, where nothing would answer at once).
+ */
+static void behind_a_tunnel_never_from_the_host_side(void **state)
+{
+	static struct run_options run;
+	uint8_t server[16] = {10, 77, 0, 53};
+	struct sockaddr_in listener_addr, client_addr;
+	struct resolver *resolver;
+	struct sl_err err;
+	int listener, client, epoll_fd;
+
+	(void)state;
+	memset(&run, 0, sizeof(run));
+	run.net = NET_RELAY;
+	run.dns = DNS_FORWARD;
+	snprintf(run.dns_forward_to, sizeof(run.dns_forward_to), "127.0.0.1");
+	run.n_hops = 1;
+	run.hops[0].kind = HOP_WIREGUARD;
+	run.hops[0].spawn = true;
+	epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	assert_true(epoll_fd >= 0);
+	resolver = resolver_create(&run, epoll_fd, &err);
+	assert_non_null(resolver);
+	listener = loopback_udp(&listener_addr);
+	client = loopback_udp(&client_addr);
+
+	assert_int_equal(answer_at_once(resolver, listener, client, &listener_addr, 1),
+			 DNS_RCODE_SERVFAIL);
+	resolver_set_tunnel_upstream(resolver, 1, AF_INET, server);
+	assert_int_equal(answer_at_once(resolver, listener, client, &listener_addr, 1),
+			 DNS_RCODE_SERVFAIL);
+	/* The anti-test: the stage's route (direct, from the host side) does forward, and so
+	 * has no answer at once. */
+	assert_int_equal(answer_at_once(resolver, listener, client, &listener_addr, 0), -1);
+	/* A tunnel that names no server again (a reconnect pushed none). */
+	resolver_set_tunnel_factory(resolver, 1, client);
+	resolver_set_tunnel_upstream(resolver, 1, 0, NULL);
+	assert_int_equal(answer_at_once(resolver, listener, client, &listener_addr, 1),
+			 DNS_RCODE_SERVFAIL);
+	resolver_destroy(resolver);
+	close(listener);
+	close(client);
+	close(epoll_fd);
+}
+
 static void firewall_rules(void **state)
 {
 	struct netplan run = {.net = NET_RELAY, .dns = DNS_FAKEIP, .ipv6 = true};
@@ -288,6 +374,7 @@ int main(void)
 	    cmocka_unit_test(fakeip_never_hands_out_localhost_or_invalid),
 	    cmocka_unit_test(malformed_queries),
 	    cmocka_unit_test(onion_only_through_tor),
+	    cmocka_unit_test(behind_a_tunnel_never_from_the_host_side),
 	    cmocka_unit_test(firewall_rules),
 	};
 
