@@ -22,6 +22,12 @@
 #include "fakeip.h"
 
 #define NO_ENTRY UINT32_MAX
+/* A table slot holds an entry's index + 1, and 0 when empty: a new pool's tables are zero
+ * pages from calloc(), which the kernel maps only when first written, so a pool costs
+ * nothing at start however large it may grow. */
+#define EMPTY_SLOT	     0u
+#define SLOT_OF(idx)	     ((idx) + 1)
+#define ENTRY_IN(slot_value) ((slot_value)-1)
 /* Offsets into 198.18.0.0/15 handed out: [FIRST, LAST]. */
 #define IPV4_RANGE_SIZE (1u << (32 - FAKEIP_IPV4_PREFIX_LEN))
 #define IPV4_FIRST	FAKEIP_IPV4_RESERVED
@@ -141,9 +147,9 @@ static void table_insert(struct fakeip_pool *pool, enum fakeip_table table, uint
 	uint32_t slot = (uint32_t)entry_hash(pool, table, idx) & mask;
 
 	/* Never full: at least twice as many slots as entries. */
-	while (slots[slot] != NO_ENTRY)
+	while (slots[slot] != EMPTY_SLOT)
 		slot = (slot + 1) & mask;
-	slots[slot] = idx;
+	slots[slot] = SLOT_OF(idx);
 }
 
 /* Backward-shift deletion: move later members of the cluster up so no probe path breaks. */
@@ -152,10 +158,10 @@ static void table_remove(struct fakeip_pool *pool, enum fakeip_table table, uint
 	uint32_t *slots = pool->tables[table], mask = pool->table_mask;
 	uint32_t hole = (uint32_t)entry_hash(pool, table, idx) & mask, next;
 
-	while (slots[hole] != idx)
+	while (slots[hole] != SLOT_OF(idx))
 		hole = (hole + 1) & mask;
-	for (next = (hole + 1) & mask; slots[next] != NO_ENTRY; next = (next + 1) & mask) {
-		uint32_t home = (uint32_t)entry_hash(pool, table, slots[next]) & mask;
+	for (next = (hole + 1) & mask; slots[next] != EMPTY_SLOT; next = (next + 1) & mask) {
+		uint32_t home = (uint32_t)entry_hash(pool, table, ENTRY_IN(slots[next])) & mask;
 
 		/* It may move into the hole if the hole lies between its home and its slot. */
 		if (((next - home) & mask) >= ((next - hole) & mask)) {
@@ -163,7 +169,7 @@ static void table_remove(struct fakeip_pool *pool, enum fakeip_table table, uint
 			hole = next;
 		}
 	}
-	slots[hole] = NO_ENTRY;
+	slots[hole] = EMPTY_SLOT;
 }
 
 static uint32_t find_name(const struct fakeip_pool *pool, const char *name, size_t len,
@@ -172,11 +178,11 @@ static uint32_t find_name(const struct fakeip_pool *pool, const char *name, size
 	const uint32_t *slots = pool->tables[TABLE_NAME];
 	uint32_t slot = (uint32_t)hash & pool->table_mask;
 
-	for (; slots[slot] != NO_ENTRY; slot = (slot + 1) & pool->table_mask) {
-		const struct fakeip_entry *e = &pool->entries[slots[slot]];
+	for (; slots[slot] != EMPTY_SLOT; slot = (slot + 1) & pool->table_mask) {
+		const struct fakeip_entry *e = &pool->entries[ENTRY_IN(slots[slot])];
 
 		if (e->name_hash == hash && e->name_len == len && memcmp(e->name, name, len) == 0)
-			return slots[slot];
+			return ENTRY_IN(slots[slot]);
 	}
 	return NO_ENTRY;
 }
@@ -186,9 +192,9 @@ static uint32_t find_ipv4(const struct fakeip_pool *pool, uint32_t offset)
 	const uint32_t *slots = pool->tables[TABLE_IPV4];
 	uint32_t slot = (uint32_t)mix64(offset) & pool->table_mask;
 
-	for (; slots[slot] != NO_ENTRY; slot = (slot + 1) & pool->table_mask) {
-		if (pool->entries[slots[slot]].ipv4_offset == offset)
-			return slots[slot];
+	for (; slots[slot] != EMPTY_SLOT; slot = (slot + 1) & pool->table_mask) {
+		if (pool->entries[ENTRY_IN(slots[slot])].ipv4_offset == offset)
+			return ENTRY_IN(slots[slot]);
 	}
 	return NO_ENTRY;
 }
@@ -198,9 +204,9 @@ static uint32_t find_ipv6(const struct fakeip_pool *pool, uint64_t iid)
 	const uint32_t *slots = pool->tables[TABLE_IPV6];
 	uint32_t slot = (uint32_t)mix64(iid) & pool->table_mask;
 
-	for (; slots[slot] != NO_ENTRY; slot = (slot + 1) & pool->table_mask) {
-		if (pool->entries[slots[slot]].ipv6_iid == iid)
-			return slots[slot];
+	for (; slots[slot] != EMPTY_SLOT; slot = (slot + 1) & pool->table_mask) {
+		if (pool->entries[ENTRY_IN(slots[slot])].ipv6_iid == iid)
+			return ENTRY_IN(slots[slot]);
 	}
 	return NO_ENTRY;
 }
@@ -330,12 +336,10 @@ struct fakeip_pool *fakeip_create_with_options(size_t capacity, const struct fak
 	}
 	pool = (struct fakeip_pool *)mem;
 	pool->entries = (struct fakeip_entry *)(mem + sizeof(*pool));
-	for (t = 0; t < TABLE_COUNT; t++) {
+	for (t = 0; t < TABLE_COUNT; t++)
 		pool->tables[t] =
 		    (uint32_t *)(mem + sizeof(*pool) + capacity * sizeof(struct fakeip_entry) +
 				 (size_t)t * slots * sizeof(uint32_t));
-		memset(pool->tables[t], 0xff, slots * sizeof(uint32_t));
-	}
 	memcpy(pool->hash_key, opts->hash_key, sizeof(pool->hash_key));
 	memcpy(pool->ipv6_prefix, opts->ipv6_prefix.s6_addr, sizeof(pool->ipv6_prefix));
 	pool->capacity = (uint32_t)capacity;
