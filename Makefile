@@ -43,6 +43,13 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 all: $(BUILD)/sluice
 
+# What `sluice --version` lists (version.c): each library's pkg-config version.  version.o is
+# the one object that uses VERSION: it is rebuilt when VERSION changes.
+LIB_VERSIONS := $(shell for p in $(PKGS); do printf '%s %s, ' $$p "$$(pkg-config --modversion $$p)"; \
+                  done | sed 's/, $$//')
+$(BUILD)/obj/version.o: ALL_CFLAGS += -DSLUICE_LIBRARY_VERSIONS='"$(LIB_VERSIONS)"'
+$(BUILD)/obj/version.o: VERSION
+
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
