@@ -7,6 +7,9 @@
 #   make fuzz         build the libFuzzer binary (clang); make fuzz-run runs each target briefly
 #   make bench        benchmarks under bench/, each prints ratios
 #   make demo         show sluice at work on this machine (no internet needed)
+#   make install      install under PREFIX (/usr/local), into DESTDIR if set; make uninstall
+#   make deb          build the Debian package into build/deb/ (debian/); make check-deb
+#                     installs it (dpkg -i, as root), runs it and the demo, purges it
 
 PKGS       := libmnl libnftables jansson libcap libseccomp
 CC         ?= gcc
@@ -39,9 +42,16 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all helpers lint check check-slow check-one check-unit check-integration check-asan fuzz fuzz-run bench demo clean format \
-        format-check man
+        format-check man install uninstall deb check-deb
 
 all: $(BUILD)/sluice
+
+# What `sluice --version` lists (version.c): each library's pkg-config version.  version.o is
+# the one object that uses VERSION: it is rebuilt when VERSION changes.
+LIB_VERSIONS := $(shell for p in $(PKGS); do printf '%s %s, ' $$p "$$(pkg-config --modversion $$p)"; \
+                  done | sed 's/, $$//')
+$(BUILD)/obj/version.o: ALL_CFLAGS += -DSLUICE_LIBRARY_VERSIONS='"$(LIB_VERSIONS)"'
+$(BUILD)/obj/version.o: VERSION
 
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -114,6 +124,43 @@ bench: $(BUILD)/sluice $(BENCH_HELPER_BIN)
 
 demo: $(BUILD)/sluice
 	SLUICE_BUILD=$(BUILD) tools/demo
+
+# Where `make install` puts things: PREFIX (default /usr/local) under DESTDIR (a staging root,
+# default none).  The unit file is installed but never enabled or started: running the daemon
+# is the administrator's choice (`systemctl enable --now sluice`).  systemd and zsh look in
+# PREFIX's directories for /usr/local; debian/rules sets the Debian paths.
+PREFIX        ?= /usr/local
+BINDIR        ?= $(PREFIX)/bin
+MANDIR        ?= $(PREFIX)/share/man
+BASHCOMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR    ?= $(PREFIX)/share/zsh/site-functions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+# Every file install puts there, and nothing else: uninstall removes exactly these.
+INSTALLED := $(BINDIR)/sluice $(MANDIR)/man1/sluice.1 $(MANDIR)/man5/sluice-profile.5 \
+             $(BASHCOMPDIR)/sluice $(ZSHCOMPDIR)/_sluice $(SYSTEMDUNITDIR)/sluice.service
+
+install: $(BUILD)/sluice
+	install -D -m 0755 $(BUILD)/sluice $(DESTDIR)$(BINDIR)/sluice
+	install -D -m 0644 docs/sluice.1 $(DESTDIR)$(MANDIR)/man1/sluice.1
+	install -D -m 0644 docs/sluice-profile.5 $(DESTDIR)$(MANDIR)/man5/sluice-profile.5
+	install -D -m 0644 contrib/completion/sluice.bash $(DESTDIR)$(BASHCOMPDIR)/sluice
+	install -D -m 0644 contrib/completion/_sluice $(DESTDIR)$(ZSHCOMPDIR)/_sluice
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|^ExecStart=/usr/local/bin/sluice |ExecStart=$(BINDIR)/sluice |' contrib/sluice.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/sluice.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/sluice.service
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# The Debian package (debian/), built from a copy of the tree in build/deb/src so that
+# dpkg-buildpackage's output (it writes to the parent directory) stays in build/deb/.
+deb:
+	tools/build-deb build/deb
+
+# The package installed with dpkg -i (as root), its binary and the demo run from it, purged.
+check-deb: deb
+	tests/deb build/deb
 
 # cppcheck over src/; findings looked at and judged wrong are listed, with why, in
 # .cppcheck-suppressions.

@@ -17,6 +17,7 @@
 #include "profile_file.h"
 #include "secret_env.h"
 #include "supervisor.h"
+#include "version.h"
 
 int cmd_run_main(int argc, char *argv[])
 {
@@ -65,8 +66,7 @@ int cmd_run_main(int argc, char *argv[])
 		fputs(cli_run_help(), stdout);
 		return 0;
 	case CLI_VERSION:
-		printf("sluice %s\n", SLUICE_VERSION);
-		return 0;
+		return version_print(stdout) ? SL_EXIT_FAILURE : 0;
 	case CLI_RUN:
 		ret = supervisor_run(&cli.run, &err);
 		explicit_bzero(cli.run.hops, sizeof(cli.run.hops));
