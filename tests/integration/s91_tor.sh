@@ -26,13 +26,8 @@ check "a SOCKS proxy on px1 and another on px2 start" eval 'lab_socks_dante px1 
 T=$LAB_TARGET
 EXIT=$(tor_lab_exit_addr)
 ONION=$(tor_lab_onion)
-TORRC=$TMP/client.torrc
-tor_lab_client_torrc "$TORRC"
 # sluice's tor keeps its cache under XDG_CACHE_HOME: the test's, writable by the test user.
-CACHE=$TMP/cache
-mkdir -p "$CACHE" && chmod 0777 "$CACHE"
-export XDG_CACHE_HOME=$CACHE
-TOR=(--via tor --tor-config "$TORRC")
+tor_lab_sluice_client
 CURL=(curl -s -m 20)
 
 slrun() {

@@ -36,11 +36,7 @@ fi
 ok "the lab and its Tor network come up"
 
 EXIT=$(tor_lab_exit_addr)
-TORRC=$TMP/client.torrc
-tor_lab_client_torrc "$TORRC"
-CACHE=$TMP/cache
-mkdir -p "$CACHE" && chmod 0777 "$CACHE"
-export XDG_CACHE_HOME=$CACHE
+tor_lab_sluice_client
 
 # Holding servers: target.lab on 9001-9003, px1.lab on 9004.  Each connection is answered with
 # one line, the peer's address, then held until the peer closes it.

@@ -21,12 +21,7 @@ ok "the lab, its Tor network, its VPN servers and a usable tun node come up"
 
 T=$LAB_TARGET
 EXIT=$(tor_lab_exit_addr) OVS=$(lab_addr ovs) OCS=$(lab_addr ocs) WGS=$(lab_addr wgs)
-TORRC=$TMP/client.torrc
-tor_lab_client_torrc "$TORRC"
-CACHE=$TMP/cache
-mkdir -p "$CACHE" && chmod 0777 "$CACHE"
-export XDG_CACHE_HOME=$CACHE
-TOR=(--via tor --tor-config "$TORRC")
+tor_lab_sluice_client
 C=$TMP/client
 as_user mkdir -m 0700 "$C"
 vpn_lab_ovpn_client tcp "$C/tcp.ovpn"

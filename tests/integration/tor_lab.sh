@@ -31,6 +31,9 @@
 #   tor_lab_client_torrc FILE    writes the torrc lines a client needs to use this network
 #                                (DirAuthority lines, TestingTorNetwork 1...), readable by all;
 #                                no SocksPort, no DataDirectory: the caller adds those
+#   tor_lab_sluice_client        sets TORRC (such a file), CACHE (sluice's tor's cache, as
+#                                XDG_CACHE_HOME, writable by the test user) and TOR (the options
+#                                for --via tor with it)
 #   tor_lab_onion                prints the onion service's hostname (56 letters and ".onion")
 #   tor_lab_onion_body           prints what the onion service's GET / answers
 #   tor_lab_exit_addr            prints the exit's IPv4 address (what a target sees)
@@ -304,6 +307,16 @@ tor_lab_client_torrc() {
 		echo "PathsNeededToBuildCircuits 0.67"
 		cat "$TOR_LAB_DIR/dirauthorities"
 	} >"$1" && chmod 0644 "$1"
+}
+
+# tor_lab_sluice_client: what a test needs to run sluice's own tor against this network.
+tor_lab_sluice_client() {
+	TORRC=$TMP/client.torrc
+	tor_lab_client_torrc "$TORRC" || return 1
+	CACHE=$TMP/cache
+	mkdir -p "$CACHE" && chmod 0777 "$CACHE" || return 1
+	export XDG_CACHE_HOME=$CACHE
+	TOR=(--via tor --tor-config "$TORRC")
 }
 
 tor_lab_onion() { cat "$TOR_LAB_DIR/onion/hs/hostname"; }
