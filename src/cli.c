@@ -27,7 +27,8 @@ static const char main_help[] =
     "  mv        move in or out of a session, as cp\n"
     "  daemon    as root: keep the profiles' sessions marked \"start\" up, exec for users\n"
     "  gc        remove what killed sessions left behind (only what is provably sluice's)\n"
-    "  profile   'profile check NAME|FILE': load a profile without running it;\n"
+    "  profile   'profile list': the names of the profiles sluice finds by name;\n"
+    "            'profile check NAME|FILE': load a profile without running it;\n"
     "            'profile import-pallium FILE [-o OUT [--force]]': write the sluice\n"
     "            equivalent of a pallium profile\n"
     "  help      show this help\n"
@@ -309,10 +310,17 @@ static int parse_profile_command(int argc, char *argv[], int i, struct cli *cli,
 
 	if (i < argc && !strcmp(argv[i], "import-pallium"))
 		return parse_import_pallium(argc, argv, i + 1, cli, err);
+	if (i < argc && !strcmp(argv[i], "list")) {
+		if (i + 1 != argc)
+			return sl_err_set(err, 0, "profile list: takes no argument");
+		cli->command = CLI_PROFILE_LIST;
+		return 0;
+	}
 	if (i >= argc || strcmp(argv[i], "check"))
 		return sl_err_set(err, 0,
-				  "profile: expected 'sluice profile check NAME|FILE' or 'sluice "
-				  "profile import-pallium FILE'; see sluice-profile(5)");
+				  "profile: expected 'sluice profile list', 'sluice profile check "
+				  "NAME|FILE' or 'sluice profile import-pallium FILE'; see "
+				  "sluice-profile(5)");
 	if (i + 2 != argc)
 		return sl_err_set(err, 0, "profile check: expected one NAME or FILE");
 	conf_init(&cli->conf, &cli->run);

@@ -24,6 +24,7 @@ enum cli_command {
 	CLI_RUN,
 	CLI_PROFILE_CHECK,	    /* sluice profile check NAME|FILE */
 	CLI_PROFILE_IMPORT_PALLIUM, /* sluice profile import-pallium FILE [-o OUT [--force]] */
+	CLI_PROFILE_LIST,	    /* sluice profile list */
 };
 
 /* Which profile `run` layers under the command line (sluice-profile(5)). */

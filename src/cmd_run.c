@@ -38,6 +38,12 @@ int cmd_run_main(int argc, char *argv[])
 			log_error("%s", err.msg);
 		return ret ? SL_EXIT_FAILURE : 0;
 	}
+	if (!ret && cli.command == CLI_PROFILE_LIST) {
+		ret = profile_file_list(stdout, &err);
+		if (ret)
+			log_error("%s", err.msg);
+		return ret ? SL_EXIT_FAILURE : 0;
+	}
 	if (!ret && cli.command == CLI_PROFILE_IMPORT_PALLIUM) {
 		ret = profile_file_import_pallium(&cli, &err);
 		if (ret)
@@ -78,6 +84,7 @@ int cmd_run_main(int argc, char *argv[])
 		return ret;
 	case CLI_PROFILE_CHECK:
 	case CLI_PROFILE_IMPORT_PALLIUM:
+	case CLI_PROFILE_LIST:
 	case CLI_NONE:
 		break;
 	}

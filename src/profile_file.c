@@ -4,6 +4,7 @@
  * and completes `sluice run` and `sluice profile check` with them (see profile_file.h).  Owns
  * the file side; what a profile says is profile.c's.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,26 +22,78 @@
 
 #define PASSWORD_FILE_MAX 4096
 
-int profile_file_path(const char *name, char *path, size_t cap, struct sl_err *err)
+/* The directory of the profiles found by name; NULL and @err filled when there is none. */
+static const char *profile_dir(char *buf, size_t cap, const char *name, struct sl_err *err)
 {
 	const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	int n;
 
 	if (geteuid() == 0)
-		n = snprintf(path, cap, "/etc/sluice/profiles/%s.json", name);
-	else if (config && config[0] == '/')
-		n = snprintf(path, cap, "%s/sluice/profiles/%s.json", config, name);
+		return "/etc/sluice/profiles";
+	if (config && config[0] == '/')
+		n = snprintf(buf, cap, "%s/sluice/profiles", config);
 	else if (home && home[0] == '/')
-		n = snprintf(path, cap, "%s/.config/sluice/profiles/%s.json", home, name);
+		n = snprintf(buf, cap, "%s/.config/sluice/profiles", home);
 	else
-		return sl_err_set(
-		    err, 0,
-		    "profile '%s': neither XDG_CONFIG_HOME nor HOME is set to a path; "
-		    "give the file with --profile FILE",
-		    name);
+		n = -1;
+	if (n < 0) {
+		sl_err_set(err, 0,
+			   "profile '%s': neither XDG_CONFIG_HOME nor HOME is set to a path; "
+			   "give the file with --profile FILE",
+			   name);
+		return NULL;
+	}
+	if ((size_t)n >= cap) {
+		sl_err_set(err, ENAMETOOLONG, "profile '%s': its path is too long", name);
+		return NULL;
+	}
+	return buf;
+}
+
+int profile_file_path(const char *name, char *path, size_t cap, struct sl_err *err)
+{
+	char buf[PATH_MAX];
+	const char *dir = profile_dir(buf, sizeof(buf), name, err);
+	int n;
+
+	if (!dir)
+		return -1;
+	n = snprintf(path, cap, "%s/%s.json", dir, name);
 	if (n < 0 || (size_t)n >= cap)
 		return sl_err_set(err, ENAMETOOLONG, "profile '%s': its path is too long", name);
 	return 0;
+}
+
+/* A NAME.json whose NAME `sluice run NAME` would take. */
+static int is_profile_file(const struct dirent *entry)
+{
+	char name[NAME_MAX + 1];
+	size_t len = strlen(entry->d_name);
+
+	if (len <= 5 || strcmp(entry->d_name + len - 5, ".json"))
+		return 0;
+	snprintf(name, sizeof(name), "%.*s", (int)(len - 5), entry->d_name);
+	return cli_profile_name_valid(name);
+}
+
+int profile_file_list(FILE *out, struct sl_err *err)
+{
+	char buf[PATH_MAX];
+	const char *dir = profile_dir(buf, sizeof(buf), "list", err);
+	struct dirent **entries;
+	int n, i;
+
+	if (!dir)
+		return -1;
+	n = scandir(dir, &entries, is_profile_file, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : sl_err_set(err, errno, "cannot read %s", dir);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%.*s\n", (int)(strlen(entries[i]->d_name) - 5), entries[i]->d_name);
+		free(entries[i]);
+	}
+	free(entries);
+	return fflush(out) ? sl_err_set(err, errno, "cannot write the list") : 0;
 }
 
 /* pallium's file of the profile @name (its runtime.py): ~/.config/pallium/profiles, or

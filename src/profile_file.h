@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "cli.h"
 #include "conf.h"
@@ -25,6 +26,13 @@
  * Return: 0 with @path filled, or negative with @err saying why (no HOME, too long).
  */
 int profile_file_path(const char *name, char *path, size_t cap, struct sl_err *err);
+
+/**
+ * profile_file_list() - `sluice profile list`: the NAME of each NAME.json in the directory
+ * profile_file_path() looks in, one a line, sorted; nothing when the directory does not exist
+ * Return: 0, or negative with @err filled (exit code 125).
+ */
+int profile_file_list(FILE *out, struct sl_err *err);
 
 /**
  * profile_file_load() - read @file ("-": stdin) into @conf under what it holds already

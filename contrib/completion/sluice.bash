@@ -1,8 +1,7 @@
 # bash completion for sluice(1): every subcommand and option of `sluice --help`,
 # `sluice run --help` and the session commands' usages.  Session names come from `sluice ls`
-# (the sluice being completed, so a build's own sessions for build/sluice); profile names from
-# the directory sluice reads them from (profile_file_path() in src/profile_file.c: sluice has
-# no command that lists them).  Works alone (bash's COMP_WORDS) and uses bash-completion's
+# (the sluice being completed, so a build's own sessions for build/sluice), profile names from
+# its `sluice profile list`.  Works alone (bash's COMP_WORDS) and uses bash-completion's
 # helpers when they are loaded, so that HOP values with ':' complete as one word.
 #
 # Installed as share/bash-completion/completions/sluice (make install), loaded on demand.
@@ -13,24 +12,10 @@ _sluice_sessions()
 	"$_sluice_cmd" ls 2>/dev/null | awk 'NR > 1 && $1 != "" { print $1 }'
 }
 
-# The profiles' names: NAME of each NAME.json where `sluice run NAME` looks for it.
+# The profiles' names: those `sluice run NAME` finds.
 _sluice_profiles()
 {
-	local dir file
-	if [ "${EUID:-$(id -u)}" = 0 ]; then
-		dir=/etc/sluice/profiles
-	elif [[ ${XDG_CONFIG_HOME-} == /* ]]; then
-		dir=$XDG_CONFIG_HOME/sluice/profiles
-	elif [[ ${HOME-} == /* ]]; then
-		dir=$HOME/.config/sluice/profiles
-	else
-		return
-	fi
-	for file in "$dir"/*.json; do
-		[ -f "$file" ] || continue
-		file=${file##*/}
-		printf '%s\n' "${file%.json}"
-	done
+	"$_sluice_cmd" profile list 2>/dev/null
 }
 
 # Add the words of $1 (newline-separated) that start with $cur to COMPREPLY.
@@ -221,7 +206,7 @@ _sluice()
 		;;
 	profile)
 		if ((cword == at + 1)); then
-			_sluice_add $'check\nimport-pallium'
+			_sluice_add $'list\ncheck\nimport-pallium'
 		elif [ "${words[at + 1]}" = check ]; then
 			((cword == at + 2)) && { _sluice_add "$(_sluice_profiles)"; _sluice_files; }
 		elif [ "${words[at + 1]}" = import-pallium ]; then

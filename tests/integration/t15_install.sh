@@ -108,7 +108,7 @@ else
 	skip "bash-completion: option values after '='" "bash-completion is not installed"
 	skip "bash-completion: files after openvpn:" "bash-completion is not installed"
 fi
-check_eq "bash: 'sluice profile <TAB>'" "$(printf 'check\nimport-pallium')" \
+check_eq "bash: 'sluice profile <TAB>'" "$(printf 'check\nimport-pallium\nlist')" \
 	"$(complete_words "$SLUICE" profile "")"
 check_eq "bash: 'sluice daemon --s<TAB>'" "$(printf -- '--socket\n--syslog')" \
 	"$(complete_words "$SLUICE" daemon --s)"
@@ -117,6 +117,7 @@ check_eq "bash: 'sluice daemon --s<TAB>'" "$(printf -- '--socket\n--syslog')" \
 # overlaid in a mount namespace of the check's own, never written for real.
 mkdir -p "$TMP/etc-up" "$TMP/etc-work"
 printf '{"net": "none"}\n' >"$TMP/xdg/sluice/profiles/t15prof$$.json"
+printf '{}\n' >"$TMP/xdg/sluice/profiles/t15 no name.json" # no profile name has a space
 chmod -R a+rX "$TMP/xdg"
 in_profile_world() {
 	if [ "$MODE" = root ]; then
@@ -135,6 +136,8 @@ check_eq "bash: 'sluice profile check t15p<TAB>': the profile" "t15prof$$" \
 	"$(in_profile_world bash "$TMP/complete.sh" "$completion" "$SLUICE" profile check t15p 2>&1)"
 check_match "... which sluice itself finds by that name" "^ok: .*/t15prof$$\.json$" \
 	"$(in_profile_world "$SLUICE" profile check "t15prof$$" 2>&1)"
+check_eq "sluice profile list: that profile, not a file whose name is none" "t15prof$$" \
+	"$(in_profile_world "$SLUICE" profile list 2>&1 | grep '^t15')"
 if [ "$MODE" = root ]; then
 	check_eq "anti-test: as root, not the XDG directory's (sluice reads /etc's)" "" \
 		"$(complete_words "$SLUICE" run t15p)"
