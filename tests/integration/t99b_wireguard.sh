@@ -103,6 +103,14 @@ check_eq "a tunnel without DNS servers: names do not resolve" "failed" "$(echo "
 check_match "and sluice says why" "no DNS = in \\[Interface\\]: the program's DNS queries fail" "$out"
 check "and fail at once ($elapsed ms)" test "$elapsed" -lt 4000
 check_eq "no query went anywhere" "" "$(lab_dns_queries)"
+out=$(sl run -q --via "wireguard:$C/nodns.conf" --dns "forward=$LAB_DNS" -- getent hosts target.lab 2>&1)
+check_match "--dns forward=ADDR names one, reached through the tunnel" "^$T6 +target.lab|^$T +target.lab" "$out"
+check_eq "and dnsmasq saw the query from the WireGuard server" "" \
+	"$(lab_dns_queries | awk -v a="$WGS" -v b="$WGS6" '$3 != a && $3 != b')"
+: >"$LAB_DIR/dnsmasq.log"
+out=$(wg --dns none -- sh -c '/bin/busybox nslookup -type=a px1.lab 192.0.2.1 2>&1 || echo failed' 2>&1)
+check_match "--dns none behind the tunnel: no DNS" "failed$" "$out"
+check_eq "and no query left" "" "$(lab_dns_queries)"
 
 # A first hop's Endpoint name resolves on the host side, as the user's machine would: here
 # through an /etc/hosts of this test's own mount namespace (the client has no DNS for the lab).
