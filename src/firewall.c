@@ -14,6 +14,13 @@
 
 static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan);
 
+/* Port 53, any address, to the resolver's listeners on loopback (the relay's and a tunnel's
+ * table alike), and its refusal where DNS may not go out. */
+#define DNS_TO_RESOLVER "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n"
+#define DNS_REFUSED                                                                                \
+	"\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"                                 \
+	"\t\tmeta l4proto udp th dport 53 reject with icmpx admin-prohibited\n"
+
 int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 {
 	/*
@@ -23,12 +30,8 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 	 */
 	const char *dns_rule = plan->dns == DNS_NONE
 				   ? "\t\tmeta l4proto { tcp, udp } th dport 53 return\n"
-				   : "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n";
-	const char *dns_refuse = plan->dns == DNS_NONE
-				     ? "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
-				       "\t\tmeta l4proto udp th dport 53 "
-				       "reject with icmpx admin-prohibited\n"
-				     : "";
+				   : DNS_TO_RESOLVER;
+	const char *dns_refuse = plan->dns == DNS_NONE ? DNS_REFUSED : "";
 	char udp_chains[1024] = "", udp_accept[64] = "", tcp_alias[256] = "", udp_alias[256] = "";
 	int n;
 
@@ -113,7 +116,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
  */
 static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan)
 {
-	bool to_resolver = plan->resolver_behind_tunnel && plan->dns != DNS_NONE;
+	bool to_resolver = netplan_dns_to_resolver_behind_tunnel(plan);
 	char dns_chain[256], resolver_accept[64];
 	int n;
 
@@ -121,9 +124,7 @@ static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan)
 	snprintf(dns_chain, sizeof(dns_chain),
 		 "\tchain dns_to_resolver {\n"
 		 "\t\ttype nat hook output priority -100; policy accept;\n"
-		 "\t\tmeta mark 0x%x return\n"
-		 "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n"
-		 "\t}\n",
+		 "\t\tmeta mark 0x%x return\n" DNS_TO_RESOLVER "\t}\n",
 		 RESOLVER_UPSTREAM_MARK);
 	snprintf(resolver_accept, sizeof(resolver_accept), "\t\tmeta mark 0x%x accept\n",
 		 RESOLVER_UPSTREAM_MARK);
@@ -135,10 +136,7 @@ static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan)
 		     "\t\toifname \"lo\" accept\n"
 		     "\t\ttcp flags syn / syn,rst tcp option maxseg size set rt mtu\n"
 		     "\t\tct status dnat accept\n"
-		     "%s"
-		     "\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"
-		     "\t\tmeta l4proto udp th dport 53 reject with icmpx admin-prohibited\n"
-		     "%s"
+		     "%s" DNS_REFUSED "%s"
 		     "\t}\n"
 		     "}\n",
 		     to_resolver ? dns_chain : "", to_resolver ? resolver_accept : "",

@@ -58,6 +58,13 @@ static inline struct netplan netplan_for_sandbox(const struct run_options *run)
 	return plan;
 }
 
+/* The program's namespace behind a last tunnel, with DNS: port 53 goes to sluice's resolver,
+ * which forwards into the tunnel through sockets the sandbox init makes (sandbox.h). */
+static inline bool netplan_dns_to_resolver_behind_tunnel(const struct netplan *plan)
+{
+	return plan->net == NET_TUNNEL && plan->resolver_behind_tunnel && plan->dns != DNS_NONE;
+}
+
 /*
  * netplan_for_stage() - a helper's namespace: every TCP connection caught, DNS answered as
  * @dns (fake-IP when hops carry its traffic, forwarded from the host side when it goes

@@ -712,10 +712,10 @@ static int start_relay(struct supervisor *sv, struct sl_err *err)
 static int open_factory(struct supervisor *sv, struct sl_err *err)
 {
 	const struct run_options *run = sv->config.run;
+	struct netplan plan = netplan_for_sandbox(run);
 	int pair[2];
 
-	if (!sv->resolver || run->net != NET_RELAY || !conf_tunnel_last(run) ||
-	    run->dns == DNS_NONE)
+	if (!sv->resolver || !netplan_dns_to_resolver_behind_tunnel(&plan))
 		return 0;
 	if (channel_pair(pair, err))
 		return -1;
