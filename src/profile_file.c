@@ -22,8 +22,11 @@
 
 #define PASSWORD_FILE_MAX 4096
 
-/* The directory of the profiles found by name; NULL and @err filled when there is none. */
-static const char *profile_dir(char *buf, size_t cap, const char *name, struct sl_err *err)
+/*
+ * The directory of the profiles found by name; NULL and @err filled when there is none.
+ * @what starts the error message: "profile 'NAME'", or "profile list".
+ */
+static const char *profile_dir(char *buf, size_t cap, const char *what, struct sl_err *err)
 {
 	const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	int n;
@@ -38,13 +41,14 @@ static const char *profile_dir(char *buf, size_t cap, const char *name, struct s
 		n = -1;
 	if (n < 0) {
 		sl_err_set(err, 0,
-			   "profile '%s': neither XDG_CONFIG_HOME nor HOME is set to a path; "
-			   "give the file with --profile FILE",
-			   name);
+			   "%s: neither XDG_CONFIG_HOME nor HOME is set to a path, so there "
+			   "is no directory of profiles by name (--profile FILE takes a file)",
+			   what);
 		return NULL;
 	}
 	if ((size_t)n >= cap) {
-		sl_err_set(err, ENAMETOOLONG, "profile '%s': its path is too long", name);
+		sl_err_set(err, ENAMETOOLONG, "%s: the profiles' directory is too long a path",
+			   what);
 		return NULL;
 	}
 	return buf;
@@ -52,10 +56,12 @@ static const char *profile_dir(char *buf, size_t cap, const char *name, struct s
 
 int profile_file_path(const char *name, char *path, size_t cap, struct sl_err *err)
 {
-	char buf[PATH_MAX];
-	const char *dir = profile_dir(buf, sizeof(buf), name, err);
+	char buf[PATH_MAX], what[NAME_MAX + 16];
+	const char *dir;
 	int n;
 
+	snprintf(what, sizeof(what), "profile '%s'", name);
+	dir = profile_dir(buf, sizeof(buf), what, err);
 	if (!dir)
 		return -1;
 	n = snprintf(path, cap, "%s/%s.json", dir, name);
@@ -79,7 +85,7 @@ static int is_profile_file(const struct dirent *entry)
 int profile_file_list(FILE *out, struct sl_err *err)
 {
 	char buf[PATH_MAX];
-	const char *dir = profile_dir(buf, sizeof(buf), "list", err);
+	const char *dir = profile_dir(buf, sizeof(buf), "profile list", err);
 	struct dirent **entries;
 	int n, i;
 
