@@ -360,6 +360,16 @@ tor_lab_client_is() {
 	[ "$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" = "tor -f $2/torrc --defaults-torrc /dev/null " ]
 }
 
+# tor_lab_client_exited PID: the native client started as PID has exited (gone, or a zombie
+# not yet waited for).
+tor_lab_client_exited() {
+	! kill -0 "$1" 2>/dev/null || [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = Z ]
+}
+# tor_lab_client_settled PID DIR: the native client bootstrapped, gave up, or exited.
+tor_lab_client_settled() {
+	grep -q 'Bootstrapped 100%\|\[warn\] Problem bootstrapping' "$2/tor.log" || tor_lab_client_exited "$1"
+}
+
 tor_lab_native_client() {
 	local dir=$1 port=$2 limit=${3:-60} pid run=() t0
 	TOR_LAB_CLIENT_PID='' TOR_LAB_CLIENT_MS=''
@@ -383,10 +393,11 @@ EOF
 	"${run[@]}" tor -f "$dir/torrc" --defaults-torrc /dev/null >"$dir/tor.log" 2>&1 </dev/null &
 	pid=$!
 	echo "$pid $dir" >>"$TOR_LAB_CLIENT_PIDS"
-	if ! wait_until "$limit" grep -q 'Bootstrapped 100%\|\[warn\] Problem bootstrapping' "$dir/tor.log" ||
+	if ! wait_until "$limit" tor_lab_client_settled "$pid" "$dir" ||
 		! grep -q 'Bootstrapped 100%' "$dir/tor.log"; then
 		tor_lab_client_kill "$pid"
 		tor_lab_fail "the native client did not bootstrap: $(grep -m1 '\[warn\] Problem bootstrapping' "$dir/tor.log" ||
+			{ tor_lab_client_exited "$pid" && echo "tor exited: $(tail -n 3 "$dir/tor.log" | tr '\n' ' ')"; } ||
 			echo "no 100% in $limit s")"
 		return 1
 	fi
