@@ -100,6 +100,9 @@ struct resolver {
 	socklen_t upstream_len;
 	struct relay *relay;	       /* forward mode through the hops: DNS over TCP */
 	struct target upstream_target; /* forward mode through the hops */
+	/* Slots at and past n_tcp / n_pending were never used: never touched either, so that a
+	 * resolver costs no page faults at start-up for the hundreds of KB of its tables. */
+	size_t n_tcp, n_pending;
 	struct tcp_client tcp[TCP_CLIENTS_MAX];
 	struct pending pending[PENDING_MAX];
 	uint8_t message[MESSAGE_MAX + 2];
@@ -352,10 +355,6 @@ struct resolver *resolver_create(const struct run_options *run, int epoll_fd, st
 	}
 	resolver->run = run;
 	resolver->epoll_fd = epoll_fd;
-	for (i = 0; i < TCP_CLIENTS_MAX; i++)
-		resolver->tcp[i].fd = -1;
-	for (i = 0; i < PENDING_MAX; i++)
-		resolver->pending[i].upstream = -1;
 	for (i = 0; i <= run->n_hops; i++) {
 		struct route *route = &resolver->routes[i];
 
@@ -534,9 +533,13 @@ static void forward_query(struct resolver *resolver, const struct route *route,
 		reply_now(resolver, reply_fd, tcp, client, client_len, ret);
 		return;
 	}
-	for (i = 0; i < PENDING_MAX && !p; i++)
+	for (i = 0; i < resolver->n_pending && !p; i++)
 		if (resolver->pending[i].upstream < 0)
 			p = &resolver->pending[i];
+	if (!p && resolver->n_pending < PENDING_MAX) {
+		p = &resolver->pending[resolver->n_pending++];
+		p->upstream = -1;
+	}
 	if (!p) {
 		log_verbose("resolver: %d queries waiting already; dropping one", PENDING_MAX);
 		return;
@@ -767,7 +770,7 @@ static size_t tcp_client_slot(struct resolver *resolver)
 {
 	size_t i, oldest = 0;
 
-	for (i = 0; i < TCP_CLIENTS_MAX; i++) {
+	for (i = 0; i < resolver->n_tcp; i++) {
 		const struct tcp_client *c = &resolver->tcp[i], *o = &resolver->tcp[oldest];
 
 		if (c->fd < 0)
@@ -776,6 +779,10 @@ static size_t tcp_client_slot(struct resolver *resolver)
 		if ((!c->in_flight && o->in_flight) ||
 		    (!c->in_flight == !o->in_flight && c->last_ms < o->last_ms))
 			oldest = i;
+	}
+	if (resolver->n_tcp < TCP_CLIENTS_MAX) {
+		resolver->tcp[resolver->n_tcp].fd = -1;
+		return resolver->n_tcp++;
 	}
 	log_debug("resolver: %d DNS-over-TCP connections; closing the least recently active",
 		  TCP_CLIENTS_MAX);
@@ -853,11 +860,12 @@ void resolver_event(struct resolver *resolver, union epoll_ref ref, uint32_t eve
 		on_tcp_listener(resolver, ref.fd, (uint8_t)ref.index);
 		break;
 	case EPOLL_TYPE_DNS_TCP_CLIENT:
-		if (ref.index < TCP_CLIENTS_MAX && resolver->tcp[ref.index].fd == ref.fd)
+		if (ref.index < resolver->n_tcp && resolver->tcp[ref.index].fd == ref.fd)
 			on_tcp_client(resolver, ref.index);
 		break;
 	case EPOLL_TYPE_DNS_UPSTREAM:
-		if (ref.index < PENDING_MAX && resolver->pending[ref.index].upstream == ref.fd)
+		if (ref.index < resolver->n_pending &&
+		    resolver->pending[ref.index].upstream == ref.fd)
 			on_upstream(resolver, &resolver->pending[ref.index]);
 		break;
 	default:
@@ -881,7 +889,7 @@ void resolver_tick(struct resolver *resolver)
 	uint64_t now = monotonic_ms();
 	size_t i;
 
-	for (i = 0; i < PENDING_MAX; i++) {
+	for (i = 0; i < resolver->n_pending; i++) {
 		struct pending *p = &resolver->pending[i];
 
 		if (p->upstream < 0 || now < p->deadline_ms)
@@ -889,7 +897,7 @@ void resolver_tick(struct resolver *resolver)
 		log_verbose("resolver: no answer from the resolver for %s", p->query.qname);
 		pending_servfail(resolver, p);
 	}
-	for (i = 0; i < TCP_CLIENTS_MAX; i++)
+	for (i = 0; i < resolver->n_tcp; i++)
 		if (resolver->tcp[i].fd >= 0 && tcp_client_expired(&resolver->tcp[i], now))
 			tcp_client_close(&resolver->tcp[i]);
 }
@@ -900,10 +908,10 @@ void resolver_destroy(struct resolver *resolver)
 
 	if (!resolver)
 		return;
-	for (i = 0; i < PENDING_MAX; i++)
+	for (i = 0; i < resolver->n_pending; i++)
 		if (resolver->pending[i].upstream >= 0)
 			pending_free(resolver, &resolver->pending[i]);
-	for (i = 0; i < TCP_CLIENTS_MAX; i++)
+	for (i = 0; i < resolver->n_tcp; i++)
 		tcp_client_close(&resolver->tcp[i]);
 	fakeip_destroy(resolver->fakeip);
 	free(resolver);

@@ -75,6 +75,9 @@ struct udp_relay {
 	uint32_t reported; /* refusal reasons already logged at normal level, a bit each */
 	uint8_t wrapped[DATAGRAM_MAX + SOCKS5_UDP_HEADER_MAX_SIZE];
 	int32_t next_generation;
+	/* Slots from n_slots on were never used: no loop reads them, so their pages are never
+	 * touched, and a lookup scans only as far as the busiest moment needed. */
+	size_t n_slots;
 	struct association table[ASSOCIATIONS_MAX];
 	uint8_t datagram[DATAGRAM_MAX];
 	/* A batch of datagrams, moved with two system calls: a tunnel's stage sends thousands a
@@ -179,7 +182,7 @@ static struct association *find(struct udp_relay *relay, const struct sockaddr_s
 {
 	size_t i;
 
-	for (i = 0; i < ASSOCIATIONS_MAX; i++) {
+	for (i = 0; i < relay->n_slots; i++) {
 		struct association *a = &relay->table[i];
 
 		if (a->used && target_sockaddr_equal(&a->program, program) &&
@@ -195,7 +198,7 @@ static struct association *take_slot(struct udp_relay *relay)
 	struct association *oldest = NULL;
 	size_t i;
 
-	for (i = 0; i < ASSOCIATIONS_MAX; i++) {
+	for (i = 0; i < relay->n_slots; i++) {
 		struct association *a = &relay->table[i];
 
 		if (!a->used)
@@ -203,6 +206,8 @@ static struct association *take_slot(struct udp_relay *relay)
 		if (!oldest || a->last_ms < oldest->last_ms)
 			oldest = a;
 	}
+	if (relay->n_slots < ASSOCIATIONS_MAX)
+		return &relay->table[relay->n_slots++];
 	association_close(oldest);
 	return oldest;
 }
@@ -619,7 +624,7 @@ void udp_relay_event(struct udp_relay *relay, union epoll_ref ref, uint32_t even
 		on_listener(relay, ref.fd);
 		return;
 	}
-	if (ref.index >= ASSOCIATIONS_MAX)
+	if (ref.index >= relay->n_slots)
 		return;
 	a = &relay->table[ref.index];
 	if (!a->used || a->generation != ref.fd)
@@ -634,7 +639,7 @@ void udp_relay_event(struct udp_relay *relay, union epoll_ref ref, uint32_t even
 
 void udp_relay_reply_socket(struct udp_relay *relay, const struct channel_msg *msg, int fd)
 {
-	struct association *a = msg->cookie < ASSOCIATIONS_MAX ? &relay->table[msg->cookie] : NULL;
+	struct association *a = msg->cookie < relay->n_slots ? &relay->table[msg->cookie] : NULL;
 
 	if (!a || !a->used || a->generation != msg->value || a->reply >= 0) {
 		if (fd >= 0)
@@ -658,7 +663,7 @@ void udp_relay_tick(struct udp_relay *relay)
 	uint64_t now = monotonic_ms();
 	size_t i;
 
-	for (i = 0; i < ASSOCIATIONS_MAX; i++) {
+	for (i = 0; i < relay->n_slots; i++) {
 		struct association *a = &relay->table[i];
 
 		if (!a->used)
@@ -675,7 +680,7 @@ void udp_relay_destroy(struct udp_relay *relay)
 
 	if (!relay)
 		return;
-	for (i = 0; i < ASSOCIATIONS_MAX; i++)
+	for (i = 0; i < relay->n_slots; i++)
 		if (relay->table[i].used)
 			association_close(&relay->table[i]);
 	free(relay);
