@@ -11,7 +11,7 @@
 #   make deb          build the Debian package into build/deb/ (debian/); make check-deb
 #                     installs it (dpkg -i, as root), runs it and the demo, purges it
 
-PKGS       := libmnl libnftables jansson libcap libseccomp
+PKGS       := libmnl libnftnl libnftables jansson libcap libseccomp
 CC         ?= gcc
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 

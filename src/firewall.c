@@ -15,8 +15,17 @@
 static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan);
 
 /* Port 53, any address, to the resolver's listeners on loopback (the relay's and a tunnel's
- * table alike), and its refusal where DNS may not go out. */
-#define DNS_TO_RESOLVER "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n"
+ * table alike), and its refusal where DNS may not go out.  The text has no sets (one rule per
+ * protocol or address instead): firewall_batch.c loads these rules as they are written here,
+ * and a test compares the two tables as the kernel lists them. */
+#define DNS_TO_RESOLVER                                                                            \
+	"\t\tmeta l4proto tcp th dport 53 redirect to :53\n"                                       \
+	"\t\tmeta l4proto udp th dport 53 redirect to :53\n"
+#define LOCAL_RETURNS                                                                              \
+	"\t\tip daddr 127.0.0.0/8 return\n"                                                        \
+	"\t\tip daddr " SANDBOX_IPV4_NETWORK "/%d return\n"                                        \
+	"\t\tip6 daddr ::1 return\n"                                                               \
+	"\t\tip6 daddr " SANDBOX_IPV6_NETWORK "/%d return\n"
 #define DNS_REFUSED                                                                                \
 	"\t\tmeta l4proto tcp th dport 53 reject with tcp reset\n"                                 \
 	"\t\tmeta l4proto udp th dport 53 reject with icmpx admin-prohibited\n"
@@ -28,9 +37,9 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 	 * --dns none nobody's.  Then it is kept out of the TCP redirect to the relay (else DNS
 	 * over TCP would ride it like any connection) and refused at once, UDP and TCP alike.
 	 */
-	const char *dns_rule = plan->dns == DNS_NONE
-				   ? "\t\tmeta l4proto { tcp, udp } th dport 53 return\n"
-				   : DNS_TO_RESOLVER;
+	const char *dns_rule = plan->dns == DNS_NONE ? "\t\tmeta l4proto tcp th dport 53 return\n"
+						       "\t\tmeta l4proto udp th dport 53 return\n"
+						     : DNS_TO_RESOLVER;
 	const char *dns_refuse = plan->dns == DNS_NONE ? DNS_REFUSED : "";
 	char udp_chains[1024] = "", udp_accept[64] = "", tcp_alias[256] = "", udp_alias[256] = "";
 	int n;
@@ -59,10 +68,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 			     "\tchain mark_udp {\n"
 			     "\t\ttype route hook output priority -150; policy accept;\n"
 			     "\t\tudp dport 53 return\n"
-			     "%s"
-			     "\t\tip daddr { 127.0.0.0/8, %s/%d } return\n"
-			     "\t\tip6 daddr { ::1, %s/%d } return\n"
-			     "\t\tmeta l4proto udp meta mark set 0x%x\n"
+			     "%s" LOCAL_RETURNS "\t\tmeta l4proto udp meta mark set 0x%x\n"
 			     "\t}\n"
 			     "\tchain udp_to_relay {\n"
 			     "\t\ttype filter hook prerouting priority -150; policy accept;\n"
@@ -71,8 +77,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 			     "\t\tmeta mark 0x%x meta nfproto ipv6 meta l4proto udp "
 			     "tproxy ip6 to [::1]:%d\n"
 			     "\t}\n",
-			     udp_alias, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX,
-			     SANDBOX_IPV6_NETWORK, SANDBOX_IPV6_PREFIX, UDP_RELAY_MARK,
+			     udp_alias, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_PREFIX, UDP_RELAY_MARK,
 			     UDP_RELAY_MARK, RELAY_UDP_PORT, UDP_RELAY_MARK, RELAY_UDP_PORT);
 		if (n < 0 || (size_t)n >= sizeof(udp_chains))
 			return -1;
@@ -83,10 +88,7 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 		     "table inet sluice {\n"
 		     "\tchain redirect_to_relay {\n"
 		     "\t\ttype nat hook output priority -100; policy accept;\n"
-		     "%s%s"
-		     "\t\tip daddr { 127.0.0.0/8, %s/%d } return\n"
-		     "\t\tip6 daddr { ::1, %s/%d } return\n"
-		     "\t\tmeta l4proto tcp redirect to :%d\n"
+		     "%s%s" LOCAL_RETURNS "\t\tmeta l4proto tcp redirect to :%d\n"
 		     "\t}\n"
 		     "%s"
 		     "\tchain refuse_the_rest {\n"
@@ -99,9 +101,8 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 		     "\t\treject with icmpx admin-prohibited\n"
 		     "\t}\n"
 		     "}\n",
-		     dns_rule, tcp_alias, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX,
-		     SANDBOX_IPV6_NETWORK, SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT, udp_chains,
-		     dns_refuse, udp_accept);
+		     dns_rule, tcp_alias, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT,
+		     udp_chains, dns_refuse, udp_accept);
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 

@@ -49,16 +49,22 @@ static void tunnel_table_with_resolver(void **state)
 	const char *redirect = "\tchain dns_to_resolver {\n"
 			       "\t\ttype nat hook output priority -100; policy accept;\n"
 			       "\t\tmeta mark 0x5c2 return\n"
-			       "\t\tmeta l4proto { tcp, udp } th dport 53 redirect to :53\n";
+			       "\t\tmeta l4proto tcp th dport 53 redirect to :53\n"
+			       "\t\tmeta l4proto udp th dport 53 redirect to :53\n";
 	char buf[4096];
+	const char *at;
+	int redirects = 0;
 
 	(void)state;
 	plan.resolver_behind_tunnel = true;
 	assert_true(firewall_ruleset(buf, sizeof(buf), &plan) > 0);
 	assert_non_null(strstr(buf, redirect));
-	/* Only port 53 is redirected: the rest leaves through the device. */
-	assert_ptr_equal(strstr(buf, "redirect"), strstr(buf, "redirect to :53"));
-	assert_null(strstr(strstr(buf, "redirect") + 1, "redirect"));
+	/* Only port 53 is redirected (TCP and UDP): the rest leaves through the device. */
+	for (at = strstr(buf, "redirect"); at; at = strstr(at + 1, "redirect")) {
+		assert_memory_equal(at, "redirect to :53\n", 16);
+		redirects++;
+	}
+	assert_int_equal(redirects, 2);
 	/* The resolver's own queries (marked) leave; any other unredirected one is refused. */
 	assert_non_null(strstr(buf, "ct status dnat accept\n"
 				    "\t\tmeta mark 0x5c2 accept\n"

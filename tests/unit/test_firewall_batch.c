@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * test_firewall_batch.c - the table firewall_batch.c loads as one netlink batch is the table
+ * firewall.c's text describes: for every plan (network, DNS and UDP mode, host-loopback
+ * alias, resolver behind a tunnel), the text is loaded by libnftables in one fresh network
+ * namespace, the batch in another, and `list ruleset` of the two must be the same text.
+ * Needs a network namespace of its own: as root, or in a user namespace; skipped when
+ * neither can be made (the integration tests load the batch for real either way).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <nftables/libnftables.h>
+
+#include "firewall.h"
+#include "firewall_batch.h"
+
+#define LISTING_MAX 16384
+
+enum loader { BY_TEXT, BY_BATCH };
+
+/*
+ * Write @listing to @out without the rule handles: the bytecode part names each rule as
+ * "inet sluice CHAIN HANDLE [PREVIOUS]", and handles are numbered in the order the loader
+ * made chains and rules, which is not what is compared.
+ */
+static int write_without_handles(int out, const char *listing)
+{
+	const char *line = listing;
+
+	while (*line) {
+		size_t len = strcspn(line, "\n");
+		int words = 0;
+		size_t keep = len;
+
+		if (!strncmp(line, "inet sluice ", 12)) {
+			for (keep = 0; keep < len && words < 3; keep++)
+				words += line[keep] == ' ';
+			if (words == 3)
+				keep--;
+		}
+		if (dprintf(out, "%.*s\n", (int)keep, line) < 0)
+			return 1;
+		line += len + (line[len] == '\n');
+	}
+	return 0;
+}
+
+/* In the child, in its fresh namespace: load the table, then list it into @out. */
+static int load_and_list(enum loader loader, const struct netplan *plan, int out)
+{
+	char text[4096];
+	struct sl_err err = {0};
+	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	const char *listing;
+
+	if (!nft)
+		return 1;
+	nft_ctx_buffer_output(nft);
+	nft_ctx_buffer_error(nft);
+	if (loader == BY_TEXT) {
+		if (firewall_ruleset(text, sizeof(text), plan) < 0 ||
+		    nft_run_cmd_from_buffer(nft, text)) {
+			dprintf(out, "libnftables refused the text: %s",
+				nft_ctx_get_error_buffer(nft));
+			return 1;
+		}
+	} else if (firewall_batch_load(plan, &err)) {
+		dprintf(out, "the batch was refused: %s", err.msg);
+		return 1;
+	}
+	/* With the bytecode of each rule (netlink debug), not only the text nft makes of it. */
+	nft_ctx_output_set_debug(nft, NFT_DEBUG_NETLINK);
+	if (nft_run_cmd_from_buffer(nft, "list ruleset"))
+		return 1;
+	listing = nft_ctx_get_output_buffer(nft);
+	return write_without_handles(out, listing);
+}
+
+static bool own_netns(void)
+{
+	return !unshare(CLONE_NEWNET) || !unshare(CLONE_NEWUSER | CLONE_NEWNET);
+}
+
+/* The listing of @plan's table loaded by @loader, in a child's own network namespace; NULL
+ * when no namespace could be made (then *skip is set). */
+static char *listing_of(enum loader loader, const struct netplan *plan, bool *skip)
+{
+	static char buf[LISTING_MAX];
+	size_t len = 0;
+	ssize_t n;
+	int fds[2], status;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		close(fds[0]);
+		if (!own_netns())
+			_exit(77);
+		_exit(load_and_list(loader, plan, fds[1]));
+	}
+	close(fds[1]);
+	while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		*skip = true;
+		return NULL;
+	}
+	if (WEXITSTATUS(status))
+		fail_msg("%s: %s", loader == BY_TEXT ? "text" : "batch", buf);
+	return strdup(buf);
+}
+
+/* Fail, showing where the two listings part: from the line where they first differ. */
+static void differ(const char *text, const char *batch, size_t net, size_t dns, size_t udp,
+		   unsigned int flags)
+{
+	size_t at = 0;
+
+	while (text[at] && text[at] == batch[at])
+		at++;
+	while (at && text[at - 1] != '\n')
+		at--;
+	fail_msg("net %zu dns %zu udp %zu flags %u: the tables part here\n"
+		 "text:\n%.400s\nbatch:\n%.400s",
+		 net, dns, udp, flags, text + at, batch + at);
+}
+
+static void same_table_for_every_plan(void **state)
+{
+	static const enum cli_net_mode nets[] = {NET_RELAY, NET_TUNNEL};
+	static const enum cli_dns_mode dnss[] = {DNS_FAKEIP, DNS_FORWARD, DNS_NONE};
+	static const enum cli_udp_mode udps[] = {UDP_BLOCK, UDP_DIRECT, UDP_PROXY};
+	size_t net, dns, udp, compared = 0;
+	unsigned int flags;
+	char *first = NULL;
+	bool skip = false;
+
+	(void)state;
+	for (net = 0; net < 2; net++)
+		for (dns = 0; dns < 3; dns++)
+			for (udp = 0; udp < 3; udp++)
+				for (flags = 0; flags < 4; flags++) {
+					struct netplan plan = {nets[net], dnss[dns], udps[udp],
+							       true,	  flags & 1, 0,
+							       flags & 2};
+					char *text = listing_of(BY_TEXT, &plan, &skip);
+					char *batch;
+
+					if (skip)
+						skip();
+					batch = listing_of(BY_BATCH, &plan, &skip);
+					assert_non_null(batch);
+					if (strcmp(text, batch))
+						differ(text, batch, net, dns, udp, flags);
+					/* Not vacuous: the kernel listed a table, and the
+					 * plans do not all list alike. */
+					assert_non_null(strstr(batch, "table inet sluice {"));
+					assert_non_null(strstr(batch, "reject"));
+					if (!first)
+						first = strdup(batch);
+					else if (strcmp(first, batch))
+						compared++;
+					free(text);
+					free(batch);
+				}
+	assert_true(compared > 30);
+	free(first);
+}
+
+/* A caller the kernel refuses (no CAP_NET_ADMIN over the namespace) gets the kernel's error
+ * and a message, not a table half loaded. */
+static void refused_batch_reports_the_kernels_error(void **state)
+{
+	struct netplan plan = {NET_RELAY, DNS_FAKEIP, UDP_DIRECT, true, false, 0, false};
+	int fds[2], status;
+	char msg[SL_ERR_MSG_MAX] = "";
+	ssize_t n;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		struct sl_err err = {0};
+		int ret;
+
+		close(fds[0]);
+		if (!geteuid() && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+				   setresuid(65534, 65534, 65534)))
+			_exit(2);
+		ret = firewall_batch_load(&plan, &err);
+		dprintf(fds[1], "%s", err.msg);
+		_exit(ret < 0 && err.errnum == EPERM ? 0 : 1);
+	}
+	close(fds[1]);
+	n = read(fds[0], msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status))
+		fail_msg("expected EPERM and a message; got exit %d, \"%s\"", WEXITSTATUS(status),
+			 msg);
+	assert_non_null(strstr(msg, "the kernel refused the sandbox's nftables table"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(same_table_for_every_plan),
+	    cmocka_unit_test(refused_batch_reports_the_kernels_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
