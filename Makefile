@@ -11,7 +11,7 @@
 #   make deb          build the Debian package into build/deb/ (debian/); make check-deb
 #                     installs it (dpkg -i, as root), runs it and the demo, purges it
 
-PKGS       := libmnl libnftnl libnftables jansson libcap libseccomp
+PKGS       := libmnl libnftnl jansson libcap libseccomp
 CC         ?= gcc
 VERSION    := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
@@ -65,7 +65,7 @@ $(BUILD)/sluice: $(BUILD)/obj/main.o $(BUILD)/libsluice.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libsluice.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libsluice.a $(PKG_LIBS) \
-		$(shell pkg-config --libs cmocka)
+		$(shell pkg-config --libs cmocka libnftables)
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * firewall.c - writes and loads the sandbox's nftables table (see firewall.h).  Owns the rule
- * text; does not create links or listeners (sandbox_net.c).
+ * firewall.c - the nftables tables of the sandbox and of a stage behind a tunnel (see
+ * firewall.h): owns what their rules are, as nft text, and loads them through
+ * firewall_batch.c, which builds that text's rules as one netlink batch (a test holds the two
+ * to the same bytecode).  Does not create links or listeners (sandbox_net.c).
  */
 #include <arpa/inet.h>
-#include <nftables/libnftables.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "firewall.h"
+#include "firewall_batch.h"
 #include "sandbox_net.h"
 
 static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan);
@@ -159,56 +161,24 @@ int firewall_tunnel_dns_ruleset(char *buf, size_t cap, const struct tunnel_prefi
 		     "table inet sluice_dns {\n"
 		     "\tchain to_the_tunnels_resolver {\n"
 		     "\t\ttype nat hook output priority -100; policy accept;\n"
-		     "\t\tmeta nfproto %s meta l4proto { tcp, udp } th dport 53 dnat %s to %s%s%s\n"
+		     "\t\tmeta nfproto %s meta l4proto tcp th dport 53 dnat %s to %s%s%s\n"
+		     "\t\tmeta nfproto %s meta l4proto udp th dport 53 dnat %s to %s%s%s\n"
 		     "\t}\n"
 		     "}\n",
+		     v4 ? "ipv4" : "ipv6", v4 ? "ip" : "ip6", v4 ? "" : "[", text, v4 ? "" : "]",
 		     v4 ? "ipv4" : "ipv6", v4 ? "ip" : "ip6", v4 ? "" : "[", text, v4 ? "" : "]");
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
-static int load(const char *ruleset, const char *what, struct sl_err *err)
-{
-	struct nft_ctx *nft;
-	int ret;
-
-	nft = nft_ctx_new(NFT_CTX_DEFAULT);
-	if (!nft)
-		return sl_err_set(err, 0, "cannot create an nftables context");
-	nft_ctx_buffer_output(nft);
-	nft_ctx_buffer_error(nft);
-	ret = nft_run_cmd_from_buffer(nft, ruleset);
-	if (ret) {
-		const char *text = nft_ctx_get_error_buffer(nft);
-		char first_line[256];
-
-		snprintf(first_line, sizeof(first_line), "%s", text ? text : "");
-		first_line[strcspn(first_line, "\n")] = '\0';
-		nft_ctx_free(nft);
-		return sl_err_set(err, 0,
-				  "cannot load %s (%s); the kernel needs nf_tables with nat, "
-				  "redirect and reject support",
-				  what, first_line);
-	}
-	nft_ctx_free(nft);
-	return 0;
-}
-
 int firewall_apply(const struct netplan *plan, struct sl_err *err)
 {
-	char ruleset[4096];
-
-	if (firewall_ruleset(ruleset, sizeof(ruleset), plan) < 0)
-		return sl_err_set(err, 0, "the firewall rules do not fit their buffer");
-	return load(ruleset, "the sandbox's nftables table", err);
+	/* The text above, as one netlink batch: libnftables would spend 5-10 ms of each
+	 * start parsing and evaluating it (firewall_batch.c). */
+	return firewall_batch_load(plan, err);
 }
 
 int firewall_apply_tunnel_dns(const struct tunnel_prefix *server, struct sl_err *err)
 {
-	char ruleset[1024];
-
-	if (firewall_tunnel_dns_ruleset(ruleset, sizeof(ruleset), server) < 0)
-		return sl_err_set(err, 0, "the DNS rule does not fit its buffer");
 	/* A new server (a reconnect may push another) replaces the old one. */
-	return load("table inet sluice_dns\ndelete table inet sluice_dns\n", "", err) ||
-	       load(ruleset, "the rule sending DNS to the tunnel's resolver", err);
+	return firewall_batch_load_tunnel_dns(server, err);
 }

@@ -19,14 +19,15 @@
 #include "netplan.h"
 #include "tunnel_params.h"
 
-/* firewall_ruleset() - the nft script for @plan; pure.  Return: length, or -1 if it does not fit.
- */
+/* firewall_ruleset() - the nft script for @plan: what firewall_apply() loads, and the reference
+ * for it (`nft list ruleset` shows these rules); pure.  Return: length, or -1 if it does not
+ * fit. */
 int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan);
 
 /**
- * firewall_apply() - load the table with libnftables
+ * firewall_apply() - load the table, as one netlink batch (firewall_batch.c)
  * Context: the sandbox init, in the sandbox's netns.
- * Return: 0, or negative with @err carrying nft's own message.
+ * Return: 0, or negative with @err saying what the kernel refused.
  */
 int firewall_apply(const struct netplan *plan, struct sl_err *err);
 
@@ -35,9 +36,9 @@ int firewall_apply(const struct netplan *plan, struct sl_err *err);
 int firewall_tunnel_dns_ruleset(char *buf, size_t cap, const struct tunnel_prefix *server);
 
 /**
- * firewall_apply_tunnel_dns() - load (or replace) that table
+ * firewall_apply_tunnel_dns() - load (or replace) that table, as one netlink batch
  * Context: in the namespace behind the tunnel.
- * Return: 0, or negative with @err carrying nft's own message.
+ * Return: 0, or negative with @err saying what the kernel refused.
  */
 int firewall_apply_tunnel_dns(const struct tunnel_prefix *server, struct sl_err *err);
 

@@ -25,12 +25,12 @@
 #include "firewall_batch.h"
 #include "sandbox_net.h"
 
-#define TABLE	       "sluice"
 #define BATCH_MAX      16384
 #define NAT_RANGE_PORT 0x2 /* NF_NAT_RANGE_PROTO_SPECIFIED */
 
 struct batch {
 	struct mnl_nlmsg_batch *b;
+	const char *table; /* every chain and rule of the batch is in this table */
 	uint32_t seq;
 	bool failed;
 };
@@ -275,16 +275,17 @@ static struct nlmsghdr *next_msg(struct batch *batch, uint16_t type, uint16_t fl
 	return nlh;
 }
 
-static void add_table(struct batch *batch)
+/* NFT_MSG_NEWTABLE (created if missing) or NFT_MSG_DELTABLE, of the batch's table. */
+static void table_msg(struct batch *batch, uint16_t type)
 {
 	struct nftnl_table *t = nftnl_table_alloc();
-	struct nlmsghdr *nlh = next_msg(batch, NFT_MSG_NEWTABLE, NLM_F_CREATE);
+	struct nlmsghdr *nlh = next_msg(batch, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0);
 
 	if (!t || !nlh) {
 		batch->failed = true;
 	} else {
 		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, TABLE);
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, batch->table);
 		nftnl_table_nlmsg_build_payload(nlh, t);
 		mnl_nlmsg_batch_next(batch->b);
 	}
@@ -300,7 +301,7 @@ static void add_chain(struct batch *batch, const char *name, const char *type, u
 	if (!c || !nlh) {
 		batch->failed = true;
 	} else {
-		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, TABLE);
+		nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, batch->table);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, hook);
@@ -318,7 +319,6 @@ static struct rule rule_begin(const char *chain)
 
 	if (rule.r) {
 		nftnl_rule_set_u32(rule.r, NFTNL_RULE_FAMILY, NFPROTO_INET);
-		nftnl_rule_set_str(rule.r, NFTNL_RULE_TABLE, TABLE);
 		nftnl_rule_set_str(rule.r, NFTNL_RULE_CHAIN, chain);
 	}
 	return rule;
@@ -331,6 +331,7 @@ static void rule_end(struct batch *batch, struct rule *rule)
 	if (!rule->r || !nlh) {
 		batch->failed = true;
 	} else {
+		nftnl_rule_set_str(rule->r, NFTNL_RULE_TABLE, batch->table);
 		nftnl_rule_nlmsg_build_payload(nlh, rule->r);
 		mnl_nlmsg_batch_next(batch->b);
 	}
@@ -536,7 +537,7 @@ static void tunnel_rules(struct batch *batch, const struct netplan *plan)
  * error for the message it refused.  The kernel applies all of the batch or nothing.
  */
 static int send_batch(const void *buf, size_t len, uint32_t first_seq, uint32_t last_seq,
-		      struct sl_err *err)
+		      const char *what, struct sl_err *err)
 {
 	char answer[MNL_SOCKET_BUFFER_SIZE];
 	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
@@ -562,29 +563,35 @@ static int send_batch(const void *buf, size_t len, uint32_t first_seq, uint32_t 
 			if (nlh->nlmsg_type != NLMSG_ERROR)
 				continue;
 			if (e->error) {
-				ret = sl_err_set(err, -e->error,
-						 "the kernel refused the sandbox's nftables table "
-						 "(message %u of %u); it needs nf_tables with nat, "
-						 "redirect, tproxy and reject support",
-						 nlh->nlmsg_seq - first_seq, last_seq - first_seq);
+				ret = sl_err_set(
+				    err, -e->error,
+				    "the kernel refused %s (message %u of %u); it needs "
+				    "nf_tables with nat, redirect, tproxy and reject "
+				    "support",
+				    what, nlh->nlmsg_seq - first_seq, last_seq - first_seq);
 				goto out;
 			}
 			done |= nlh->nlmsg_seq >= last_seq;
 		}
 	}
 	if (n < 0)
-		ret =
-		    sl_err_set(err, errno, "cannot read the kernel's answer to the nftables batch");
+		ret = sl_err_set(err, errno, "cannot read the kernel's answer about %s", what);
 out:
 	if (nl)
 		mnl_socket_close(nl);
 	return ret;
 }
 
-int firewall_batch_load(const struct netplan *plan, struct sl_err *err)
+/*
+ * One transaction: @build's messages for @table between the batch's begin and end, sent,
+ * and the kernel's answers read.  @what names the table in errors.
+ */
+static int load(const char *table, void (*build)(struct batch *, const void *), const void *arg,
+		const char *what, struct sl_err *err)
 {
 	static char buf[BATCH_MAX];
-	struct batch batch = {mnl_nlmsg_batch_start(buf, sizeof(buf)), (uint32_t)time(NULL), false};
+	struct batch batch = {mnl_nlmsg_batch_start(buf, sizeof(buf)), table, (uint32_t)time(NULL),
+			      false};
 	uint32_t first_seq, last_seq;
 	int ret;
 
@@ -593,20 +600,75 @@ int firewall_batch_load(const struct netplan *plan, struct sl_err *err)
 	first_seq = batch.seq;
 	nftnl_batch_begin(mnl_nlmsg_batch_current(batch.b), batch.seq++);
 	mnl_nlmsg_batch_next(batch.b);
-	add_table(&batch);
-	if (plan->net == NET_TUNNEL)
-		tunnel_rules(&batch, plan);
-	else
-		relay_rules(&batch, plan);
+	build(&batch, arg);
 	last_seq = batch.seq - 1;
 	nftnl_batch_end(mnl_nlmsg_batch_current(batch.b), batch.seq++);
 	mnl_nlmsg_batch_next(batch.b);
 	if (batch.failed) {
 		mnl_nlmsg_batch_stop(batch.b);
-		return sl_err_set(err, 0, "the sandbox's nftables table does not fit its batch");
+		return sl_err_set(err, 0, "%s does not fit its nftables batch", what);
 	}
 	ret = send_batch(mnl_nlmsg_batch_head(batch.b), mnl_nlmsg_batch_size(batch.b), first_seq,
-			 last_seq, err);
+			 last_seq, what, err);
 	mnl_nlmsg_batch_stop(batch.b);
 	return ret;
+}
+
+static void sandbox_table(struct batch *batch, const void *arg)
+{
+	const struct netplan *plan = arg;
+
+	table_msg(batch, NFT_MSG_NEWTABLE);
+	if (plan->net == NET_TUNNEL)
+		tunnel_rules(batch, plan);
+	else
+		relay_rules(batch, plan);
+}
+
+int firewall_batch_load(const struct netplan *plan, struct sl_err *err)
+{
+	return load("sluice", sandbox_table, plan, "the sandbox's nftables table", err);
+}
+
+static void dnat_to(struct rule *rule, const struct tunnel_prefix *server)
+{
+	bool v4 = server->family == AF_INET;
+	struct nftnl_expr *e;
+
+	immediate(rule, NFT_REG_1, server->addr, v4 ? 4 : 16);
+	e = nftnl_expr_alloc("nat");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_FAMILY, v4 ? NFPROTO_IPV4 : NFPROTO_IPV6);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	add(rule, e);
+}
+
+/* The table of firewall_tunnel_dns_ruleset(), replacing the one there was: "table" (so that
+ * the delete finds one), "delete table", then the new one, in one transaction. */
+static void tunnel_dns_table(struct batch *batch, const void *arg)
+{
+	static const uint8_t protocols[] = {IPPROTO_TCP, IPPROTO_UDP};
+	const struct tunnel_prefix *server = arg;
+	size_t i;
+
+	table_msg(batch, NFT_MSG_NEWTABLE);
+	table_msg(batch, NFT_MSG_DELTABLE);
+	table_msg(batch, NFT_MSG_NEWTABLE);
+	add_chain(batch, "to_the_tunnels_resolver", "nat", NF_INET_LOCAL_OUT, -100);
+	for (i = 0; i < sizeof(protocols); i++) {
+		struct rule rule = rule_begin("to_the_tunnels_resolver");
+
+		meta_eq_u8(&rule, NFT_META_NFPROTO,
+			   server->family == AF_INET ? NFPROTO_IPV4 : NFPROTO_IPV6);
+		meta_eq_u8(&rule, NFT_META_L4PROTO, protocols[i]);
+		dport_eq(&rule, 53);
+		dnat_to(&rule, server);
+		rule_end(batch, &rule);
+	}
+}
+
+int firewall_batch_load_tunnel_dns(const struct tunnel_prefix *server, struct sl_err *err)
+{
+	return load("sluice_dns", tunnel_dns_table, server,
+		    "the rule sending DNS to the tunnel's resolver", err);
 }

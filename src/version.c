@@ -3,7 +3,7 @@
  * version.c - the text of `sluice --version` (version.h).  The build-time library versions
  * come from pkg-config through the Makefile (-DSLUICE_LIBRARY_VERSIONS); jansson and
  * libseccomp also tell their version at run time, which is what is shown for them.  libmnl,
- * libnftables and libcap have no such call: their pkg-config version is all there is.
+ * libnftnl and libcap have no such call: their pkg-config version is all there is.
  */
 #include <jansson.h>
 #include <seccomp.h>
@@ -15,9 +15,9 @@
 #ifndef SLUICE_VERSION
 #define SLUICE_VERSION "unknown"
 #endif
-/* "libmnl 1.0.4, libnftables 1.0.6, ..." (Makefile); unset in builds that bypass it. */
+/* "libmnl 1.0.4, libnftnl 1.2.4, ..." (Makefile); unset in builds that bypass it. */
 #ifndef SLUICE_LIBRARY_VERSIONS
-#define SLUICE_LIBRARY_VERSIONS "libmnl, libnftables, jansson, libcap, libseccomp"
+#define SLUICE_LIBRARY_VERSIONS "libmnl, libnftnl, jansson, libcap, libseccomp"
 #endif
 
 #if defined(__SANITIZE_ADDRESS__)

@@ -20,7 +20,7 @@ files_under() { (cd "$1" && find . -type f -o -type l | sort); }
 check_eq "sluice --version: first line is 'sluice' and VERSION" "sluice $version" \
 	"$(sl --version | head -1)"
 check_match "... then the libraries it was built with, each with a version" \
-	"^libraries: libmnl [0-9.]+, libnftables [0-9.]+, jansson [0-9.]+, libcap [0-9.]+, libseccomp [0-9.]+" \
+	"^libraries: libmnl [0-9.]+, libnftnl [0-9.]+, jansson [0-9.]+, libcap [0-9.]+, libseccomp [0-9.]+" \
 	"$(sl --version | sed -n 2p)"
 if [ "$build_dir" = build-asan ]; then expect_build="ASan\+UBSan$"; else expect_build="no sanitizers$"; fi
 check_match "... and whether it is a sanitizer build" "^build: .*$expect_build" \

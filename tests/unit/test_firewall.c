@@ -95,10 +95,14 @@ static void dns_rule(void **state)
 	inet_pton(AF_INET6, "fd77::53", v6.addr);
 	assert_true(firewall_tunnel_dns_ruleset(buf, sizeof(buf), &v4) > 0);
 	assert_non_null(strstr(buf, "table inet sluice_dns {"));
-	assert_non_null(strstr(buf, "meta nfproto ipv4 meta l4proto { tcp, udp } th dport 53 "
+	assert_non_null(strstr(buf, "meta nfproto ipv4 meta l4proto tcp th dport 53 "
+				    "dnat ip to 10.77.0.53\n"
+				    "\t\tmeta nfproto ipv4 meta l4proto udp th dport 53 "
 				    "dnat ip to 10.77.0.53\n"));
 	assert_true(firewall_tunnel_dns_ruleset(buf, sizeof(buf), &v6) > 0);
-	assert_non_null(strstr(buf, "meta nfproto ipv6 meta l4proto { tcp, udp } th dport 53 "
+	assert_non_null(strstr(buf, "meta nfproto ipv6 meta l4proto tcp th dport 53 "
+				    "dnat ip6 to [fd77::53]\n"
+				    "\t\tmeta nfproto ipv6 meta l4proto udp th dport 53 "
 				    "dnat ip6 to [fd77::53]\n"));
 	assert_int_equal(firewall_tunnel_dns_ruleset(buf, 32, &v6), -1);
 }

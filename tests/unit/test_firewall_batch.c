@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
 #include <cmocka.h>
 #include <nftables/libnftables.h>
 
@@ -28,7 +29,14 @@
 
 #define LISTING_MAX 16384
 
-enum loader { BY_TEXT, BY_BATCH };
+/* What a child loads: the sandbox's table for a plan, or a tunnel's DNS table for a server
+ * (DNS_REPLACED: the batch for another server first, then this one's over it). */
+enum loader { BY_TEXT, BY_BATCH, DNS_BY_TEXT, DNS_BY_BATCH, DNS_REPLACED_BY_BATCH };
+struct load {
+	enum loader loader;
+	struct netplan plan;
+	struct tunnel_prefix server;
+};
 
 /*
  * Write @listing to @out without the rule handles: the bytecode part names each rule as
@@ -58,25 +66,42 @@ static int write_without_handles(int out, const char *listing)
 }
 
 /* In the child, in its fresh namespace: load the table, then list it into @out. */
-static int load_and_list(enum loader loader, const struct netplan *plan, int out)
+static int load_and_list(const struct load *load, int out)
 {
-	char text[4096];
+	struct tunnel_prefix other = {AF_INET, {10, 1, 2, 3}, 32};
 	struct sl_err err = {0};
 	struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+	char text[4096];
 	const char *listing;
+	int ret = 0;
 
 	if (!nft)
 		return 1;
 	nft_ctx_buffer_output(nft);
 	nft_ctx_buffer_error(nft);
-	if (loader == BY_TEXT) {
-		if (firewall_ruleset(text, sizeof(text), plan) < 0 ||
+	switch (load->loader) {
+	case BY_TEXT:
+	case DNS_BY_TEXT:
+		if ((load->loader == BY_TEXT
+			 ? firewall_ruleset(text, sizeof(text), &load->plan)
+			 : firewall_tunnel_dns_ruleset(text, sizeof(text), &load->server)) < 0 ||
 		    nft_run_cmd_from_buffer(nft, text)) {
 			dprintf(out, "libnftables refused the text: %s",
 				nft_ctx_get_error_buffer(nft));
 			return 1;
 		}
-	} else if (firewall_batch_load(plan, &err)) {
+		break;
+	case BY_BATCH:
+		ret = firewall_batch_load(&load->plan, &err);
+		break;
+	case DNS_REPLACED_BY_BATCH:
+		ret = firewall_batch_load_tunnel_dns(&other, &err);
+		/* fall through */
+	case DNS_BY_BATCH:
+		ret = ret ? ret : firewall_batch_load_tunnel_dns(&load->server, &err);
+		break;
+	}
+	if (ret) {
 		dprintf(out, "the batch was refused: %s", err.msg);
 		return 1;
 	}
@@ -95,7 +120,7 @@ static bool own_netns(void)
 
 /* The listing of @plan's table loaded by @loader, in a child's own network namespace; NULL
  * when no namespace could be made (then *skip is set). */
-static char *listing_of(enum loader loader, const struct netplan *plan, bool *skip)
+static char *listing_of(const struct load *load, bool *skip)
 {
 	static char buf[LISTING_MAX];
 	size_t len = 0;
@@ -110,7 +135,7 @@ static char *listing_of(enum loader loader, const struct netplan *plan, bool *sk
 		close(fds[0]);
 		if (!own_netns())
 			_exit(77);
-		_exit(load_and_list(loader, plan, fds[1]));
+		_exit(load_and_list(load, fds[1]));
 	}
 	close(fds[1]);
 	while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
@@ -124,7 +149,7 @@ static char *listing_of(enum loader loader, const struct netplan *plan, bool *sk
 		return NULL;
 	}
 	if (WEXITSTATUS(status))
-		fail_msg("%s: %s", loader == BY_TEXT ? "text" : "batch", buf);
+		fail_msg("loader %d: %s", (int)load->loader, buf);
 	return strdup(buf);
 }
 
@@ -158,15 +183,17 @@ static void same_table_for_every_plan(void **state)
 		for (dns = 0; dns < 3; dns++)
 			for (udp = 0; udp < 3; udp++)
 				for (flags = 0; flags < 4; flags++) {
-					struct netplan plan = {nets[net], dnss[dns], udps[udp],
-							       true,	  flags & 1, 0,
-							       flags & 2};
-					char *text = listing_of(BY_TEXT, &plan, &skip);
+					struct load load = {BY_TEXT,
+							    {nets[net], dnss[dns], udps[udp], true,
+							     flags & 1, 0, flags & 2},
+							    {0}};
+					char *text = listing_of(&load, &skip);
 					char *batch;
 
 					if (skip)
 						skip();
-					batch = listing_of(BY_BATCH, &plan, &skip);
+					load.loader = BY_BATCH;
+					batch = listing_of(&load, &skip);
 					assert_non_null(batch);
 					if (strcmp(text, batch))
 						differ(text, batch, net, dns, udp, flags);
@@ -183,6 +210,42 @@ static void same_table_for_every_plan(void **state)
 				}
 	assert_true(compared > 30);
 	free(first);
+}
+
+/* A tunnel's DNS table, IPv4 and IPv6, loaded afresh and over another server's. */
+static void same_tunnel_dns_table(void **state)
+{
+	struct load load = {DNS_BY_TEXT, {0}, {AF_INET, {10, 77, 0, 53}, 32}};
+	bool skip = false;
+	int family;
+
+	(void)state;
+	for (family = 0; family < 2; family++) {
+		char *text, *batch, *replaced;
+
+		if (family) {
+			load.server.family = AF_INET6;
+			inet_pton(AF_INET6, "fd77::53", load.server.addr);
+		}
+		load.loader = DNS_BY_TEXT;
+		text = listing_of(&load, &skip);
+		if (skip)
+			skip();
+		load.loader = DNS_BY_BATCH;
+		batch = listing_of(&load, &skip);
+		load.loader = DNS_REPLACED_BY_BATCH;
+		replaced = listing_of(&load, &skip);
+		assert_non_null(
+		    strstr(text, family ? "dnat ip6 to fd77::53" : "dnat ip to 10.77.0.53"));
+		assert_null(strstr(replaced, "10.1.2.3"));
+		if (strcmp(text, batch))
+			differ(text, batch, 0, 0, 0, (unsigned int)family);
+		if (strcmp(text, replaced))
+			differ(text, replaced, 1, 0, 0, (unsigned int)family);
+		free(text);
+		free(batch);
+		free(replaced);
+	}
 }
 
 /* A caller the kernel refuses (no CAP_NET_ADMIN over the namespace) gets the kernel's error
@@ -227,6 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(same_table_for_every_plan),
+	    cmocka_unit_test(same_tunnel_dns_table),
 	    cmocka_unit_test(refused_batch_reports_the_kernels_error),
 	};
 

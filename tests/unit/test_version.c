@@ -38,7 +38,7 @@ static void first_line_is_the_version(void **state)
 
 static void names_every_library_and_the_build(void **state)
 {
-	static const char *const libraries[] = {"libmnl ", "libnftables ", "jansson ", "libcap ",
+	static const char *const libraries[] = {"libmnl ", "libnftnl ", "jansson ", "libcap ",
 						"libseccomp "};
 	char *text = version_text(), *line2 = strchr(text, '\n') + 1, *line3;
 	size_t i, lines = 0;
