@@ -590,23 +590,23 @@ int relay_dial(struct relay *relay, size_t route, int requester,
 	return 0;
 }
 
+/*
+ * One connection per wake-up: the listener is level-triggered, so the next one wakes the loop
+ * again, and no accept4() is spent learning that there is none (EAGAIN) when connections come
+ * one at a time, as a program's usually do.
+ */
 static void on_listener(struct relay *relay, int fd, uint8_t route)
 {
-	int i;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int inside = accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	for (i = 0; i < 256; i++) { /* bounded, so one busy listener cannot starve the loop */
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		int inside =
-		    accept4(fd, (struct sockaddr *)&ss, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-		if (inside < 0) {
-			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-				report(relay, NULL, "relay: accept failed: %s", strerror(errno));
-			return;
-		}
-		flow_open(relay, inside, ss.ss_family, route);
+	if (inside < 0) {
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+			report(relay, NULL, "relay: accept failed: %s", strerror(errno));
+		return;
 	}
+	flow_open(relay, inside, ss.ss_family, route);
 }
 
 static void flow_splice(struct relay *relay, struct flow *flow)
