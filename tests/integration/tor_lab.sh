@@ -357,7 +357,7 @@ tor_lab_start_authorities() {
 
 # tor_lab_client_is PID DIR: is PID the native client tor of DIR (not a reused PID)?
 tor_lab_client_is() {
-	[ "$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null)" = "tor -f $2/torrc --defaults-torrc /dev/null " ]
+	[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline")" = "tor -f $2/torrc --defaults-torrc /dev/null " ]
 }
 
 # tor_lab_client_exited PID: the native client started as PID has exited (gone, or a zombie
