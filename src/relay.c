@@ -75,6 +75,9 @@ struct handshake {
 	size_t sent; /* of chain.output */
 	uint8_t *input;
 	size_t input_len, input_cap;
+	/* Nothing was left to read from the upstream when last looked: an answer will come as
+	 * an event (edge-triggered), so no recv() is spent on EAGAIN right after a request. */
+	bool drained;
 };
 
 struct flow {
@@ -792,10 +795,14 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 			hs->input = bigger;
 			hs->input_cap = cap;
 		}
+		if (hs->drained)
+			return;
 		n = recv(flow->upstream, hs->input + hs->input_len, hs->input_cap - hs->input_len,
 			 0);
-		if (n < 0 && errno == EAGAIN)
+		if (n < 0 && errno == EAGAIN) {
+			hs->drained = true;
 			return;
+		}
 		if (n <= 0) {
 			chain_hop_label(&chain->hops[chain->hop], chain->index_base + chain->hop,
 					label, sizeof(label));
@@ -803,6 +810,8 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 				  n == 0 ? "the proxy closed the connection" : strerror(errno));
 			return;
 		}
+		/* Less than there was room for: the socket's queue was empty then. */
+		hs->drained = (size_t)n < hs->input_cap - hs->input_len;
 		hs->input_len += (size_t)n;
 		if (flow_feed_chain(relay, flow) < 0)
 			return;
@@ -880,6 +889,9 @@ void relay_event(struct relay *relay, union epoll_ref ref, uint32_t events)
 		flow_close(relay, flow, true); /* the program gave up before the tunnel stood */
 		return;
 	}
+	/* An event's mask is the socket's whole readiness then: without input, there is none. */
+	if (flow->state < FLOW_FLUSHING && ref.type == EPOLL_TYPE_FLOW_UPSTREAM && flow->handshake)
+		flow->handshake->drained = !(events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR));
 	switch (flow->state) {
 	case FLOW_CONNECTING:
 		if (ref.type == EPOLL_TYPE_FLOW_UPSTREAM)

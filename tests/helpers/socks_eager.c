@@ -5,7 +5,11 @@
  * write.  A real proxy may do the same when the target speaks first (an sshd's banner):
  * sluice's relay then reads the far end's first bytes with the reply, and must not lose them.
  *
- *   socks_eager LISTEN-ADDRESS PORT
+ *   socks_eager [--dribble] LISTEN-ADDRESS PORT
+ *
+ * --dribble: each reply goes out one byte at a time, 10 ms apart (TCP_NODELAY, so one segment
+ * each), as a slow or odd proxy may send it: the relay must wait for the rest of an answer it
+ * has begun to read, not take a short read for all there is, nor stall after it.
  *
  * Serves one connection at a time, each in a child process, for as long as it runs; after
  * CONNECT it waits up to 2 s for the target's first bytes, then relays both ways until either
@@ -13,6 +17,8 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,6 +38,24 @@ static int read_exact(int fd, unsigned char *buf, size_t len)
 		if (n <= 0)
 			return -1;
 		got += (size_t)n;
+	}
+	return 0;
+}
+
+static int dribble;
+
+/* Write all of @buf: at once, or with --dribble one byte every 10 ms. */
+static int reply_out(int fd, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	size_t i;
+
+	if (!dribble)
+		return write(fd, buf, len) == (ssize_t)len ? 0 : -1;
+	for (i = 0; i < len; i++) {
+		if (write(fd, p + i, 1) != 1)
+			return -1;
+		usleep(10000);
 	}
 	return 0;
 }
@@ -64,10 +88,11 @@ static void serve(int client)
 	struct sockaddr_in target = {.sin_family = AF_INET};
 	struct pollfd pfd = {.events = POLLIN};
 	ssize_t first = 0;
-	int upstream;
+	int upstream, one = 1;
 
+	setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (read_exact(client, buf, 2) || buf[0] != 5 || read_exact(client, buf + 2, buf[1]) ||
-	    write(client, "\x05\x00", 2) != 2 || read_exact(client, buf, 4) || buf[1] != 1 ||
+	    reply_out(client, "\x05\x00", 2) || read_exact(client, buf, 4) || buf[1] != 1 ||
 	    buf[3] != 1 || read_exact(client, buf + 4, 6))
 		return;
 	memcpy(&target.sin_addr, buf + 4, 4);
@@ -84,7 +109,7 @@ static void serve(int client)
 		if (first < 0)
 			first = 0;
 	}
-	if (write(client, reply, 10 + (size_t)first) != 10 + first)
+	if (reply_out(client, reply, 10 + (size_t)first))
 		return;
 	relay(client, upstream);
 }
@@ -94,8 +119,13 @@ int main(int argc, char **argv)
 	struct sockaddr_in addr = {.sin_family = AF_INET};
 	int one = 1, listener;
 
+	if (argc == 4 && !strcmp(argv[1], "--dribble")) {
+		dribble = 1;
+		argc--;
+		argv++;
+	}
 	if (argc != 3 || inet_pton(AF_INET, argv[1], &addr.sin_addr) != 1) {
-		fprintf(stderr, "usage: socks_eager LISTEN-ADDRESS PORT\n");
+		fprintf(stderr, "usage: socks_eager [--dribble] LISTEN-ADDRESS PORT\n");
 		return 2;
 	}
 	addr.sin_port = htons((unsigned short)atoi(argv[2]));

@@ -328,6 +328,18 @@ for h in "close socks5 2001" "garbage socks5 2002" "http-407 http 2003" "garbage
 		"hop 1 .*(timed out|timeout)" "$(cat "$TMP/h.err")"
 done
 
+# --- A proxy that sends each answer a byte at a time (10 ms apart): the relay waits for the
+# rest of what it has begun to read, and neither stalls nor takes a part for the whole. ---
+if lab_start px3 2005 socks-dribble "$HELPERS/socks_eager" --dribble 0.0.0.0 2005; then
+	slrun run --via "socks5://$LAB_PX3:2005" -- "${CURL[@]}" http://$T/
+	sl_eq "a proxy that answers a byte at a time: the target sees it (px3)" "$LAB_PX3"
+	check_ran "  ... in under 4 s (${SL_MS} ms: the proxy waits 2 s for the target to speak first, and 12 bytes of answers take 120 ms)" \
+		test "$SL_MS" -le 4000
+	lab_kill px3:2005
+else
+	not_ok "socks_eager --dribble starts on px3:2005"
+fi
+
 # --- 2,000 concurrent connections through one hop. ---
 slrun run --via "$MSOCKS" -- "$HELPERS/conn_storm" -n 2000 -t 25 $T $E
 sl_eq "2,000 concurrent connections through one hop all complete" "completed 2000 of 2000 (failed 0, timed out 0)"
