@@ -75,6 +75,29 @@ nsx() {
 	ip netns exec "$ns" "$@"
 }
 
+# sluice_cpu FILE NS SLUICE [ARGS...]: run sluice in netns NS (its output is this function's)
+# and write the CPU seconds its supervisor used (utime + stime of the sluice process itself,
+# not of the sandbox's processes) to FILE.  /proc/PID/stat is read every 50 ms with shell
+# builtins only (no process started, so the sampling costs next to nothing); the last sample
+# is at most 50 ms before sluice exits (bash reaps its children at once, so the zombie's own
+# figure cannot be read): a few percent low at most for a run of seconds.
+sluice_cpu() {
+	local file=$1 ns=$2 job ticks=0 fd i f
+	shift 2
+	# nsenter, unlike `ip netns exec`, does not fork: the job's PID is sluice's.
+	nsenter --net="/run/netns/$ns" "$@" &
+	job=$!
+	exec {fd}<> <(:)
+	for ((i = 0; i < 12000; i++)); do # 10 minutes at most
+		read -r -a f 2>/dev/null <"/proc/$job/stat" || break
+		ticks=$((f[13] + f[14]))
+		read -r -t 0.05 -u "$fd" _ || true
+	done
+	exec {fd}>&-
+	wait "$job" || true
+	awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f\n", t / hz }' >"$file"
+}
+
 # wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds; fail after SECONDS.
 wait_until() {
 	local deadline=$((SECONDS + $1))
