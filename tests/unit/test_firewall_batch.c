@@ -3,7 +3,8 @@
  * test_firewall_batch.c - the table firewall_batch.c loads as one netlink batch is the table
  * firewall.c's text describes: for every plan (network, DNS and UDP mode, host-loopback
  * alias, resolver behind a tunnel), the text is loaded by libnftables in one fresh network
- * namespace, the batch in another, and `list ruleset` of the two must be the same text.
+ * namespace, the batch in another, and `list ruleset` of the two, with each rule's netlink
+ * bytecode, must be the same.
  * Needs a network namespace of its own: as root, or in a user namespace; skipped when
  * neither can be made (the integration tests load the batch for real either way).
  */
@@ -40,7 +41,7 @@ struct load {
 
 /*
  * Write @listing to @out without the rule handles: the bytecode part names each rule as
- * "inet sluice CHAIN HANDLE [PREVIOUS]", and handles are numbered in the order the loader
+ * "inet TABLE CHAIN HANDLE [PREVIOUS]", and handles are numbered in the order the loader
  * made chains and rules, which is not what is compared.
  */
 static int write_without_handles(int out, const char *listing)
@@ -52,7 +53,7 @@ static int write_without_handles(int out, const char *listing)
 		int words = 0;
 		size_t keep = len;
 
-		if (!strncmp(line, "inet sluice ", 12)) {
+		if (!strncmp(line, "inet sluice", 11)) { /* the tables sluice and sluice_dns */
 			for (keep = 0; keep < len && words < 3; keep++)
 				words += line[keep] == ' ';
 			if (words == 3)
@@ -142,6 +143,8 @@ static char *listing_of(const struct load *load, bool *skip)
 		len += (size_t)n;
 	buf[len] = '\0';
 	close(fds[0]);
+	if (len == sizeof(buf) - 1)
+		fail_msg("a listing filled its %zu bytes: raise LISTING_MAX", sizeof(buf));
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	if (WEXITSTATUS(status) == 77) {
