@@ -53,6 +53,26 @@ static int refuse_families(scmp_filter_ctx ctx, int syscall_nr)
 	return ret;
 }
 
+scmp_filter_ctx syscall_filter_context(uint32_t default_action)
+{
+	scmp_filter_ctx ctx = seccomp_init(default_action);
+	int ret = 0;
+
+	if (!ctx)
+		return NULL;
+#if defined(__x86_64__)
+	/* Also filter the 32-bit and x32 entry points, which reach the same calls. */
+	ret = seccomp_arch_add(ctx, SCMP_ARCH_X86);
+	if (!ret || ret == -EEXIST)
+		ret = seccomp_arch_add(ctx, SCMP_ARCH_X32);
+#endif
+	if (ret && ret != -EEXIST) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
 int syscall_filter_install(struct sl_err *err)
 {
 	/* The ioctl number is an int: compare the low 32 bits only, as the kernel does. */
@@ -61,18 +81,9 @@ int syscall_filter_install(struct sl_err *err)
 	size_t i;
 	int ret;
 
-	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	ctx = syscall_filter_context(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return sl_err_set(err, ENOMEM, "cannot create the seccomp filter");
-#if defined(__x86_64__)
-	/* Also filter the 32-bit and x32 entry points, which reach the same calls. */
-	ret = seccomp_arch_add(ctx, SCMP_ARCH_X86);
-	if (ret && ret != -EEXIST)
-		goto fail;
-	ret = seccomp_arch_add(ctx, SCMP_ARCH_X32);
-	if (ret && ret != -EEXIST)
-		goto fail;
-#endif
 	for (i = 0; i < sizeof(refused_ioctls) / sizeof(refused_ioctls[0]); i++) {
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
 				       SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, refused_ioctls[i]));

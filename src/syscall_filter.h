@@ -21,9 +21,19 @@
 #ifndef SLUICE_SYSCALL_FILTER_H
 #define SLUICE_SYSCALL_FILTER_H
 
+#include <seccomp.h>
+#include <stdint.h>
+
 #include "err.h"
 
 /* syscall_filter_install() - Return: 0, or negative errno with @err filled. */
 int syscall_filter_install(struct sl_err *err);
+
+/*
+ * syscall_filter_context() - a libseccomp context with @default_action that covers the
+ * x86_64, 32-bit x86 and x32 entry points alike (on x86_64), for this filter and the fast
+ * path's (socket_trap.c).  Return: the context, or NULL (out of memory).
+ */
+scmp_filter_ctx syscall_filter_context(uint32_t default_action);
 
 #endif

@@ -28,6 +28,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "int80.h"
+
 static const struct {
 	const char *name;
 	int value;
@@ -87,19 +89,6 @@ static int type_for(int family)
 }
 
 #if defined(__x86_64__)
-/* The 32-bit entry point, usable from a 64-bit process; pointers must lie below 4 GiB. */
-static long int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	/* From 64-bit code, int $0x80 clobbers r8-r11. */
-	__asm__ volatile("int $0x80"
-			 : "=a"(ret)
-			 : "a"(nr), "b"(a), "c"(b), "d"(c)
-			 : "memory", "r8", "r9", "r10", "r11");
-	return (int)ret;
-}
-
 static long i386_socketcall(int family)
 {
 	unsigned int *args = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
