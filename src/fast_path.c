@@ -1,0 +1,602 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * fast_path.c - the supervisor's side of the fast path (see fast_path.h).  Owns reading a
+ * notification, taking the program's file and memory for it, and answering it; does not
+ * decide which calls are notified (socket_trap.c) or how the program is restricted
+ * (landlock.c).
+ *
+ * Every answer comes from a call made here on the program's file, never from letting the
+ * program's call run after a look at it (docs/fast-path.md): the only calls let through are a
+ * connect() or bind() of a socket that is not TCP.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "fast_path.h"
+#include "log.h"
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+#ifndef SIOCGSTAMP_NEW
+#define SIOCGSTAMP_NEW	 0x80108906u
+#define SIOCGSTAMPNS_NEW 0x80108907u
+#endif
+#define X32_SYSCALL_BIT 0x40000000
+#define SOCKADDR_MAX	((socklen_t)sizeof(struct sockaddr_storage))
+#define IFCONF_MAX	(64 * 1024)
+
+enum call {
+	CALL_NONE,
+	CALL_CONNECT,
+	CALL_BIND,
+	CALL_LISTEN,
+	CALL_GETSOCKNAME,
+	CALL_GETPEERNAME,
+	CALL_GETSOCKOPT,
+	CALL_IOCTL,
+	CALL_FASTOPEN, /* sendto(), sendmsg(), sendmmsg() with MSG_FASTOPEN */
+};
+
+/*
+ * The notified calls by entry point.  32-bit x86 numbers are those of the kernel's
+ * syscall_32.tbl (libseccomp 2.5 names the socketcall() multiplexer for them instead); x32's
+ * are asked of libseccomp at start.
+ */
+static const struct call_numbers {
+	const char *name;
+	enum call call;
+	int native;
+	int i386;
+} call_numbers[] = {
+    {"connect", CALL_CONNECT, SCMP_SYS(connect), 362},
+    {"bind", CALL_BIND, SCMP_SYS(bind), 361},
+    {"listen", CALL_LISTEN, SCMP_SYS(listen), 363},
+    {"getsockname", CALL_GETSOCKNAME, SCMP_SYS(getsockname), 367},
+    {"getpeername", CALL_GETPEERNAME, SCMP_SYS(getpeername), 368},
+    {"getsockopt", CALL_GETSOCKOPT, SCMP_SYS(getsockopt), 365},
+    {"ioctl", CALL_IOCTL, SCMP_SYS(ioctl), 54},
+    {"sendto", CALL_FASTOPEN, SCMP_SYS(sendto), 369},
+    {"sendmsg", CALL_FASTOPEN, SCMP_SYS(sendmsg), 370},
+    {"sendmmsg", CALL_FASTOPEN, SCMP_SYS(sendmmsg), 345},
+};
+#define N_CALLS (sizeof(call_numbers) / sizeof(call_numbers[0]))
+
+/* A blocking connect() under way: its notification is answered when the socket is done. */
+struct pending_connect {
+	uint64_t id;
+	int copy; /* the program's socket, -1 for a free slot */
+	struct sockaddr_storage to;
+	socklen_t to_len;
+};
+
+struct fast_path {
+	int listener, epoll_fd;
+	struct fast_path_config config;
+	int x32[N_CALLS];
+	struct pending_connect *pending;
+	size_t n_pending;
+	uint64_t calls;
+};
+
+/* What a handler decided, when it is not a result or a negative errno. */
+#define ANSWER_CONTINUE (-100000L) /* let the call run (connect()/bind() of a non-TCP socket) */
+#define ANSWER_PENDING	(-100001L) /* answered later (a blocking connect() under way) */
+#define ANSWER_NONE	(-100002L) /* nothing to answer: the caller is gone */
+
+/* One notification being served: the program's thread, file and memory, taken once. */
+struct call_ctx {
+	const struct seccomp_notif *req;
+	bool compat; /* 32-bit x86 or x32 entry point: other structure layouts */
+	int pidfd, mem, copy;
+	int domain, type, protocol;
+	bool host;		    /* the socket is not of the sandbox's network namespace */
+	struct sockaddr_storage to; /* a pending connect()'s address */
+	socklen_t to_len;
+};
+
+static enum call call_of(const struct fast_path *fp, const struct seccomp_data *data, bool *compat)
+{
+	size_t i;
+
+	*compat = data->arch != AUDIT_ARCH_X86_64 || (data->nr & X32_SYSCALL_BIT);
+	for (i = 0; i < N_CALLS; i++) {
+		if (data->arch == AUDIT_ARCH_X86_64 &&
+		    data->nr ==
+			((data->nr & X32_SYSCALL_BIT) ? fp->x32[i] : call_numbers[i].native))
+			return call_numbers[i].call;
+		if (data->arch == AUDIT_ARCH_I386 && data->nr == call_numbers[i].i386)
+			return call_numbers[i].call;
+	}
+	return CALL_NONE;
+}
+
+static int id_valid(const struct fast_path *fp, uint64_t id)
+{
+	return !ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
+}
+
+/* The caller's memory, opened before the id is checked (then the fd is the right process's). */
+static int read_mem(const struct call_ctx *c, uint64_t addr, void *buf, size_t len)
+{
+	return pread(c->mem, buf, len, (off_t)addr) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+static int write_mem(const struct call_ctx *c, uint64_t addr, const void *buf, size_t len)
+{
+	return pwrite(c->mem, buf, len, (off_t)addr) == (ssize_t)len ? 0 : -EFAULT;
+}
+
+static int sockopt_int(int fd, int name)
+{
+	int value = -1;
+	socklen_t len = sizeof(value);
+
+	return getsockopt(fd, SOL_SOCKET, name, &value, &len) ? -1 : value;
+}
+
+/* Takes the program's file named by the call's first argument, and what kind it is. */
+static long take_file(const struct fast_path *fp, struct call_ctx *c)
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	struct stat st;
+
+	c->copy = (int)syscall(SYS_pidfd_getfd, c->pidfd, (int)c->req->data.args[0], 0);
+	if (c->copy < 0)
+		return errno == EBADF ? -EBADF : -EPERM;
+	if (fstat(c->copy, &st) || !S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	c->domain = sockopt_int(c->copy, SO_DOMAIN);
+	c->type = sockopt_int(c->copy, SO_TYPE);
+	c->protocol = sockopt_int(c->copy, SO_PROTOCOL);
+	if (getsockopt(c->copy, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
+		return -EPERM; /* fail closed: a socket whose namespace is unknown is not served */
+	c->host = cookie != fp->config.sandbox_netns_cookie;
+	return 0;
+}
+
+/* Reads the sockaddr argument at @addr of @len bytes, as the kernel's move_addr_to_kernel(). */
+static long read_sockaddr(const struct call_ctx *c, uint64_t addr, uint64_t len,
+			  struct sockaddr_storage *ss)
+{
+	if (len > SOCKADDR_MAX)
+		return -EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	return len ? read_mem(c, addr, ss, (size_t)len) : 0;
+}
+
+/*
+ * The port a bind() asks for, whatever the family field says: an AF_INET socket binds an
+ * AF_UNSPEC address as AF_INET (inet_bind()'s compatibility rule), and a family the kernel
+ * refuses only costs that call an EACCES instead of its EAFNOSUPPORT.
+ */
+static in_port_t port_of(const struct sockaddr_storage *ss, socklen_t len)
+{
+	_Static_assert(offsetof(struct sockaddr_in, sin_port) ==
+			   offsetof(struct sockaddr_in6, sin6_port),
+		       "the port is at the same place in both");
+	if (len < offsetof(struct sockaddr_in, sin_port) + sizeof(in_port_t))
+		return 0;
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+/* What this stage performs itself: TCP stream sockets.  Every other connect() or bind() is
+ * let through, where Landlock stops any TCP socket swapped in meanwhile. */
+static bool tcp_stream(const struct call_ctx *c)
+{
+	return c->type == SOCK_STREAM && c->protocol == IPPROTO_TCP;
+}
+
+static long serve_connect(struct call_ctx *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = (socklen_t)c->req->data.args[2];
+	long ret;
+	int flags, saved;
+
+	if (c->host)
+		return -EISCONN;
+	if (!tcp_stream(c))
+		return ANSWER_CONTINUE;
+	ret = read_sockaddr(c, c->req->data.args[1], c->req->data.args[2], &ss);
+	if (ret)
+		return ret;
+	flags = fcntl(c->copy, F_GETFL);
+	if (flags < 0)
+		return -EBADF;
+	if (flags & O_NONBLOCK)
+		return connect(c->copy, (struct sockaddr *)&ss, len) ? -errno : 0;
+	/* A blocking connect() must not block the supervisor: started non-blocking (the flag
+	 * is the file's, shared with the program, and put back at once), finished later. */
+	if (fcntl(c->copy, F_SETFL, flags | O_NONBLOCK))
+		return -EBADF;
+	ret = connect(c->copy, (struct sockaddr *)&ss, len) ? -errno : 0;
+	saved = (int)ret;
+	fcntl(c->copy, F_SETFL, flags);
+	if (saved != -EINPROGRESS)
+		return saved;
+	c->to = ss;
+	c->to_len = len;
+	return ANSWER_PENDING;
+}
+
+static long serve_bind(const struct fast_path *fp, struct call_ctx *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = (socklen_t)c->req->data.args[2];
+	in_port_t port;
+	long ret;
+
+	if (c->host)
+		return -EINVAL;
+	if (!tcp_stream(c))
+		return ANSWER_CONTINUE;
+	ret = read_sockaddr(c, c->req->data.args[1], c->req->data.args[2], &ss);
+	if (ret)
+		return ret;
+	/* The program has no CAP_NET_BIND_SERVICE; the supervisor's own must not count. */
+	port = port_of(&ss, len);
+	if (port && port < fp->config.unprivileged_port_start)
+		return -EACCES;
+	return bind(c->copy, (struct sockaddr *)&ss, len) ? -errno : 0;
+}
+
+/* getsockname(), getpeername(): the kernel's copy-out, min(asked, actual) bytes and the
+ * actual length. */
+static long serve_name(struct call_ctx *c, enum call call)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int32_t asked;
+	uint32_t actual;
+	long ret;
+
+	if (c->host)
+		return -EOPNOTSUPP;
+	ret = read_mem(c, c->req->data.args[2], &asked, sizeof(asked));
+	if (ret)
+		return ret;
+	if (asked < 0)
+		return -EINVAL;
+	memset(&ss, 0, sizeof(ss));
+	if (call == CALL_GETSOCKNAME ? getsockname(c->copy, (struct sockaddr *)&ss, &len)
+				     : getpeername(c->copy, (struct sockaddr *)&ss, &len))
+		return -errno;
+	actual = len;
+	if (write_mem(c, c->req->data.args[1], &ss, (size_t)asked < len ? (size_t)asked : len) ||
+	    write_mem(c, c->req->data.args[2], &actual, sizeof(actual)))
+		return -EFAULT;
+	return 0;
+}
+
+static long serve_peername_option(struct call_ctx *c)
+{
+	char buf[256];
+	int32_t asked;
+	socklen_t len;
+	long ret;
+
+	if (c->req->data.args[1] != SOL_SOCKET || c->req->data.args[2] != SO_PEERNAME)
+		return -ENOSYS; /* the filter sends no other: never reached */
+	if (c->host)
+		return -EOPNOTSUPP;
+	ret = read_mem(c, c->req->data.args[4], &asked, sizeof(asked));
+	if (ret)
+		return ret;
+	if (asked < 0)
+		return -EINVAL;
+	len = (size_t)asked < sizeof(buf) ? (socklen_t)asked : sizeof(buf);
+	memset(buf, 0, sizeof(buf));
+	/* The kernel refuses a length past the address's and copies exactly what was asked. */
+	if (getsockopt(c->copy, SOL_SOCKET, SO_PEERNAME, buf, &len))
+		return -errno;
+	if (write_mem(c, c->req->data.args[3], buf, len) ||
+	    write_mem(c, c->req->data.args[4], &len, sizeof(len)))
+		return -EFAULT;
+	return 0;
+}
+
+/* The interface queries a program makes (if_nametoindex(), SIOCGIFADDR...), all struct ifreq
+ * in and out; answered about the sandbox's interfaces, as the kernel would. */
+static int ifreq_query(unsigned long request)
+{
+	switch (request) {
+	case SIOCGIFNAME:
+	case SIOCGIFFLAGS:
+	case SIOCGIFADDR:
+	case SIOCGIFDSTADDR:
+	case SIOCGIFBRDADDR:
+	case SIOCGIFNETMASK:
+	case SIOCGIFMETRIC:
+	case SIOCGIFMTU:
+	case SIOCGIFHWADDR:
+	case SIOCGIFINDEX:
+	case SIOCGIFPFLAGS:
+	case SIOCGIFTXQLEN:
+	case SIOCGIFMAP:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static long serve_ifconf(struct call_ctx *c)
+{
+	struct ifconf user, mine;
+	char *buf = NULL;
+	long ret;
+
+	ret = read_mem(c, c->req->data.args[2], &user, sizeof(user));
+	if (ret)
+		return ret;
+	mine.ifc_len = user.ifc_buf ? (user.ifc_len < 0 ? 0 : user.ifc_len) : 0;
+	if (mine.ifc_len > IFCONF_MAX)
+		mine.ifc_len = IFCONF_MAX;
+	if (user.ifc_buf && !mine.ifc_len) /* a buffer of no room: nothing fits */
+		return write_mem(c, c->req->data.args[2] + offsetof(struct ifconf, ifc_len),
+				 &mine.ifc_len, sizeof(mine.ifc_len));
+	if (user.ifc_buf) {
+		buf = calloc(1, (size_t)mine.ifc_len);
+		if (!buf)
+			return -ENOMEM;
+	}
+	mine.ifc_buf = buf;
+	if (ioctl(c->copy, SIOCGIFCONF, &mine))
+		ret = -errno;
+	else if ((buf &&
+		  write_mem(c, (uint64_t)(uintptr_t)user.ifc_buf, buf, (size_t)mine.ifc_len)) ||
+		 write_mem(c, c->req->data.args[2] + offsetof(struct ifconf, ifc_len),
+			   &mine.ifc_len, sizeof(mine.ifc_len)))
+		ret = -EFAULT;
+	free(buf);
+	return ret;
+}
+
+/* ioctl() with a request of type 0x89 (the only ones the filter sends). */
+static long serve_ioctl(struct call_ctx *c)
+{
+	unsigned long request = (unsigned int)c->req->data.args[1];
+	uint64_t arg = c->req->data.args[2];
+	union {
+		struct ifreq ifr;
+		struct timespec ts;
+		int value;
+	} data;
+	size_t size;
+
+	if (c->compat || c->host)
+		return -EOPNOTSUPP;
+	if (request == SIOCGIFCONF)
+		return serve_ifconf(c);
+	if (ifreq_query(request))
+		size = sizeof(data.ifr);
+	else if (request == SIOCGSTAMP || request == SIOCGSTAMPNS || request == SIOCGSTAMP_NEW ||
+		 request == SIOCGSTAMPNS_NEW)
+		size = sizeof(data.ts); /* timeval and timespec are both 16 bytes here */
+	else if (request == SIOCATMARK)
+		size = sizeof(data.value);
+	else if (request == SIOCGPGRP || request == SIOCSPGRP)
+		return -EOPNOTSUPP; /* a pid: it would be read in the supervisor's pid namespace */
+	else
+		return -EPERM; /* the setters need CAP_NET_ADMIN, which the program never has */
+	memset(&data, 0, sizeof(data));
+	if (ifreq_query(request) && read_mem(c, arg, &data, size))
+		return -EFAULT;
+	if (ioctl(c->copy, request, &data))
+		return -errno;
+	return write_mem(c, arg, &data, size);
+}
+
+static long serve(struct fast_path *fp, struct call_ctx *c)
+{
+	enum call call = call_of(fp, &c->req->data, &c->compat);
+	char path[32];
+	long ret;
+
+	if (call == CALL_NONE)
+		return -ENOSYS; /* not one the filter sends: never let through */
+	if (call == CALL_FASTOPEN)
+		return -EOPNOTSUPP;
+	c->pidfd = (int)syscall(SYS_pidfd_open, c->req->pid, 0);
+	snprintf(path, sizeof(path), "/proc/%u/mem", c->req->pid);
+	c->mem = open(path, O_RDWR | O_CLOEXEC);
+	/* Checked after both opened: they are the caller's, not a process that took its pid. */
+	if (!id_valid(fp, c->req->id))
+		return ANSWER_NONE;
+	if (c->pidfd < 0 || c->mem < 0)
+		return -EPERM;
+	ret = take_file(fp, c);
+	if (ret)
+		return call == CALL_IOCTL && ret == -ENOTSOCK ? -ENOTTY : ret;
+	switch (call) {
+	case CALL_CONNECT:
+		return serve_connect(c);
+	case CALL_BIND:
+		return serve_bind(fp, c);
+	case CALL_LISTEN:
+		return c->host					    ? -EOPNOTSUPP
+		       : listen(c->copy, (int)c->req->data.args[1]) ? -errno
+								    : 0;
+	case CALL_GETSOCKNAME:
+	case CALL_GETPEERNAME:
+		return serve_name(c, call);
+	case CALL_GETSOCKOPT:
+		return serve_peername_option(c);
+	case CALL_IOCTL:
+		return serve_ioctl(c);
+	default:
+		return -ENOSYS;
+	}
+}
+
+static void answer(const struct fast_path *fp, uint64_t id, long ret)
+{
+	struct seccomp_notif_resp resp = {.id = id};
+
+	if (ret == ANSWER_CONTINUE)
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	else if (ret < 0)
+		resp.error = (int32_t)ret;
+	else
+		resp.val = ret;
+	/* ENOENT: the caller was killed meanwhile; nothing waits for the answer. */
+	if (ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) && errno != ENOENT)
+		log_warn("fast path: cannot answer a call of the program: %s", strerror(errno));
+}
+
+/* Keeps @c's socket until it is connected; Return: 0, or -ENOMEM. */
+static int add_pending(struct fast_path *fp, struct call_ctx *c)
+{
+	struct epoll_event ev = {.events = EPOLLOUT};
+	size_t i;
+
+	for (i = 0; i < fp->n_pending && fp->pending[i].copy >= 0; i++)
+		;
+	if (i == fp->n_pending) {
+		size_t n = fp->n_pending ? 2 * fp->n_pending : 16;
+		struct pending_connect *p = realloc(fp->pending, n * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		for (; fp->n_pending < n; fp->n_pending++)
+			p[fp->n_pending].copy = -1;
+		fp->pending = p;
+	}
+	ev.data.u64 = i + 1;
+	if (epoll_ctl(fp->epoll_fd, EPOLL_CTL_ADD, c->copy, &ev))
+		return -errno;
+	fp->pending[i].id = c->req->id;
+	fp->pending[i].copy = c->copy;
+	fp->pending[i].to = c->to;
+	fp->pending[i].to_len = c->to_len;
+	c->copy = -1;
+	return 0;
+}
+
+static void finish_pending(struct fast_path *fp, size_t i)
+{
+	struct pending_connect *p = &fp->pending[i];
+	int error = sockopt_int(p->copy, SO_ERROR);
+
+	/* Once more, as the kernel's blocking connect() ends: the socket is then "connected"
+	 * to the socket layer too (a later connect() gets EISCONN). */
+	if (!error && connect(p->copy, (struct sockaddr *)&p->to, p->to_len) && errno != EISCONN)
+		error = errno;
+	answer(fp, p->id, error ? -error : 0);
+	epoll_ctl(fp->epoll_fd, EPOLL_CTL_DEL, p->copy, NULL);
+	close(p->copy);
+	p->copy = -1;
+}
+
+static void serve_notification(struct fast_path *fp)
+{
+	struct seccomp_notif req;
+	struct call_ctx c = {.req = &req, .pidfd = -1, .mem = -1, .copy = -1};
+	long ret;
+
+	memset(&req, 0, sizeof(req));
+	if (ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+		return; /* ENOENT: the caller went away before we read it */
+	fp->calls++;
+	ret = serve(fp, &c);
+	if (ret == ANSWER_PENDING && add_pending(fp, &c))
+		ret = -ENOBUFS;
+	if (ret != ANSWER_NONE && ret != ANSWER_PENDING)
+		answer(fp, req.id, ret);
+	if (c.copy >= 0)
+		close(c.copy);
+	if (c.mem >= 0)
+		close(c.mem);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+}
+
+int fast_path_serve(struct fast_path *fp)
+{
+	struct epoll_event events[16];
+	int n, i;
+
+	n = epoll_wait(fp->epoll_fd, events, 16, 0);
+	for (i = 0; i < n; i++) {
+		if (events[i].data.u64) {
+			finish_pending(fp, events[i].data.u64 - 1);
+			continue;
+		}
+		if (events[i].events & EPOLLIN)
+			serve_notification(fp);
+		else if (events[i].events & (EPOLLHUP | EPOLLERR))
+			return -ENOTCONN;
+	}
+	return 0;
+}
+
+struct fast_path *fast_path_new(int listener, const struct fast_path_config *config,
+				struct sl_err *err)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
+	struct fast_path *fp = calloc(1, sizeof(*fp));
+	size_t i;
+
+	if (!fp) {
+		close(listener);
+		sl_err_set(err, ENOMEM, "cannot start the fast path");
+		return NULL;
+	}
+	fp->listener = listener;
+	fp->config = *config;
+	for (i = 0; i < N_CALLS; i++)
+		fp->x32[i] = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, call_numbers[i].name);
+	fp->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (fp->epoll_fd < 0 || epoll_ctl(fp->epoll_fd, EPOLL_CTL_ADD, listener, &ev)) {
+		sl_err_set(err, errno, "cannot watch the fast path's listener");
+		fast_path_free(fp);
+		return NULL;
+	}
+	return fp;
+}
+
+int fast_path_fd(const struct fast_path *fp)
+{
+	return fp->epoll_fd;
+}
+
+uint64_t fast_path_calls(const struct fast_path *fp)
+{
+	return fp->calls;
+}
+
+void fast_path_free(struct fast_path *fp)
+{
+	size_t i;
+
+	if (!fp)
+		return;
+	for (i = 0; i < fp->n_pending; i++)
+		if (fp->pending[i].copy >= 0)
+			close(fp->pending[i].copy);
+	free(fp->pending);
+	if (fp->epoll_fd >= 0)
+		close(fp->epoll_fd);
+	close(fp->listener);
+	free(fp);
+}
