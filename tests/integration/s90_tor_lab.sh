@@ -48,11 +48,25 @@ want_uid=0
 [ "$MODE" = rootless ] && want_uid=$TEST_UID
 check_eq "  ... its tor runs as the mode's user" "$want_uid" "$(stat -c %u "/proc/$C1" 2>/dev/null)"
 check "  ... in the client's netns" test "$(readlink "/proc/$C1/ns/net")" = "$(readlink /proc/self/ns/net)"
-c() { as_user curl -s -m 30 --socks5-hostname 127.0.0.1:9150 "$@"; }
+c() { as_user curl -sS -m 30 --socks5-hostname 127.0.0.1:9150 "$@"; }
+# c_exit URL FILE: c, for a first stream through the exit, its answer in FILE.  An empty answer
+# (tor could not open the stream: a circuit of this small network failed; seen in 1 of 4 runs
+# rootless) is shown with the client's log and tried once more: the check is where the stream
+# comes from, not whether this network builds every circuit.
+c_exit() {
+	c "$1" >"$2" 2>"$2.err"
+	[ -s "$2" ] && return
+	diag "no answer from $1 through the client ($(cat "$2.err")); once more" \
+		"the client logged: $(tor_lab_client_log "$TMP/c1")" \
+		"the exit logged: $(grep -i 'stream\|exit\|refus\|resolv' "$TOR_LAB_DIR/$TOR_LAB_EXIT/info.log" | tail -n 8 | tr '\n' ' ')"
+	c "$1" >"$2" 2>"$2.err"
+}
 
-check_eq "through the client, the target (by address) sees the exit" "$EXIT" "$(c http://$LAB_TARGET/)"
+c_exit "http://$LAB_TARGET/" "$TMP/by-addr"
+check_eq "through the client, the target (by address) sees the exit" "$EXIT" "$(cat "$TMP/by-addr")"
 check_eq "  ... the target's log names the exit" "$EXIT" "$(lab_http_peers | tail -1)"
-check_eq "through the client, the target (by name) sees the exit" "$EXIT" "$(c http://target.lab/)"
+c_exit http://target.lab/ "$TMP/by-name"
+check_eq "through the client, the target (by name) sees the exit" "$EXIT" "$(cat "$TMP/by-name")"
 q=$(lab_dns_queries)
 check_match "  ... dnsmasq: the exit asked for target.lab" "target.lab A $EXIT" "$q"
 check_eq "  ... dnsmasq: the client never asked" "" \

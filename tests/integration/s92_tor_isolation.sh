@@ -101,8 +101,7 @@ sandbox_once() {
 		! grep -q '^held$' "$TMP/$name.out"; then
 		diag "sandbox $name did not open its streams: $(tr '\n' ' ' <"$TMP/$name.out")" \
 			"sluice said: $(tail -c 300 "$TMP/$name.err")"
-		[ -f "$TMP/native/data/info.log" ] &&
-			diag "the test's tor logged: $(grep -i 'stream\|circ\|warn' "$TMP/native/data/info.log" | tail -n 12)"
+		[ -f "$TMP/native/data/info.log" ] && diag "the test's tor logged: $(tor_lab_client_log "$TMP/native")"
 		return 1
 	fi
 }
@@ -204,7 +203,6 @@ creds() {
 
 # --- tor://127.0.0.1:9050: a tor the test runs, its control port on 127.0.0.1:9051. ---
 TOR_LAB_CLIENT_EXTRA=$'ControlPort 127.0.0.1:9051\nCookieAuthentication 1\nConfluxEnabled 0'
-TOR_LAB_CLIENT_EXTRA+=$'\nLog info file '"$TMP/native/data/info.log" # data/: the client's user can write there
 if tor_lab_native_client "$TMP/native" 9050 60 >/dev/null; then
 	ok "the test's tor client bootstraps (${TOR_LAB_CLIENT_MS} ms)"
 else

@@ -65,6 +65,9 @@
 #                                call with the same DIR starts with a warm DataDirectory.
 #                                TOR_LAB_CLIENT_EXTRA, when set, is appended to that torrc (more
 #                                lines, e.g. a ControlPort).
+#                                Its info log is DIR/data/info.log (tor_lab_client_log).
+#   tor_lab_client_log DIR       the last stream, circuit and warning lines of that log, on one
+#                                line: what to show when a stream through the client failed
 #   tor_lab_client_kill PID      kills a native client (checked by its command line) and waits
 #   tor_lab_client_pids DIR      the PIDs of the native clients started with DIR, one a line
 #   tor_lab_sluice_tors [CACHE]  the PIDs of the tors sluice started (`--via tor`), one a line;
@@ -379,6 +382,7 @@ tor_lab_native_client() {
 DataDirectory $dir/data
 SocksPort 127.0.0.1:$port
 Log notice stdout
+Log info file $dir/data/info.log
 EOF
 	[ -z "${TOR_LAB_CLIENT_EXTRA:-}" ] || echo "$TOR_LAB_CLIENT_EXTRA" >>"$dir/torrc"
 	if [ "$MODE" = rootless ]; then
@@ -404,6 +408,10 @@ EOF
 	TOR_LAB_CLIENT_MS=$((($(date +%s%N) - t0) / 1000000))
 	TOR_LAB_CLIENT_PID=$pid
 	echo "$pid"
+}
+
+tor_lab_client_log() {
+	grep -i 'stream\|circ\|warn\|end\|reason\|fail' "$1/data/info.log" 2>/dev/null | tail -n 12 | tr '\n' ' '
 }
 
 tor_lab_client_kill() {
