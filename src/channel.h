@@ -36,6 +36,8 @@ enum channel_msg_type {
 	CHANNEL_TERMINATE,	 /* supervisor -> init: SIGTERM to every process in there */
 	CHANNEL_TUNNEL_READY,	 /* supervisor -> init: the tunnel's device is in: start */
 	CHANNEL_STAGE_MAPPED,	 /* stage -> supervisor: its user namespace has its id maps */
+	CHANNEL_FAST_PATH,	 /* program -> supervisor: fds: the fast path's listener; value:
+				  * ip_unprivileged_port_start inside; netns_cookie */
 };
 
 struct channel_msg {
@@ -47,6 +49,7 @@ struct channel_msg {
 	uint32_t socket_kind;	       /* CHANNEL_SOCKET*: enum ns_socket_kind (echoed) */
 	struct sockaddr_storage local; /* CHANNEL_SOCKET_REQUEST */
 	struct sockaddr_storage peer;
+	uint64_t netns_cookie; /* CHANNEL_FAST_PATH: the sandbox's network namespace */
 	char text[SL_ERR_MSG_MAX];
 };
 

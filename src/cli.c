@@ -92,6 +92,8 @@ static const char run_help[] =
     "                      direct only: let PROGRAM reach the host's loopback at\n"
     "                      198.18.0.2 (127.0.0.1) and fd00:5c:1ce::2 (::1); without it\n"
     "                      the host's loopback is never dialed for PROGRAM\n"
+    "  --fast-path         serve PROGRAM's socket calls in sluice (Linux 6.7, Landlock);\n"
+    "                      a first stage: connections still go through the relay\n"
     "  --net none          no network at all: only loopback inside\n"
     "  --name NAME         the session's name, for exec, shell, ls, status, stop\n"
     "                      (default: the profile's or program's name, -2, -3, ...)\n"

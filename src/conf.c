@@ -39,6 +39,7 @@ static const struct conf_key conf_keys[CONF_KEY_COUNT] = {
     {CONF_GROUPS, "groups", NULL, NULL, true, true},
     {CONF_PUBLISH, "publish", "--publish", NULL, true, true},
     {CONF_OPENVPN_AUTH, "openvpn_auth", "--openvpn-auth", NULL, true, false},
+    {CONF_FAST_PATH, "fast_path", "--fast-path", NULL, false, false},
 };
 
 const struct conf_key *conf_key_by_option(const char *option)
@@ -370,6 +371,9 @@ static int set_value(struct conf *conf, enum conf_key_id id, char *value, const 
 	case CONF_ALLOW_HOST_LOOPBACK:
 		run->allow_host_loopback = true;
 		return 0;
+	case CONF_FAST_PATH:
+		run->fast_path = true;
+		return 0;
 	case CONF_HOSTNAME:
 		if (!hostname_valid(value))
 			return sl_err_set(err, 0,
@@ -491,10 +495,16 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 			    err, 0,
 			    "--allow-host-loopback needs a network; it excludes --net "
 			    "none");
+		if (run->fast_path)
+			return sl_err_set(
+			    err, 0,
+			    "--fast-path serves the program's connections; with --net "
+			    "none there are none: leave one out");
 		run->net = NET_NONE;
 		return 0;
 	}
 	run->net = NET_RELAY;
+
 	for (i = 0; i < run->n_publish; i++)
 		if (run->publish[i].sandbox_port <= PUBLISH_RESERVED_PORTS)
 			return sl_err_set(

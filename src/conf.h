@@ -85,6 +85,7 @@ struct run_options {
 	enum cli_udp_mode udp;
 	bool ipv6;
 	bool allow_host_loopback; /* the gateway address reaches the host's loopback (direct) */
+	bool fast_path;		  /* --fast-path: the program's socket calls served (fast_path.h) */
 
 	/* Helper hops: torrc lines, a torrc file, seconds to bootstrap, ssh -o options. */
 	const char *tor_options[CLI_MAX_HELPER_OPTIONS];
@@ -145,6 +146,7 @@ enum conf_key_id {
 	CONF_GROUPS, /* ... by group (default: the group "sluice") */
 	CONF_PUBLISH,
 	CONF_OPENVPN_AUTH,
+	CONF_FAST_PATH,
 	CONF_KEY_COUNT
 };
 

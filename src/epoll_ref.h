@@ -42,6 +42,7 @@ enum epoll_type {
 	EPOLL_TYPE_CONTROL_LISTENER, /* session: the control socket (session_server.h) */
 	EPOLL_TYPE_CONTROL_CLIENT,   /* session: a control connection (index: its slot) */
 	EPOLL_TYPE_CONTROL_PROGRAM,  /* session: pidfd of a program exec started (index) */
+	EPOLL_TYPE_FAST_PATH,	     /* fast path: its epoll set (fast_path.h) */
 	EPOLL_TYPE_COUNT
 };
 

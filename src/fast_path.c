@@ -519,6 +519,8 @@ static void serve_notification(struct fast_path *fp)
 		return; /* ENOENT: the caller went away before we read it */
 	fp->calls++;
 	ret = serve(fp, &c);
+	log_debug("fast path: call %d (arch %#x) of %u: %ld", req.data.nr, req.data.arch, req.pid,
+		  ret);
 	if (ret == ANSWER_PENDING && add_pending(fp, &c))
 		ret = -ENOBUFS;
 	if (ret != ANSWER_NONE && ret != ANSWER_PENDING)

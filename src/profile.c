@@ -736,11 +736,11 @@ static int parse_environment(struct parse *p, const struct json_path *path, json
 }
 
 static const char *const top_keys[] = {
-    "description", "hops",     "dns",	   "udp",	  "ipv6",
-    "net",	   "hostname", "map_root", "user",	  "allow_host_loopback",
-    "tor",	   "ssh",      "command",  "environment", "quiet",
-    "publish",	   "ip_netns", "start",	   "users",	  "groups",
-    "openvpn",	   NULL,
+    "description", "hops",	"dns",	    "udp",	   "ipv6",
+    "net",	   "hostname",	"map_root", "user",	   "allow_host_loopback",
+    "tor",	   "ssh",	"command",  "environment", "quiet",
+    "publish",	   "ip_netns",	"start",    "users",	   "groups",
+    "openvpn",	   "fast_path", NULL,
 };
 
 bool profile_is_sluice_key(const char *key)
@@ -800,6 +800,7 @@ static int parse_top(struct parse *p, json_t *root)
 	      {"allow_host_loopback", CONF_ALLOW_HOST_LOOPBACK},
 	      {"ip_netns", CONF_IP_NETNS},
 	      {"start", CONF_START},
+	      {"fast_path", CONF_FAST_PATH},
 	  };
 	static const struct json_path quiet_path = {"quiet"};
 	struct json_path top = {{0}}, at;
@@ -828,7 +829,7 @@ static int parse_top(struct parse *p, json_t *root)
 		      "description, hops, dns, udp, ipv6, net, hostname, map_root, user, "
 		      "allow_host_loopback, tor, ssh, openvpn, command, environment, quiet, "
 		      "publish, ip_netns, "
-		      "start, users or groups"))
+		      "start, users, groups or fast_path"))
 		return -1;
 	value = json_object_get(root, "description");
 	json_path_add(&at, &top, "description", 0);

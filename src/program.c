@@ -15,14 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "channel.h"
 #include "identity.h"
+#include "landlock.h"
 #include "log.h"
 #include "privileges.h"
 #include "program.h"
+#include "socket_trap.h"
 #include "syscall_filter.h"
 #include "terminal.h"
 
@@ -150,6 +153,44 @@ void program_spec_of_sandbox(const struct sandbox_config *config, struct program
 	spec->original_signals = &config->original_signals;
 	spec->original_nofile = &config->original_nofile;
 	spec->report = config->channel;
+	spec->fast_path = run->fast_path;
+}
+
+/*
+ * --fast-path: restricts this process as fast_path.h expects and sends the filter's listener
+ * to the supervisor, with what it needs to know of the sandbox.  Last before exec: every
+ * socket call after it waits for the supervisor.
+ */
+static int start_fast_path(const struct program_spec *spec, struct sl_err *err)
+{
+	struct channel_msg msg = {.type = CHANNEL_FAST_PATH, .value = 1024};
+	socklen_t len = sizeof(msg.netns_cookie);
+	char text[16] = "";
+	int fd, listener;
+
+	fd = open("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, text, sizeof(text) - 1) > 0)
+		msg.value = atoi(text);
+	if (fd >= 0)
+		close(fd);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &msg.netns_cookie, &len)) {
+		if (fd >= 0)
+			close(fd);
+		return sl_err_set(err, errno, "cannot learn the sandbox's network namespace");
+	}
+	close(fd);
+	if (landlock_refuse_tcp(err))
+		return -1;
+	listener = socket_trap_install(err);
+	if (listener < 0)
+		return listener;
+	if (channel_send(spec->report, &msg, &listener, 1)) {
+		close(listener);
+		return sl_err_set(err, EPIPE, "cannot hand the fast path to the supervisor");
+	}
+	close(listener);
+	return 0;
 }
 
 /* The caller's directory when it exists inside (`sluice exec`); the session's otherwise. */
@@ -200,6 +241,8 @@ void program_exec(const struct program_spec *spec)
 			goto fail;
 		}
 	if (privileges_drop_all(&err) || syscall_filter_install(&err))
+		goto fail;
+	if (spec->fast_path && start_fast_path(spec, &err))
 		goto fail;
 	signals_restore_original(spec->original_signals);
 	if (spec->original_nofile)

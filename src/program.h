@@ -9,8 +9,9 @@
  * namespaces.  program_exec() puts the process in its own process
  * group (and the terminal's foreground, when sluice had it), restores the signal state sluice
  * was started with, closes every fd but 0/1/2 and the --pass-fd ones, drops all privileges,
- * installs the seccomp filter and execs.  If exec fails it reports CHANNEL_EXEC_FAILED and
- * exits 126 or 127.
+ * installs the seccomp filter (with --fast-path also the Landlock ruleset and the notifying
+ * filter, whose listener goes to the supervisor) and execs.  If exec fails it reports
+ * CHANNEL_EXEC_FAILED and exits 126 or 127.
  */
 #ifndef SLUICE_PROGRAM_H
 #define SLUICE_PROGRAM_H
@@ -39,6 +40,7 @@ struct program_spec {
 	const struct signal_state *original_signals;
 	const struct rlimit *original_nofile; /* NULL: leave RLIMIT_NOFILE as it is */
 	int report; /* SOCK_SEQPACKET: CHANNEL_EXEC_FAILED or CHANNEL_SETUP_FAILED (channel.h) */
+	bool fast_path; /* Landlock and the notifying filter; CHANNEL_FAST_PATH on report */
 };
 
 /* program_spec_of_sandbox() - the first program's spec, from the sandbox's configuration. */

@@ -27,6 +27,7 @@
 
 #include "channel.h"
 #include "epoll_ref.h"
+#include "fast_path.h"
 #include "fds.h"
 #include "helper.h"
 #include "listeners.h"
@@ -65,7 +66,8 @@ struct supervisor {
 	struct udp_relay *udp;
 	struct helpers *helpers;
 	struct session_server *session;
-	struct publish *publish; /* --publish: host ports into the sandbox */
+	struct publish *publish;     /* --publish: host ports into the sandbox */
+	struct fast_path *fast_path; /* --fast-path: serves the program's socket calls */
 	int listeners[LISTENER_COUNT];
 	/* The chain as the relay uses it (with isolation credentials), and where the local
 	 * hops are reached now. */
@@ -299,6 +301,42 @@ static int tunnel_in(struct supervisor *sv, const int *fds, size_t n_fds, uint32
 	return -1;
 }
 
+/*
+ * The program's fast path listener.  Fail closed: a program whose socket calls nobody serves
+ * would hang in them, so a fast path that cannot start ends the sandbox.
+ */
+static void take_fast_path(struct supervisor *sv, const struct channel_msg *msg, int *fds,
+			   size_t n_fds)
+{
+	struct fast_path_config config = {msg->netns_cookie, (unsigned int)msg->value};
+
+	if (!sv->config.run->fast_path || sv->fast_path || n_fds != 1 || msg->value < 0) {
+		log_warn("ignoring an unasked fast path listener"); /* on_message() closes it */
+		return;
+	}
+	sv->fast_path = fast_path_new(fds[0], &config, &sv->setup_err);
+	fds[0] = -1; /* the fast path's now, or closed by it */
+	if (!sv->fast_path ||
+	    watch(sv, EPOLL_TYPE_FAST_PATH, fast_path_fd(sv->fast_path), &sv->setup_err)) {
+		sv->setup_failed = true;
+		sv->setup_err.exit_code = SL_EXIT_FAILURE;
+		send_to_sandbox(sv, SIGKILL);
+		return;
+	}
+	log_verbose("fast path: serving the program's socket calls");
+}
+
+static void on_fast_path(struct supervisor *sv)
+{
+	if (!sv->fast_path || fast_path_serve(sv->fast_path) != -ENOTCONN)
+		return;
+	log_verbose("fast path: %llu calls served, none left to serve",
+		    (unsigned long long)fast_path_calls(sv->fast_path));
+	epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fast_path_fd(sv->fast_path), NULL);
+	fast_path_free(sv->fast_path);
+	sv->fast_path = NULL;
+}
+
 static void on_message(struct supervisor *sv, const struct channel_msg *msg, int *fds, size_t n_fds)
 {
 	switch (msg->type) {
@@ -342,6 +380,9 @@ static void on_message(struct supervisor *sv, const struct channel_msg *msg, int
 			break;
 		if (sv->session)
 			session_server_namespaces(sv->session, fds, n_fds, (uint32_t)msg->value);
+		break;
+	case CHANNEL_FAST_PATH:
+		take_fast_path(sv, msg, fds, n_fds);
 		break;
 	case CHANNEL_SOCKET:
 		/* The kind says whose request it answers. */
@@ -460,6 +501,9 @@ static int event_loop(struct supervisor *sv, struct sl_err *err)
 				break;
 			case EPOLL_TYPE_TIMER:
 				on_timer(sv);
+				break;
+			case EPOLL_TYPE_FAST_PATH:
+				on_fast_path(sv);
 				break;
 			case EPOLL_TYPE_TCP_LISTENER:
 			case EPOLL_TYPE_FLOW_INSIDE:

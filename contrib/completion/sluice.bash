@@ -71,7 +71,7 @@ _sluice_run_value()
 
 # The run options (sluice run --help); those in _sluice_run_takes_value take one.
 _sluice_run_options='--profile --via --dns --udp --tor-option --tor-config --tor-timeout
---tor-isolate --ssh-option --openvpn-auth --ipv6 --allow-host-loopback --net --name --ip-netns
+--tor-isolate --ssh-option --openvpn-auth --ipv6 --allow-host-loopback --fast-path --net --name --ip-netns
 --publish --hostname -r --map-root --user --pass-fd -v -vv --verbose -q --quiet -h --help'
 _sluice_run_takes_value='|--profile|--via|--dns|--udp|--tor-option|--tor-config|--tor-timeout|--tor-isolate|--ssh-option|--openvpn-auth|--ipv6|--net|--name|--publish|--hostname|--user|--pass-fd|'
 

@@ -23,7 +23,7 @@ static const char *const options[] = {
     "--pass-fd",      "--tor-option",  "--tor-config",
     "--tor-timeout",  "--tor-isolate", "--ssh-option",
     "--name",	      "--publish",     "--ip-netns",
-    "--openvpn-auth",
+    "--openvpn-auth", "--fast-path",
 };
 
 static void every_key_by_option_and_name(void **state)
@@ -176,6 +176,15 @@ static void flags_and_defaults(void **state)
 	assert_int_equal(set(&conf, "via", "socks5://10.0.0.1", CONF_FROM_COMMAND_LINE, &err), 0);
 	assert_true(conf_finish(&conf, &err) < 0);
 	assert_non_null(strstr(err.msg, "exclude each other"));
+	/* --fast-path: off unless set; refused with --net none, which has no connections. */
+	conf_init(&conf, &run);
+	assert_false(run.fast_path);
+	assert_int_equal(set(&conf, "fast_path", NULL, CONF_FROM_PROFILE, &err), 0);
+	assert_true(run.fast_path);
+	assert_int_equal(conf_finish(&conf, &err), 0);
+	assert_int_equal(set(&conf, "net", "none", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_true(conf_finish(&conf, &err) < 0);
+	assert_non_null(strstr(err.msg, "--fast-path"));
 }
 
 int main(void)

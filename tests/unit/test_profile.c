@@ -233,7 +233,7 @@ static const struct {
      "work.json: dnss: unknown key; expected description, hops, dns, udp, ipv6, net, hostname, "
      "map_root, user, allow_host_loopback, tor, ssh, openvpn, command, environment, quiet, "
      "publish, "
-     "ip_netns, start, users or groups"},
+     "ip_netns, start, users, groups or fast_path"},
     {"{\"users\": [\"-x\"]}", "work.json: users[0] '-x': expected a user name or number"},
     {"{\"groups\": \"staff\"}", "work.json: groups: expected an array of strings, not a string"},
     {"{\"start\": 1}", "work.json: start: expected true or false, not an integer"},
