@@ -119,11 +119,12 @@ static bool own_netns(void)
 	return !unshare(CLONE_NEWNET) || !unshare(CLONE_NEWUSER | CLONE_NEWNET);
 }
 
-/* The listing of @plan's table loaded by @loader, in a child's own network namespace; NULL
- * when no namespace could be made (then *skip is set). */
-static char *listing_of(const struct load *load, bool *skip)
+/*
+ * Runs @child(@arg, fd) in a forked child, what it writes to fd in @buf (of @cap bytes, with
+ * its NUL; filling it fails the test).  Return: the child's exit status.
+ */
+static int in_child(int (*child)(const void *arg, int out), const void *arg, char *buf, size_t cap)
 {
-	static char buf[LISTING_MAX];
 	size_t len = 0;
 	ssize_t n;
 	int fds[2], status;
@@ -134,24 +135,37 @@ static char *listing_of(const struct load *load, bool *skip)
 	assert_true(pid >= 0);
 	if (!pid) {
 		close(fds[0]);
-		if (!own_netns())
-			_exit(77);
-		_exit(load_and_list(load, fds[1]));
+		_exit(child(arg, fds[1]));
 	}
 	close(fds[1]);
-	while (len < sizeof(buf) - 1 && (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+	while (len < cap - 1 && (n = read(fds[0], buf + len, cap - 1 - len)) > 0)
 		len += (size_t)n;
 	buf[len] = '\0';
 	close(fds[0]);
-	if (len == sizeof(buf) - 1)
-		fail_msg("a listing filled its %zu bytes: raise LISTING_MAX", sizeof(buf));
+	if (len == cap - 1)
+		fail_msg("a child's output filled its %zu bytes", cap);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status) == 77) {
+	return WEXITSTATUS(status);
+}
+
+static int list_in_own_netns(const void *arg, int out)
+{
+	return own_netns() ? load_and_list(arg, out) : 77;
+}
+
+/* The listing of @plan's table loaded by @loader, in a child's own network namespace; NULL
+ * when no namespace could be made (then *skip is set). */
+static char *listing_of(const struct load *load, bool *skip)
+{
+	static char buf[LISTING_MAX];
+	int status = in_child(list_in_own_netns, load, buf, sizeof(buf));
+
+	if (status == 77) {
 		*skip = true;
 		return NULL;
 	}
-	if (WEXITSTATUS(status))
+	if (status)
 		fail_msg("loader %d: %s", (int)load->loader, buf);
 	return strdup(buf);
 }
@@ -253,39 +267,29 @@ static void same_tunnel_dns_table(void **state)
 
 /* A caller the kernel refuses (no CAP_NET_ADMIN over the namespace) gets the kernel's error
  * and a message, not a table half loaded. */
+static int load_unprivileged(const void *arg, int out)
+{
+	struct sl_err err = {0};
+	int ret;
+
+	if (!geteuid() && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+			   setresuid(65534, 65534, 65534)))
+		return 2;
+	ret = firewall_batch_load(arg, &err);
+	dprintf(out, "%s", err.msg);
+	return ret < 0 && err.errnum == EPERM ? 0 : 1;
+}
+
 static void refused_batch_reports_the_kernels_error(void **state)
 {
 	struct netplan plan = {NET_RELAY, DNS_FAKEIP, UDP_DIRECT, true, false, 0, false};
-	int fds[2], status;
-	char msg[SL_ERR_MSG_MAX] = "";
-	ssize_t n;
-	pid_t pid;
+	char msg[SL_ERR_MSG_MAX + 1];
+	int status;
 
 	(void)state;
-	assert_int_equal(pipe(fds), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (!pid) {
-		struct sl_err err = {0};
-		int ret;
-
-		close(fds[0]);
-		if (!geteuid() && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-				   setresuid(65534, 65534, 65534)))
-			_exit(2);
-		ret = firewall_batch_load(&plan, &err);
-		dprintf(fds[1], "%s", err.msg);
-		_exit(ret < 0 && err.errnum == EPERM ? 0 : 1);
-	}
-	close(fds[1]);
-	n = read(fds[0], msg, sizeof(msg) - 1);
-	msg[n > 0 ? n : 0] = '\0';
-	close(fds[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	if (WEXITSTATUS(status))
-		fail_msg("expected EPERM and a message; got exit %d, \"%s\"", WEXITSTATUS(status),
-			 msg);
+	status = in_child(load_unprivileged, &plan, msg, sizeof(msg));
+	if (status)
+		fail_msg("expected EPERM and a message; got exit %d, \"%s\"", status, msg);
 	assert_non_null(strstr(msg, "the kernel refused the sandbox's nftables table"));
 }
 
