@@ -15,6 +15,8 @@ set -euo pipefail
 SLUICE=${SLUICE:?set SLUICE to the sluice binary (bench/run does)}
 SLUICE=$(realpath "$SLUICE")
 HELPERS=${BENCH_HELPERS:-$(dirname "$SLUICE")/bench}
+# More `sluice run` options for the sluice way of throughput and connrate (bench/README).
+read -r -a SLUICE_ARGS <<<"${BENCH_SLUICE_ARGS:-}"
 BENCH_UID=${BENCH_UID:-64123}
 NAME=$(basename "$0")
 PFX=slb$$ # interface names are PFX + 2 characters: at most 15
