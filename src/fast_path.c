@@ -41,9 +41,10 @@
 #define SIOCGSTAMP_NEW	 0x80108906u
 #define SIOCGSTAMPNS_NEW 0x80108907u
 #endif
-#define X32_SYSCALL_BIT 0x40000000
-#define SOCKADDR_MAX	((socklen_t)sizeof(struct sockaddr_storage))
-#define IFCONF_MAX	(64 * 1024)
+#define X32_SYSCALL_BIT	  0x40000000
+#define PIDFD_THREAD_FLAG 0x80 /* <linux/pidfd.h> PIDFD_THREAD (O_EXCL), Linux 6.9 */
+#define SOCKADDR_MAX	  ((socklen_t)sizeof(struct sockaddr_storage))
+#define IFCONF_MAX	  (64 * 1024)
 
 enum call {
 	CALL_NONE,
@@ -407,6 +408,35 @@ static long serve_ioctl(struct call_ctx *c)
 	return write_mem(c, arg, &data, size);
 }
 
+/*
+ * A pidfd for the calling thread, whose fd table is the one its call names.  The notification
+ * names a thread (any thread of the program may call); pidfd_open() takes a thread only with
+ * PIDFD_THREAD (Linux 6.9), else its thread group's leader, which shares the table unless the
+ * thread was made without CLONE_FILES (then PIDFD_THREAD is needed).
+ */
+static int open_thread(pid_t tid)
+{
+	char path[40], line[64];
+	FILE *status;
+	pid_t tgid = 0;
+	int fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD_FLAG);
+
+	if (fd >= 0 || errno != EINVAL)
+		return fd;
+	fd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (fd >= 0 || errno != EINVAL)
+		return fd;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	status = fopen(path, "re");
+	if (!status)
+		return -1;
+	while (fgets(line, sizeof(line), status))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(status);
+	return tgid > 0 ? (int)syscall(SYS_pidfd_open, tgid, 0) : -1;
+}
+
 static long serve(struct fast_path *fp, struct call_ctx *c)
 {
 	enum call call = call_of(fp, &c->req->data, &c->compat);
@@ -417,7 +447,7 @@ static long serve(struct fast_path *fp, struct call_ctx *c)
 		return -ENOSYS; /* not one the filter sends: never let through */
 	if (call == CALL_FASTOPEN)
 		return -EOPNOTSUPP;
-	c->pidfd = (int)syscall(SYS_pidfd_open, c->req->pid, 0);
+	c->pidfd = open_thread(c->req->pid);
 	snprintf(path, sizeof(path), "/proc/%u/mem", c->req->pid);
 	c->mem = open(path, O_RDWR | O_CLOEXEC);
 	/* Checked after both opened: they are the caller's, not a process that took its pid. */

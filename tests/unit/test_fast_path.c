@@ -185,6 +185,23 @@ static int tcp_inside(void)
 	return 0;
 }
 
+static void *tcp_inside_thread(void *result)
+{
+	*(int *)result = tcp_inside();
+	return NULL;
+}
+
+/* The same from a thread that is not the process's first: the call names the thread. */
+static int tcp_in_a_thread(void)
+{
+	pthread_t thread;
+	int result = -1;
+
+	if (pthread_create(&thread, NULL, tcp_inside_thread, &result) || pthread_join(thread, NULL))
+		return 50;
+	return result;
+}
+
 static int nonblocking_connect(void)
 {
 	struct sockaddr_in a = loopback(0);
@@ -341,6 +358,7 @@ static void tcp_calls_served(void **state)
 {
 	(void)state;
 	assert_int_equal(served(tcp_inside, 1024), 0);
+	assert_int_equal(served(tcp_in_a_thread, 1024), 0);
 	assert_int_equal(served(nonblocking_connect, 1024), 0);
 	assert_int_equal(served(refused_connect, 1024), 0);
 }
