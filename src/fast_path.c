@@ -97,6 +97,7 @@ struct fast_path {
 	struct pending_connect *pending;
 	size_t n_pending;
 	uint64_t calls;
+	bool warned_access;
 };
 
 /* What a handler decided, when it is not a result or a negative errno. */
@@ -453,8 +454,18 @@ static long serve(struct fast_path *fp, struct call_ctx *c)
 	/* Checked after both opened: they are the caller's, not a process that took its pid. */
 	if (!id_valid(fp, c->req->id))
 		return ANSWER_NONE;
-	if (c->pidfd < 0 || c->mem < 0)
+	if (c->pidfd < 0 || c->mem < 0) {
+		/* Fail closed, but say why once: ptrace rules (Yama's ptrace_scope 2 or 3) can
+		 * keep a supervisor out of its program. */
+		if (!fp->warned_access) {
+			log_warn(
+			    "fast path: cannot reach the program's %s (%s); its socket calls fail "
+			    "with EPERM",
+			    c->pidfd < 0 ? "files" : "memory", strerror(errno));
+			fp->warned_access = true;
+		}
 		return -EPERM;
+	}
 	ret = take_file(fp, c);
 	if (ret)
 		return call == CALL_IOCTL && ret == -ENOTSOCK ? -ENOTTY : ret;

@@ -16,7 +16,8 @@
  * Known gaps of this stage: SO_SNDTIMEO does not shorten a blocking connect() (it waits for
  * TCP's own timeout); socket ioctls from the 32-bit entry points get EOPNOTSUPP (their
  * structures differ); SIOCSPGRP gets EOPNOTSUPP (its pid would be read in the wrong pid
- * namespace).
+ * namespace); a socket passed in with --pass-fd from the host's namespace is a host socket
+ * to it, so its connect(), bind(), listen() and names are refused.
  */
 #ifndef SLUICE_FAST_PATH_H
 #define SLUICE_FAST_PATH_H
