@@ -504,7 +504,6 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 		return 0;
 	}
 	run->net = NET_RELAY;
-
 	for (i = 0; i < run->n_publish; i++)
 		if (run->publish[i].sandbox_port <= PUBLISH_RESERVED_PORTS)
 			return sl_err_set(
