@@ -110,7 +110,7 @@ struct call_ctx {
 	const struct seccomp_notif *req;
 	bool compat; /* 32-bit x86 or x32 entry point: other structure layouts */
 	int pidfd, mem, copy;
-	int domain, type, protocol;
+	int type, protocol;
 	bool host;		    /* the socket is not of the sandbox's network namespace */
 	struct sockaddr_storage to; /* a pending connect()'s address */
 	socklen_t to_len;
@@ -168,7 +168,6 @@ static long take_file(const struct fast_path *fp, struct call_ctx *c)
 		return errno == EBADF ? -EBADF : -EPERM;
 	if (fstat(c->copy, &st) || !S_ISSOCK(st.st_mode))
 		return -ENOTSOCK;
-	c->domain = sockopt_int(c->copy, SO_DOMAIN);
 	c->type = sockopt_int(c->copy, SO_TYPE);
 	c->protocol = sockopt_int(c->copy, SO_PROTOCOL);
 	if (getsockopt(c->copy, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len))
@@ -214,7 +213,7 @@ static long serve_connect(struct call_ctx *c)
 	struct sockaddr_storage ss;
 	socklen_t len = (socklen_t)c->req->data.args[2];
 	long ret;
-	int flags, saved;
+	int flags;
 
 	if (c->host)
 		return -EISCONN;
@@ -233,10 +232,9 @@ static long serve_connect(struct call_ctx *c)
 	if (fcntl(c->copy, F_SETFL, flags | O_NONBLOCK))
 		return -EBADF;
 	ret = connect(c->copy, (struct sockaddr *)&ss, len) ? -errno : 0;
-	saved = (int)ret;
 	fcntl(c->copy, F_SETFL, flags);
-	if (saved != -EINPROGRESS)
-		return saved;
+	if (ret != -EINPROGRESS)
+		return ret;
 	c->to = ss;
 	c->to_len = len;
 	return ANSWER_PENDING;
