@@ -58,7 +58,7 @@ c_exit() {
 	[ -s "$2" ] && return
 	diag "no answer from $1 through the client ($(cat "$2.err")); once more" \
 		"the client logged: $(tor_lab_client_log "$TMP/c1")" \
-		"the exit logged: $(grep -i 'stream\|exit\|refus\|resolv' "$TOR_LAB_DIR/$TOR_LAB_EXIT/info.log" | tail -n 8 | tr '\n' ' ')"
+		"the exit logged: $(tor_lab_exit_log)"
 	c "$1" >"$2" 2>"$2.err"
 }
 

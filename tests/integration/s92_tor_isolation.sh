@@ -102,6 +102,7 @@ sandbox_once() {
 		diag "sandbox $name did not open its streams: $(tr '\n' ' ' <"$TMP/$name.out")" \
 			"sluice said: $(tail -c 300 "$TMP/$name.err")"
 		[ -f "$TMP/native/data/info.log" ] && diag "the test's tor logged: $(tor_lab_client_log "$TMP/native")"
+		diag "the exit logged: $(tor_lab_exit_log)"
 		return 1
 	fi
 }

@@ -68,6 +68,8 @@
 #                                Its info log is DIR/data/info.log (tor_lab_client_log).
 #   tor_lab_client_log DIR       the last stream, circuit and warning lines of that log, on one
 #                                line: what to show when a stream through the client failed
+#   tor_lab_exit_log             the last stream, DNS and refusal lines of the exit's info log,
+#                                on one line: the far side of a failed stream
 #   tor_lab_client_kill PID      kills a native client (checked by its command line) and waits
 #   tor_lab_client_pids DIR      the PIDs of the native clients started with DIR, one a line
 #   tor_lab_sluice_tors [CACHE]  the PIDs of the tors sluice started (`--via tor`), one a line;
@@ -412,6 +414,11 @@ EOF
 
 tor_lab_client_log() {
 	grep -i 'stream\|circ\|warn\|end\|reason\|fail' "$1/data/info.log" 2>/dev/null | tail -n 12 | tr '\n' ' '
+}
+
+tor_lab_exit_log() {
+	grep -i 'stream\|exit\|refus\|resolv\|dns\|nameserver\|end\|fail' \
+		"$TOR_LAB_DIR/$TOR_LAB_EXIT/info.log" 2>/dev/null | tail -n 16 | tr '\n' ' '
 }
 
 tor_lab_client_kill() {
