@@ -151,8 +151,6 @@ static int dial_one(const char *path, const struct sockaddr *sa, const char *wha
 	}
 	if (passed >= 0)
 		close(passed);
-	if (n == 1 && answer == DIAL_ANSWER_SPLICED)
-		return fd;
 	fprintf(stderr, "sluice dial: %s: sluice could not connect (its messages say why)\n", what);
 	close(fd);
 	return -1;

@@ -9,10 +9,10 @@
  * the connected socket back.  Bytes then go from the helper to the first hop in the kernel:
  * the relay copies none of them.
  *
- * The request is one line, "ADDRESS PORT\n" (numeric).  The answer is one byte:
- * DIAL_ANSWER_SOCKET with the connected socket attached, or DIAL_ANSWER_SPLICED when the relay
- * carries the stream on the request's own socket (the far end's first bytes came with a
- * proxy's answer and must go first); a reset when the connection failed (sluice says why).
+ * The request is one line, "ADDRESS PORT\n" (numeric).  The answer is one byte,
+ * DIAL_ANSWER_SOCKET, with the connected socket attached (the far end's first bytes, when they
+ * came with a proxy's answer, are still in it: the relay reads answers exactly), or a reset
+ * when the connection failed (sluice says why).
  *
  * Owns the wire format and the client; the supervisor's side is helper.c and relay.c.
  */
@@ -22,10 +22,9 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
-#define DIAL_ANSWER_SOCKET  'F'
-#define DIAL_ANSWER_SPLICED 'S'
-#define DIAL_REQUEST_MAX    64 /* "ffff:...:ffff 65535\n" fits */
-#define DIAL_TIMEOUT_S	    60 /* the relay gives up on a handshake long before */
+#define DIAL_ANSWER_SOCKET 'F'
+#define DIAL_REQUEST_MAX   64 /* "ffff:...:ffff 65535\n" fits */
+#define DIAL_TIMEOUT_S	   60 /* the relay gives up on a handshake long before */
 
 /**
  * dial_request_format() - "ADDRESS PORT\n" for @sa (AF_INET or AF_INET6) into @buf

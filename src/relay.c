@@ -78,6 +78,11 @@ struct handshake {
 	/* Nothing was left to read from the upstream when last looked: an answer will come as
 	 * an event (edge-triggered), so no recv() is spent on EAGAIN right after a request. */
 	bool drained;
+	/* Answers are read exactly (a flow whose upstream socket is handed over): peeked, and
+	 * only what the chain took is consumed, so the far end's first bytes, when they come
+	 * with the last answer, stay in the socket for whoever takes it.  @input then holds
+	 * nothing between reads. */
+	bool exact;
 };
 
 struct flow {
@@ -502,6 +507,7 @@ static void flow_start(struct relay *relay, struct flow *flow)
 		flow_fail(relay, flow, "relay: out of memory");
 		return;
 	}
+	flow->handshake->exact = flow->hand_over;
 	fd = upstream_socket(relay, flow->route, upstream_addr.ss_family);
 	if (fd < 0) {
 		flow_fail(relay, flow, "relay: cannot create a socket%s: %s",
@@ -653,64 +659,94 @@ static void flow_flush(struct relay *relay, struct flow *flow)
 }
 
 /*
- * relay_dial()'s answer: the upstream socket itself when no byte of the far end was read with
- * the last hop's reply; otherwise the requester's own socket carries the stream, spliced.
- * Return: true when the flow is finished with (handed over, or failed and closed).
+ * relay_dial()'s answer: the upstream socket itself.  The answers were read exactly, so any
+ * bytes of the far end are still in it.
  */
-static bool flow_hand_over(struct relay *relay, struct flow *flow)
+static void flow_hand_over(struct relay *relay, struct flow *flow)
 {
-	struct handshake *hs = flow->handshake;
-
-	if (hs->input_len) {
-		/* Read too far: those bytes go first, on the requester's socket. */
-		if (hs->input_len == hs->input_cap) {
-			uint8_t *bigger = realloc(hs->input, hs->input_cap + 1);
-
-			if (!bigger) {
-				flow_fail(relay, flow, "relay: out of memory");
-				return true;
-			}
-			hs->input = bigger;
-			hs->input_cap++;
-		}
-		memmove(hs->input + 1, hs->input, hs->input_len);
-		hs->input[0] = DIAL_ANSWER_SPLICED;
-		hs->input_len++;
-		flow->hand_over = false;
-		if (log_get_level() >= LOG_VERBOSE) {
-			char where[TARGET_NAME_MAX + 16];
-
-			target_format(&flow->target, where, sizeof(where));
-			log_verbose("tcp %s %s: connected; the far end's first bytes came with the "
-				    "proxy's answer, so the relay carries this one",
-				    where, relay->route_text[flow->route]);
-		}
-		return false;
-	}
 	if (dial_send_socket(flow->inside, DIAL_ANSWER_SOCKET, flow->upstream)) {
 		flow_fail(relay, flow, "relay: cannot hand a connection over: %s", strerror(errno));
-		return true;
+		return;
 	}
 	if (log_get_level() >= LOG_VERBOSE) {
 		char where[TARGET_NAME_MAX + 16];
 
 		target_format(&flow->target, where, sizeof(where));
-		log_verbose("tcp %s %s: connected, handed over to the helper", where,
-			    relay->route_text[flow->route]);
+		log_verbose("tcp %s %s: connected, handed over to the %s", where,
+			    relay->route_text[flow->route],
+			    flow->route == relay->run->n_hops ? "program" : "helper");
 	}
 	epoll_ctl(relay->epoll_fd, EPOLL_CTL_DEL, flow->inside, NULL);
 	epoll_ctl(relay->epoll_fd, EPOLL_CTL_DEL, flow->upstream, NULL);
 	flow->handed_over = true;
 	flow_close(relay, flow, false);
-	return true;
 }
 
 static void flow_negotiated(struct relay *relay, struct flow *flow)
 {
-	if (flow->hand_over && flow_hand_over(relay, flow))
+	if (flow->hand_over) {
+		flow_hand_over(relay, flow);
 		return;
+	}
 	flow->state = FLOW_FLUSHING;
 	flow_flush(relay, flow);
+}
+
+static bool handshake_grow(struct relay *relay, struct flow *flow)
+{
+	struct handshake *hs = flow->handshake;
+	size_t cap = hs->input_cap ? hs->input_cap * 2 : HANDSHAKE_INPUT_START;
+	uint8_t *bigger;
+
+	if (cap > HANDSHAKE_INPUT_MAX) {
+		char label[TARGET_NAME_MAX + 64];
+
+		chain_hop_label(&hs->chain.hops[hs->chain.hop],
+				hs->chain.index_base + hs->chain.hop, label, sizeof(label));
+		flow_fail(relay, flow, "%s: handshake answer too long", label);
+		return false;
+	}
+	bigger = realloc(hs->input, cap);
+	if (!bigger) {
+		flow_fail(relay, flow, "relay: out of memory");
+		return false;
+	}
+	hs->input = bigger;
+	hs->input_cap = cap;
+	return true;
+}
+
+/*
+ * An exact read (struct handshake's @exact): the chain saw @hs->input_len peeked bytes and
+ * took @consumed of them; those leave the socket, the rest stays there.
+ * Return: 0, or -1 when the flow failed and was closed.
+ */
+static int flow_consume_exactly(struct relay *relay, struct flow *flow, size_t consumed,
+				enum chain_status status)
+{
+	struct handshake *hs = flow->handshake;
+	size_t seen = hs->input_len;
+
+	hs->input_len = 0;
+	if (consumed &&
+	    recv(flow->upstream, hs->input, consumed, MSG_DONTWAIT) != (ssize_t)consumed) {
+		flow_fail(relay, flow, "relay: lost an answer of the handshake: %s",
+			  strerror(errno));
+		return -1;
+	}
+	if (consumed == seen || status == CHAIN_DONE || status == CHAIN_FAILED)
+		return 0;
+	/* Bytes the chain has not taken yet wait in the socket: look again, in a bigger
+	 * buffer when a whole one was not enough for the next answer.  When the chain took
+	 * nothing and saw all there was, it waits for more (an event). */
+	if (status == CHAIN_RECV && !consumed) {
+		if (seen < hs->input_cap)
+			return 0;
+		if (!handshake_grow(relay, flow))
+			return -1;
+	}
+	hs->drained = false;
+	return 0;
 }
 
 /*
@@ -725,8 +761,13 @@ static int flow_feed_chain(struct relay *relay, struct flow *flow)
 	size_t consumed;
 
 	status = chain_input(&hs->chain, hs->input, hs->input_len, &consumed);
-	memmove(hs->input, hs->input + consumed, hs->input_len - consumed);
-	hs->input_len -= consumed;
+	if (hs->exact) {
+		if (flow_consume_exactly(relay, flow, consumed, status))
+			return -1;
+	} else {
+		memmove(hs->input, hs->input + consumed, hs->input_len - consumed);
+		hs->input_len -= consumed;
+	}
 	switch (status) {
 	case CHAIN_FAILED:
 		flow_fail(relay, flow, "%s", hs->chain.error);
@@ -776,29 +817,12 @@ static void flow_negotiate(struct relay *relay, struct flow *flow)
 			if (fed > 0)
 				continue;
 		}
-		if (hs->input_len == hs->input_cap) {
-			size_t cap = hs->input_cap ? hs->input_cap * 2 : HANDSHAKE_INPUT_START;
-			uint8_t *bigger;
-
-			if (cap > HANDSHAKE_INPUT_MAX) {
-				chain_hop_label(&chain->hops[chain->hop],
-						chain->index_base + chain->hop, label,
-						sizeof(label));
-				flow_fail(relay, flow, "%s: handshake answer too long", label);
-				return;
-			}
-			bigger = realloc(hs->input, cap);
-			if (!bigger) {
-				flow_fail(relay, flow, "relay: out of memory");
-				return;
-			}
-			hs->input = bigger;
-			hs->input_cap = cap;
-		}
+		if (hs->input_len == hs->input_cap && !handshake_grow(relay, flow))
+			return;
 		if (hs->drained)
 			return;
 		n = recv(flow->upstream, hs->input + hs->input_len, hs->input_cap - hs->input_len,
-			 0);
+			 hs->exact ? MSG_PEEK : 0);
 		if (n < 0 && errno == EAGAIN) {
 			hs->drained = true;
 			return;

@@ -59,9 +59,9 @@ int relay_open(struct relay *relay, size_t route, int inside, const struct targe
  * relay_dial() - a connection through the hops of @route for a helper that wants the socket
  * itself (dial.h): like a connection of that namespace to @destination (judged and mapped back
  * from a fake address the same way), but once the last hop has answered, @requester gets the
- * upstream socket with DIAL_ANSWER_SOCKET, and the relay is out of the data path.  When the
- * far end's first bytes came with the last hop's answer, @requester gets DIAL_ANSWER_SPLICED
- * and those bytes, and the relay carries the stream on @requester as on any connection.
+ * upstream socket with DIAL_ANSWER_SOCKET, and the relay is out of the data path.  The hops'
+ * answers are read exactly (peeked, then consumed as far as the chain took them), so the far
+ * end's first bytes, when they came with the last answer, are still in that socket.
  * The relay owns @requester from now on; a failure resets it.
  * Return: 0, or -EMFILE when full.
  */

@@ -214,14 +214,15 @@ ceq "a ProxyCommand as --ssh-option: the target sees px1" "$LAB_PX1" "$SL_OUT"
 check "  ... sluice kept it: nothing handed over" eval '! grep -q "handed over" <<<"$SL_ERR"'
 check_match "  ... the relay carried socat's connection" \
 	"tcp $PX1_22_RE direct: [0-9]+ bytes up" "$SL_ERR"
-# A proxy before ssh that sends the sshd's banner with its CONNECT reply: the relay read those
-# bytes, so it carries this connection itself, and ssh gets them first (or it could not log in).
+# A proxy before ssh that sends the sshd's banner with its CONNECT reply: the relay reads the
+# reply exactly, so the banner stays in the socket it hands over, and ssh reads it first (or
+# it could not log in).
 if lab_start px3 1081 socks-eager "$HELPERS/socks_eager" 0.0.0.0 1081; then
 	n0=$(sshd_count)
 	slrun -v run --via "socks5://$LAB_PX3:1081" --via "ssh://$A" -- curl -s -m 10 "http://$T/"
 	ceq "a proxy that sends the banner with its reply, then ssh: the target sees px1" "$LAB_PX1" "$SL_OUT"
-	check_match "  ... -v: the relay carries that one (the banner came with the reply)" \
-		"tcp $PX1_22_RE via socks5 [^ ]+: connected; the far end's first bytes came with" "$SL_ERR"
+	check_match "  ... -v: that connection is handed over all the same (the banner stays in it)" \
+		"tcp $PX1_22_RE via socks5 [^ ]+: connected, handed over to the helper" "$SL_ERR"
 	check_eq "  ... the sshd saw px3 (the proxy)" "$LAB_PX3" "$(sshd_clients_since "$n0")"
 	lab_kill px3:1081
 else
