@@ -100,25 +100,42 @@ int dial_send_socket(int channel, char byte, int fd)
 	return n == 1 ? 0 : -1;
 }
 
-/*
- * Ask the supervisor at @path for a connection to @sa.
- * Return: the socket to use (the one passed back, or the request's own when the relay
- * splices), or -1 after saying why on stderr.
- */
-static int dial_one(const char *path, const struct sockaddr *sa, const char *what)
+int dial_recv_socket(int channel)
 {
-	struct sockaddr_un sun = {.sun_family = AF_UNIX};
-	char request[DIAL_REQUEST_MAX], answer = 0;
-	char fd_space[CMSG_SPACE(sizeof(int))] = {0};
+	char answer = 0, fd_space[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = &answer, .iov_len = 1};
 	struct msghdr msg = {.msg_iov = &iov,
 			     .msg_iovlen = 1,
 			     .msg_control = fd_space,
 			     .msg_controllen = sizeof(fd_space)};
-	struct pollfd pfd = {.events = POLLIN};
 	struct cmsghdr *cmsg;
-	int len = dial_request_format(request, sizeof(request), sa), fd, passed = -1;
+	int passed = -1;
 	ssize_t n;
+
+	do
+		n = recvmsg(channel, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	for (cmsg = CMSG_FIRSTHDR(&msg); n == 1 && cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
+		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
+		    cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&passed, CMSG_DATA(cmsg), sizeof(int));
+	if (n == 1 && answer == DIAL_ANSWER_SOCKET && passed >= 0)
+		return passed;
+	if (passed >= 0)
+		close(passed);
+	return n < 0 && errno == EAGAIN ? -EAGAIN : -ECONNREFUSED;
+}
+
+/*
+ * Ask the supervisor at @path for a connection to @sa.
+ * Return: the socket passed back, or -1 after saying why on stderr.
+ */
+static int dial_one(const char *path, const struct sockaddr *sa, const char *what)
+{
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	char request[DIAL_REQUEST_MAX];
+	struct pollfd pfd = {.events = POLLIN};
+	int len = dial_request_format(request, sizeof(request), sa), fd, passed;
 
 	if (len < 0 || strlen(path) >= sizeof(sun.sun_path))
 		return -1;
@@ -138,19 +155,10 @@ static int dial_one(const char *path, const struct sockaddr *sa, const char *wha
 		close(fd);
 		return -1;
 	}
-	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	for (cmsg = CMSG_FIRSTHDR(&msg); n == 1 && cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg))
-		if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS &&
-		    cmsg->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&passed, CMSG_DATA(cmsg), sizeof(int));
-	if (n == 1 && answer == DIAL_ANSWER_SOCKET && passed >= 0) {
-		close(fd);
-		return passed;
-	}
+	passed = dial_recv_socket(fd);
+	close(fd);
 	if (passed >= 0)
-		close(passed);
+		return passed;
 	fprintf(stderr, "sluice dial: %s: sluice could not connect (its messages say why)\n", what);
 	close(fd);
 	return -1;

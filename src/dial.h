@@ -47,6 +47,13 @@ int dial_request_parse(const char *buf, size_t len, struct sockaddr_storage *ss)
 int dial_send_socket(int channel, char byte, int fd);
 
 /**
+ * dial_recv_socket() - the answer on @channel (readable: poll first), without blocking
+ * Return: the connected socket (close-on-exec), -EAGAIN when nothing has come yet, or
+ * -ECONNREFUSED when the connection failed (a reset, an end, or anything but the answer).
+ */
+int dial_recv_socket(int channel);
+
+/**
  * dial_main() - `sluice dial SOCKET HOST PORT`: resolve HOST, ask the supervisor at SOCKET for
  * a connection to each address in turn, and pass the first one it gets on stdout
  * (SCM_RIGHTS), as ssh's ProxyUseFdpass expects.  Messages go to stderr (ssh's log).

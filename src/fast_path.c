@@ -15,8 +15,10 @@
 #include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <linux/sockios.h>
+#include <arpa/inet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,11 +33,17 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "dial.h"
 #include "fast_path.h"
+#include "firewall.h"
 #include "log.h"
+#include "sandbox_net.h"
 
 #ifndef SO_NETNS_COOKIE
 #define SO_NETNS_COOKIE 71
+#endif
+#ifndef SO_COOKIE
+#define SO_COOKIE 57
 #endif
 #ifndef SIOCGSTAMP_NEW
 #define SIOCGSTAMP_NEW	 0x80108906u
@@ -45,6 +53,10 @@
 #define PIDFD_THREAD_FLAG 0x80 /* <linux/pidfd.h> PIDFD_THREAD (O_EXCL), Linux 6.9 */
 #define SOCKADDR_MAX	  ((socklen_t)sizeof(struct sockaddr_storage))
 #define IFCONF_MAX	  (64 * 1024)
+#define HANDED_OVER_MAX	  8192 /* hand-overs whose asked destination is remembered */
+/* getsockname() of a host socket: a port of the default ephemeral range, from its cookie. */
+#define MADE_UP_PORT_BASE  32768
+#define MADE_UP_PORT_RANGE 28232
 
 enum call {
 	CALL_NONE,
@@ -82,12 +94,26 @@ static const struct call_numbers {
 };
 #define N_CALLS (sizeof(call_numbers) / sizeof(call_numbers[0]))
 
-/* A blocking connect() under way: its notification is answered when the socket is done. */
+/*
+ * A connect() under way, answered when it is done: a blocking one made in the sandbox (the
+ * socket becomes writable), or a hand-over (the relay answers on @answer).
+ */
 struct pending_connect {
 	uint64_t id;
-	int copy; /* the program's socket, -1 for a free slot */
-	struct sockaddr_storage to;
+	int copy;   /* the program's socket, -1 for a free slot */
+	int answer; /* a hand-over: our end of the socket pair the relay answers on; else -1 */
+	int fd_number; /* a hand-over: where the program has its socket */
+	pid_t tid;     /* ... and which thread asked (its fd table) */
+	struct sockaddr_storage to; /* as the program gave it */
 	socklen_t to_len;
+};
+
+/* A host socket put in the program's place, by SO_COOKIE (never reused while the system
+ * runs), and the destination the program asked for. */
+struct handed_over {
+	uint64_t cookie;
+	struct sockaddr_in6 asked; /* room for either family, as the program gave it */
+	socklen_t asked_len;
 };
 
 struct fast_path {
@@ -96,7 +122,8 @@ struct fast_path {
 	int x32[N_CALLS];
 	struct pending_connect *pending;
 	size_t n_pending;
-	uint64_t calls;
+	struct handed_over *handed; /* a ring of HANDED_OVER_MAX, allocated at the first */
+	uint64_t calls, n_handed;
 	bool warned_access;
 };
 
@@ -114,6 +141,7 @@ struct call_ctx {
 	bool host;		    /* the socket is not of the sandbox's network namespace */
 	struct sockaddr_storage to; /* a pending connect()'s address */
 	socklen_t to_len;
+	int answer; /* a hand-over under way: the socket pair's end the relay answers on */
 };
 
 static enum call call_of(const struct fast_path *fp, const struct seccomp_data *data, bool *compat)
@@ -208,7 +236,64 @@ static bool tcp_stream(const struct call_ctx *c)
 	return c->type == SOCK_STREAM && c->protocol == IPPROTO_TCP;
 }
 
-static long serve_connect(struct call_ctx *c)
+/*
+ * Is @ss (@len bytes) a destination for the hand-over, on @c's socket?  One the firewall
+ * sends to the relay, of the socket's own family, on a socket that has not connected yet
+ * (else the kernel's answer: EALREADY while it connects, EISCONN after).
+ * Return: 1 yes, 0 no (connect in the sandbox), or a negative errno to answer.
+ */
+static int hand_over_wanted(const struct fast_path *fp, const struct call_ctx *c,
+			    const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct tcp_info info;
+	socklen_t info_len = sizeof(info);
+
+	if (!fp->config.dial ||
+	    !firewall_sends_tcp_to_relay((const struct sockaddr *)ss, len,
+					 fp->config.allow_host_loopback) ||
+	    sockopt_int(c->copy, SO_DOMAIN) != ss->ss_family)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (getsockopt(c->copy, IPPROTO_TCP, TCP_INFO, &info, &info_len))
+		return -EBADF;
+	if (info.tcpi_state == TCP_SYN_SENT)
+		return -EALREADY;
+	return info.tcpi_state == TCP_CLOSE ? 1 : -EISCONN;
+}
+
+/* Asks the relay for a connection to @ss (kept in @c for the answer). */
+static long start_hand_over(struct fast_path *fp, struct call_ctx *c,
+			    const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+	struct sockaddr_storage dest = *ss;
+	int pair[2];
+
+	/* An IPv4-mapped address is an IPv4 connection, for the relay as for the kernel. */
+	if (ss->ss_family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&dest;
+		in_port_t port = sin6->sin6_port;
+		struct in_addr a4;
+
+		memcpy(&a4, &sin6->sin6_addr.s6_addr[12], sizeof(a4));
+		memset(&dest, 0, sizeof(dest));
+		sin->sin_family = AF_INET;
+		sin->sin_port = port;
+		sin->sin_addr = a4;
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair))
+		return -ENOBUFS;
+	if (fp->config.dial(fp->config.dial_ctx, pair[1], &dest)) { /* the relay is full */
+		close(pair[0]);
+		return -EAGAIN;
+	}
+	c->answer = pair[0];
+	c->to = *ss;
+	c->to_len = len;
+	return ANSWER_PENDING;
+}
+
+static long serve_connect(struct fast_path *fp, struct call_ctx *c)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = (socklen_t)c->req->data.args[2];
@@ -222,6 +307,9 @@ static long serve_connect(struct call_ctx *c)
 	ret = read_sockaddr(c, c->req->data.args[1], c->req->data.args[2], &ss);
 	if (ret)
 		return ret;
+	ret = hand_over_wanted(fp, c, &ss, len);
+	if (ret)
+		return ret < 0 ? ret : start_hand_over(fp, c, &ss, len);
 	flags = fcntl(c->copy, F_GETFL);
 	if (flags < 0)
 		return -EBADF;
@@ -261,9 +349,82 @@ static long serve_bind(const struct fast_path *fp, struct call_ctx *c)
 	return bind(c->copy, (struct sockaddr *)&ss, len) ? -errno : 0;
 }
 
+static uint64_t socket_cookie(int fd)
+{
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+
+	return getsockopt(fd, SOL_SOCKET, SO_COOKIE, &cookie, &len) ? 0 : cookie;
+}
+
+static void remember_hand_over(struct fast_path *fp, int sock, const struct sockaddr_storage *to,
+			       socklen_t to_len)
+{
+	struct handed_over *h;
+
+	if (!fp->handed && !(fp->handed = calloc(HANDED_OVER_MAX, sizeof(*fp->handed))))
+		return; /* its getpeername() gets ENOTCONN */
+	h = &fp->handed[fp->n_handed++ % HANDED_OVER_MAX];
+	h->cookie = socket_cookie(sock);
+	h->asked_len = to_len < sizeof(h->asked) ? to_len : sizeof(h->asked);
+	memcpy(&h->asked, to, h->asked_len);
+}
+
+static const struct handed_over *find_hand_over(const struct fast_path *fp, int sock)
+{
+	uint64_t cookie = socket_cookie(sock);
+	size_t i, n = fp->n_handed < HANDED_OVER_MAX ? fp->n_handed : HANDED_OVER_MAX;
+
+	for (i = 0; cookie && fp->handed && i < n; i++)
+		if (fp->handed[i].cookie == cookie)
+			return &fp->handed[i];
+	return NULL;
+}
+
+/*
+ * The names of a host socket as the program may see them: the destination it asked for as
+ * the peer (ENOTCONN when no longer known), and the sandbox's own address with a port made
+ * up from the socket's cookie as its own.  Never the host's or the proxy's.
+ */
+static long host_socket_name(const struct fast_path *fp, const struct call_ctx *c,
+			     enum call call, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const struct handed_over *h = find_hand_over(fp, c->copy);
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	in_port_t port = htons((in_port_t)(MADE_UP_PORT_BASE +
+					    socket_cookie(c->copy) % MADE_UP_PORT_RANGE));
+	int family;
+
+	memset(ss, 0, sizeof(*ss));
+	if (call == CALL_GETPEERNAME) {
+		if (!h)
+			return -ENOTCONN;
+		memcpy(ss, &h->asked, h->asked_len);
+		*len = h->asked_len;
+		return 0;
+	}
+	family = h ? h->asked.sin6_family : sockopt_int(c->copy, SO_DOMAIN);
+	if (family == AF_INET6) {
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = port;
+		if (h && IN6_IS_ADDR_V4MAPPED(&h->asked.sin6_addr))
+			inet_pton(AF_INET6, "::ffff:" SANDBOX_IPV4_ADDRESS, &sin6->sin6_addr);
+		else
+			inet_pton(AF_INET6, SANDBOX_IPV6_ADDRESS, &sin6->sin6_addr);
+		*len = sizeof(*sin6);
+	} else {
+		sin->sin_family = AF_INET;
+		sin->sin_port = port;
+		inet_pton(AF_INET, SANDBOX_IPV4_ADDRESS, &sin->sin_addr);
+		*len = sizeof(*sin);
+	}
+	return 0;
+}
+
 /* getsockname(), getpeername(): the kernel's copy-out, min(asked, actual) bytes and the
  * actual length. */
-static long serve_name(struct call_ctx *c, enum call call)
+static long serve_name(const struct fast_path *fp, struct call_ctx *c, enum call call)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
@@ -271,17 +432,20 @@ static long serve_name(struct call_ctx *c, enum call call)
 	uint32_t actual;
 	long ret;
 
-	if (c->host)
-		return -EOPNOTSUPP;
 	ret = read_mem(c, c->req->data.args[2], &asked, sizeof(asked));
 	if (ret)
 		return ret;
 	if (asked < 0)
 		return -EINVAL;
 	memset(&ss, 0, sizeof(ss));
-	if (call == CALL_GETSOCKNAME ? getsockname(c->copy, (struct sockaddr *)&ss, &len)
-				     : getpeername(c->copy, (struct sockaddr *)&ss, &len))
+	if (c->host) {
+		ret = host_socket_name(fp, c, call, &ss, &len);
+		if (ret)
+			return ret;
+	} else if (call == CALL_GETSOCKNAME ? getsockname(c->copy, (struct sockaddr *)&ss, &len)
+					    : getpeername(c->copy, (struct sockaddr *)&ss, &len)) {
 		return -errno;
+	}
 	actual = len;
 	if (write_mem(c, c->req->data.args[1], &ss, (size_t)asked < len ? (size_t)asked : len) ||
 	    write_mem(c, c->req->data.args[2], &actual, sizeof(actual)))
@@ -289,7 +453,7 @@ static long serve_name(struct call_ctx *c, enum call call)
 	return 0;
 }
 
-static long serve_peername_option(struct call_ctx *c)
+static long serve_peername_option(const struct fast_path *fp, struct call_ctx *c)
 {
 	char buf[256];
 	int32_t asked;
@@ -298,8 +462,6 @@ static long serve_peername_option(struct call_ctx *c)
 
 	if (c->req->data.args[1] != SOL_SOCKET || c->req->data.args[2] != SO_PEERNAME)
 		return -ENOSYS; /* the filter sends no other: never reached */
-	if (c->host)
-		return -EOPNOTSUPP;
 	ret = read_mem(c, c->req->data.args[4], &asked, sizeof(asked));
 	if (ret)
 		return ret;
@@ -308,8 +470,19 @@ static long serve_peername_option(struct call_ctx *c)
 	len = (size_t)asked < sizeof(buf) ? (socklen_t)asked : sizeof(buf);
 	memset(buf, 0, sizeof(buf));
 	/* The kernel refuses a length past the address's and copies exactly what was asked. */
-	if (getsockopt(c->copy, SOL_SOCKET, SO_PEERNAME, buf, &len))
+	if (c->host) {
+		struct sockaddr_storage ss;
+		socklen_t actual = sizeof(ss);
+
+		ret = host_socket_name(fp, c, CALL_GETPEERNAME, &ss, &actual);
+		if (ret)
+			return ret;
+		if (actual < len)
+			return -EINVAL;
+		memcpy(buf, &ss, len);
+	} else if (getsockopt(c->copy, SOL_SOCKET, SO_PEERNAME, buf, &len)) {
 		return -errno;
+	}
 	if (write_mem(c, c->req->data.args[3], buf, len) ||
 	    write_mem(c, c->req->data.args[4], &len, sizeof(len)))
 		return -EFAULT;
@@ -384,7 +557,9 @@ static long serve_ioctl(struct call_ctx *c)
 	} data;
 	size_t size;
 
-	if (c->compat || c->host)
+	if (c->host)
+		return -ENOTTY; /* nothing about the host's interfaces */
+	if (c->compat)
 		return -EOPNOTSUPP;
 	if (request == SIOCGIFCONF)
 		return serve_ifconf(c);
@@ -469,7 +644,7 @@ static long serve(struct fast_path *fp, struct call_ctx *c)
 		return call == CALL_IOCTL && ret == -ENOTSOCK ? -ENOTTY : ret;
 	switch (call) {
 	case CALL_CONNECT:
-		return serve_connect(c);
+		return serve_connect(fp, c);
 	case CALL_BIND:
 		return serve_bind(fp, c);
 	case CALL_LISTEN:
@@ -478,9 +653,9 @@ static long serve(struct fast_path *fp, struct call_ctx *c)
 								    : 0;
 	case CALL_GETSOCKNAME:
 	case CALL_GETPEERNAME:
-		return serve_name(c, call);
+		return serve_name(fp, c, call);
 	case CALL_GETSOCKOPT:
-		return serve_peername_option(c);
+		return serve_peername_option(fp, c);
 	case CALL_IOCTL:
 		return serve_ioctl(c);
 	default:
@@ -503,10 +678,10 @@ static void answer(const struct fast_path *fp, uint64_t id, long ret)
 		log_warn("fast path: cannot answer a call of the program: %s", strerror(errno));
 }
 
-/* Keeps @c's socket until it is connected; Return: 0, or -ENOMEM. */
+/* Keeps @c's socket until it is connected (or handed over); Return: 0, or -errno. */
 static int add_pending(struct fast_path *fp, struct call_ctx *c)
 {
-	struct epoll_event ev = {.events = EPOLLOUT};
+	struct epoll_event ev = {.events = c->answer >= 0 ? EPOLLIN : EPOLLOUT};
 	size_t i;
 
 	for (i = 0; i < fp->n_pending && fp->pending[i].copy >= 0; i++)
@@ -517,40 +692,149 @@ static int add_pending(struct fast_path *fp, struct call_ctx *c)
 
 		if (!p)
 			return -ENOMEM;
-		for (; fp->n_pending < n; fp->n_pending++)
+		for (; fp->n_pending < n; fp->n_pending++) {
 			p[fp->n_pending].copy = -1;
+			p[fp->n_pending].answer = -1;
+		}
 		fp->pending = p;
 	}
 	ev.data.u64 = i + 1;
-	if (epoll_ctl(fp->epoll_fd, EPOLL_CTL_ADD, c->copy, &ev))
+	if (epoll_ctl(fp->epoll_fd, EPOLL_CTL_ADD, c->answer >= 0 ? c->answer : c->copy, &ev))
 		return -errno;
 	fp->pending[i].id = c->req->id;
 	fp->pending[i].copy = c->copy;
+	fp->pending[i].answer = c->answer;
+	fp->pending[i].fd_number = (int)c->req->data.args[0];
+	fp->pending[i].tid = (pid_t)c->req->pid;
 	fp->pending[i].to = c->to;
 	fp->pending[i].to_len = c->to_len;
 	c->copy = -1;
+	c->answer = -1;
 	return 0;
+}
+
+/* Is close-on-exec set on fd @fd_number of thread @tid?  (Not a property of the file.) */
+static bool fd_cloexec(pid_t tid, int fd_number)
+{
+	char path[64], line[64];
+	unsigned int flags = 0;
+	bool found = false;
+	FILE *info;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)tid, fd_number);
+	info = fopen(path, "re");
+	if (!info)
+		return true; /* the safer guess: nothing leaks into a program it runs */
+	while (!found && fgets(line, sizeof(line), info))
+		found = sscanf(line, "flags: %o", &flags) == 1;
+	fclose(info);
+	return !found || (flags & O_CLOEXEC);
+}
+
+/* Copies an int socket option from the program's socket @from to @to. */
+static void copy_int_option(int from, int to, int level, int name)
+{
+	int value;
+	socklen_t len = sizeof(value);
+
+	if (!getsockopt(from, level, name, &value, &len))
+		setsockopt(to, level, name, &value, len);
+}
+
+/* Copies a struct socket option (a timeout, SO_LINGER) when it is set. */
+static void copy_struct_option(int from, int to, int name, size_t size)
+{
+	unsigned char value[sizeof(struct timeval)] = {0}, zero[sizeof(value)] = {0};
+	socklen_t len = (socklen_t)size;
+
+	if (size <= sizeof(value) && !getsockopt(from, SOL_SOCKET, name, value, &len) &&
+	    memcmp(value, zero, len))
+		setsockopt(to, SOL_SOCKET, name, value, len);
+}
+
+/*
+ * What the program set on its socket before connect() holds on the socket that replaces it:
+ * O_NONBLOCK (the relay's sockets are non-blocking), Nagle, keepalive, linger and timeouts.
+ */
+static void copy_socket_state(int from, int to)
+{
+	int flags = fcntl(from, F_GETFL), mine = fcntl(to, F_GETFL);
+
+	if (flags >= 0 && mine >= 0)
+		fcntl(to, F_SETFL, (mine & ~O_NONBLOCK) | (flags & O_NONBLOCK));
+	copy_int_option(from, to, IPPROTO_TCP, TCP_NODELAY);
+	if (sockopt_int(from, SO_KEEPALIVE) > 0) {
+		copy_int_option(from, to, SOL_SOCKET, SO_KEEPALIVE);
+		copy_int_option(from, to, IPPROTO_TCP, TCP_KEEPIDLE);
+		copy_int_option(from, to, IPPROTO_TCP, TCP_KEEPINTVL);
+		copy_int_option(from, to, IPPROTO_TCP, TCP_KEEPCNT);
+	}
+	copy_struct_option(from, to, SO_LINGER, sizeof(struct linger));
+	copy_struct_option(from, to, SO_RCVTIMEO, sizeof(struct timeval));
+	copy_struct_option(from, to, SO_SNDTIMEO, sizeof(struct timeval));
+}
+
+/*
+ * The relay's answer to a hand-over: the connected socket goes in the program's place, and
+ * its connect() returns 0; no socket, and the connect() is refused (the relay said why).
+ * Return: false when the answer has not come yet (a wake-up for nothing).
+ */
+static bool finish_hand_over(struct fast_path *fp, struct pending_connect *p)
+{
+	struct seccomp_notif_addfd addfd = {.id = p->id, .flags = SECCOMP_ADDFD_FLAG_SETFD};
+	int sock = dial_recv_socket(p->answer);
+
+	if (sock == -EAGAIN)
+		return false;
+	if (sock < 0) {
+		answer(fp, p->id, -ECONNREFUSED);
+		return true;
+	}
+	copy_socket_state(p->copy, sock);
+	addfd.srcfd = (uint32_t)sock;
+	addfd.newfd = (uint32_t)p->fd_number;
+	addfd.newfd_flags = fd_cloexec(p->tid, p->fd_number) ? O_CLOEXEC : 0;
+	remember_hand_over(fp, sock, &p->to, p->to_len);
+	/* Checked last: the fd table is the caller's, not one of a process that took its pid. */
+	if (id_valid(fp, p->id)) {
+		if (ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) >= 0)
+			answer(fp, p->id, 0);
+		else if (errno != ENOENT) /* ENOENT: the caller is gone */
+			answer(fp, p->id, -errno);
+	}
+	close(sock);
+	return true;
 }
 
 static void finish_pending(struct fast_path *fp, size_t i)
 {
 	struct pending_connect *p = &fp->pending[i];
-	int error = sockopt_int(p->copy, SO_ERROR);
+	int error;
 
-	/* Once more, as the kernel's blocking connect() ends: the socket is then "connected"
-	 * to the socket layer too (a later connect() gets EISCONN). */
-	if (!error && connect(p->copy, (struct sockaddr *)&p->to, p->to_len) && errno != EISCONN)
-		error = errno;
-	answer(fp, p->id, error ? -error : 0);
-	epoll_ctl(fp->epoll_fd, EPOLL_CTL_DEL, p->copy, NULL);
+	if (p->answer >= 0) {
+		if (!finish_hand_over(fp, p))
+			return;
+	} else {
+		/* Once more, as the kernel's blocking connect() ends: the socket is then
+		 * "connected" to the socket layer too (a later connect() gets EISCONN). */
+		error = sockopt_int(p->copy, SO_ERROR);
+		if (!error && connect(p->copy, (struct sockaddr *)&p->to, p->to_len) &&
+		    errno != EISCONN)
+			error = errno;
+		answer(fp, p->id, error ? -error : 0);
+	}
+	epoll_ctl(fp->epoll_fd, EPOLL_CTL_DEL, p->answer >= 0 ? p->answer : p->copy, NULL);
+	if (p->answer >= 0)
+		close(p->answer);
 	close(p->copy);
 	p->copy = -1;
+	p->answer = -1;
 }
 
 static void serve_notification(struct fast_path *fp)
 {
 	struct seccomp_notif req;
-	struct call_ctx c = {.req = &req, .pidfd = -1, .mem = -1, .copy = -1};
+	struct call_ctx c = {.req = &req, .pidfd = -1, .mem = -1, .copy = -1, .answer = -1};
 	long ret;
 
 	memset(&req, 0, sizeof(req));
@@ -562,6 +846,8 @@ static void serve_notification(struct fast_path *fp)
 		  ret);
 	if (ret == ANSWER_PENDING && add_pending(fp, &c))
 		ret = -ENOBUFS;
+	if (c.answer >= 0)
+		close(c.answer); /* the relay sees the hang-up and gives up */
 	if (ret != ANSWER_NONE && ret != ANSWER_PENDING)
 		answer(fp, req.id, ret);
 	if (c.copy >= 0)
@@ -626,16 +912,25 @@ uint64_t fast_path_calls(const struct fast_path *fp)
 	return fp->calls;
 }
 
+uint64_t fast_path_handed_over(const struct fast_path *fp)
+{
+	return fp->n_handed;
+}
+
 void fast_path_free(struct fast_path *fp)
 {
 	size_t i;
 
 	if (!fp)
 		return;
-	for (i = 0; i < fp->n_pending; i++)
+	for (i = 0; i < fp->n_pending; i++) {
 		if (fp->pending[i].copy >= 0)
 			close(fp->pending[i].copy);
+		if (fp->pending[i].answer >= 0)
+			close(fp->pending[i].answer);
+	}
 	free(fp->pending);
+	free(fp->handed);
 	if (fp->epoll_fd >= 0)
 		close(fp->epoll_fd);
 	close(fp->listener);

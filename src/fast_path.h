@@ -3,15 +3,24 @@
  * fast_path.h - the supervisor's side of the fast path (docs/fast-path.md): serves the calls
  * the program's notifying filter (socket_trap.h) sends it.
  *
- * This first stage installs no socket of its own yet: it performs the program's TCP
- * connect(), bind() and listen() and answers its getsockname(), getpeername(),
- * getsockopt(SO_PEERNAME) and socket ioctls on the program's own file (taken with
- * pidfd_getfd(), so that what was checked is what is acted on), in the sandbox's network
- * namespace, with the results the kernel would give.  A connect() or bind() of any other
- * socket is let through: the program's Landlock ruleset (landlock.h) refuses a TCP one that
- * a racing thread may have swapped in.  Nothing else is ever let through.  A socket of any
- * other network namespace (a host socket) is refused every call, and MSG_FASTOPEN sends get
+ * A TCP connect() to a destination outside the sandbox is handed over (struct
+ * fast_path_config's @dial): the relay connects through the hops, and the connected socket,
+ * a socket of the host's network namespace (a "host socket"), replaces the program's at
+ * its fd number (SECCOMP_IOCTL_NOTIF_ADDFD), with the program's file flags and socket
+ * options; the connect() then returns 0, blocking or not.  Every other call is performed on
+ * the program's own file (taken with pidfd_getfd(), so that what was checked is what is
+ * acted on), in the sandbox's network namespace, with the results the kernel would give:
+ * TCP connect() inside the sandbox, bind(), listen(), getsockname(), getpeername(),
+ * getsockopt(SO_PEERNAME), socket ioctls.  A connect() or bind() of any other socket is let
+ * through: the program's Landlock ruleset (landlock.h) refuses a TCP one that a racing
+ * thread may have swapped in.  Nothing else is ever let through.  MSG_FASTOPEN sends get
  * EOPNOTSUPP (what a kernel with client Fast Open off answers).
+ *
+ * On a host socket: connect() EISCONN, bind() EINVAL, listen() EOPNOTSUPP, ioctls ENOTTY;
+ * getpeername() and SO_PEERNAME answer the destination the program asked for, getsockname()
+ * the sandbox's address and a port made up from the socket's cookie: never a host or
+ * proxy address.  The asked destinations of the last HANDED_OVER_MAX hand-overs are kept;
+ * an older one's getpeername() gets ENOTCONN.
  *
  * Known gaps of this stage: SO_SNDTIMEO does not shorten a blocking connect() (it waits for
  * TCP's own timeout); socket ioctls from the 32-bit entry points get EOPNOTSUPP (their
@@ -22,13 +31,26 @@
 #ifndef SLUICE_FAST_PATH_H
 #define SLUICE_FAST_PATH_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "err.h"
 
 struct fast_path_config {
 	uint64_t sandbox_netns_cookie;	      /* SO_NETNS_COOKIE of the sandbox's namespace */
 	unsigned int unprivileged_port_start; /* the sandbox's; binding below it is EACCES */
+	/*
+	 * The hand-over: a TCP connect() to an address the sandbox's firewall would send to
+	 * the relay (firewall_sends_tcp_to_relay()) is dialed through the hops by @dial,
+	 * with relay_dial()'s contract (it owns @requester, one end of a socket pair, and
+	 * answers on it as dial.h says), and the connected socket is put in the place of the
+	 * program's.  NULL: every connect() is made in the sandbox, where the firewall sends
+	 * it to the relay.
+	 */
+	int (*dial)(void *ctx, int requester, const struct sockaddr_storage *destination);
+	void *dial_ctx;
+	bool allow_host_loopback; /* --allow-host-loopback: the gateway's connections too */
 };
 
 struct fast_path;
@@ -51,6 +73,9 @@ int fast_path_serve(struct fast_path *fp);
 
 /* fast_path_calls() - notifications served so far (for -v and the tests). */
 uint64_t fast_path_calls(const struct fast_path *fp);
+
+/* fast_path_handed_over() - connections handed over so far (for -v and the tests). */
+uint64_t fast_path_handed_over(const struct fast_path *fp);
 
 void fast_path_free(struct fast_path *fp);
 

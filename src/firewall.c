@@ -6,6 +6,7 @@
  * to the same bytecode).  Does not create links or listeners (sandbox_net.c).
  */
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -106,6 +107,58 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 		     dns_rule, tcp_alias, SANDBOX_IPV4_PREFIX, SANDBOX_IPV6_PREFIX, RELAY_TCP_PORT,
 		     udp_chains, dns_refuse, udp_accept);
 	return n < 0 || (size_t)n >= cap ? -1 : n;
+}
+
+/* Is @addr (network order) in @network/@prefix (text)? */
+static bool in_network(int family, const void *addr, const char *network, int prefix)
+{
+	unsigned char net[16];
+	const unsigned char *a = addr;
+	int i;
+
+	if (inet_pton(family, network, net) != 1)
+		return false;
+	for (i = 0; i < prefix; i++)
+		if ((a[i / 8] ^ net[i / 8]) & (0x80 >> (i % 8)))
+			return false;
+	return true;
+}
+
+bool firewall_sends_tcp_to_relay(const struct sockaddr *sa, socklen_t len,
+				 bool allow_host_loopback)
+{
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
+	struct in6_addr a6;
+	struct in_addr a4;
+	unsigned char gateway[16];
+
+	if (sa->sa_family == AF_INET && len >= sizeof(*sin)) {
+		if (ntohs(sin->sin_port) == 53)
+			return false;
+		a4 = sin->sin_addr;
+	} else if (sa->sa_family == AF_INET6 && len >= sizeof(*sin6)) {
+		if (ntohs(sin6->sin6_port) == 53)
+			return false;
+		a6 = sin6->sin6_addr;
+		if (!IN6_IS_ADDR_V4MAPPED(&a6)) {
+			if (allow_host_loopback &&
+			    inet_pton(AF_INET6, SANDBOX_IPV6_GATEWAY, gateway) == 1 &&
+			    !memcmp(&a6, gateway, 16))
+				return true;
+			return !IN6_IS_ADDR_UNSPECIFIED(&a6) && !IN6_IS_ADDR_LOOPBACK(&a6) &&
+			       !in_network(AF_INET6, &a6, SANDBOX_IPV6_NETWORK,
+					   SANDBOX_IPV6_PREFIX);
+		}
+		memcpy(&a4, &a6.s6_addr[12], sizeof(a4));
+	} else {
+		return false;
+	}
+	if (allow_host_loopback && inet_pton(AF_INET, SANDBOX_IPV4_GATEWAY, gateway) == 1 &&
+	    !memcmp(&a4, gateway, 4))
+		return true;
+	return a4.s_addr != htonl(INADDR_ANY) && !in_network(AF_INET, &a4, "127.0.0.0", 8) &&
+	       !in_network(AF_INET, &a4, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX);
 }
 
 /*

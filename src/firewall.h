@@ -13,7 +13,9 @@
 #ifndef SLUICE_FIREWALL_H
 #define SLUICE_FIREWALL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "err.h"
 #include "netplan.h"
@@ -23,6 +25,17 @@
  * for it (`nft list ruleset` shows these rules); pure.  Return: length, or -1 if it does not
  * fit. */
 int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan);
+
+/**
+ * firewall_sends_tcp_to_relay() - would the table of a NET_RELAY sandbox send a TCP
+ * connection to @sa (@len bytes, as connect() takes it) to the relay?  Not port 53 (the
+ * resolver's), not an unspecified, loopback or sandbox address, except the gateway with
+ * @allow_host_loopback; an IPv4-mapped IPv6 address is judged as the IPv4 one.  The same
+ * rules as firewall_ruleset()'s, for the fast path: what it says yes to is dialed through the
+ * hops and handed over, the rest is connected in the sandbox.  Pure.
+ */
+bool firewall_sends_tcp_to_relay(const struct sockaddr *sa, socklen_t len,
+				 bool allow_host_loopback);
 
 /**
  * firewall_apply() - load the table, as one netlink batch (firewall_batch.c)

@@ -313,6 +313,15 @@ static void answer_join(struct session_server *srv, struct client *c)
 		reply_error(c->fd, srv->ending ? "the session is ending" : CONTROL_STARTING);
 		return;
 	}
+	if (run->fast_path) {
+		/* A program that joins would run without the fast path's filter and Landlock,
+		 * and could be passed a host socket the first one holds (docs/fast-path.md). */
+		json_decref(names);
+		reply_error(c->fd, "this session runs with --fast-path: sluice exec cannot join it "
+				   "(a joined program would run without the fast path's "
+				   "restrictions); start the session without --fast-path to use exec");
+		return;
+	}
 	for (i = 0; i < run->n_hops; i++)
 		ssh |= run->hops[i].kind == HOP_SSH;
 	for (i = 0; i < CONTROL_MAX_NAMESPACES; i++)

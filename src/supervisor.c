@@ -34,12 +34,14 @@
 #include "hop.h"
 #include "log.h"
 #include "monotonic.h"
+#include "netplan.h"
 #include "ns_clone.h"
 #include "ns.h"
 #include "program.h"
 #include "publish.h"
 #include "relay.h"
 #include "resolver.h"
+#include "route.h"
 #include "runtime_dir.h"
 #include "sandbox.h"
 #include "sandbox_net.h"
@@ -301,6 +303,30 @@ static int tunnel_in(struct supervisor *sv, const int *fds, size_t n_fds, uint32
 	return -1;
 }
 
+/* The fast path's hand-over (fast_path.h): a connection of the program's route. */
+static int fast_path_dial(void *ctx, int requester, const struct sockaddr_storage *destination)
+{
+	struct supervisor *sv = ctx;
+
+	return relay_dial(sv->relay, sv->config.run->n_hops, requester, destination);
+}
+
+/*
+ * Can the program's connections be handed over?  Only when the relay carries them (not
+ * behind a tunnel, whose device the sandbox has) and its upstream sockets are TCP: a route
+ * that starts at a local hop's unix socket (a helper such as tor, or tor://unix:) would
+ * put a unix socket in place of the program's TCP one.
+ */
+static bool fast_path_hands_over(const struct supervisor *sv)
+{
+	const struct run_options *run = sv->config.run;
+	struct netplan plan = netplan_for_sandbox(run);
+	struct route route;
+
+	route_plan(run, run->n_hops, &route);
+	return sv->relay && plan.net == NET_RELAY && !route.local_entry;
+}
+
 /*
  * The program's fast path listener.  Fail closed: a program whose socket calls nobody serves
  * would hang in them, so a fast path that cannot start ends the sandbox.
@@ -308,11 +334,19 @@ static int tunnel_in(struct supervisor *sv, const int *fds, size_t n_fds, uint32
 static void take_fast_path(struct supervisor *sv, const struct channel_msg *msg, int *fds,
 			   size_t n_fds)
 {
-	struct fast_path_config config = {msg->netns_cookie, (unsigned int)msg->value};
+	struct fast_path_config config = {
+	    .sandbox_netns_cookie = msg->netns_cookie,
+	    .unprivileged_port_start = (unsigned int)msg->value,
+	    .allow_host_loopback = sv->config.run->allow_host_loopback,
+	};
 
 	if (!sv->config.run->fast_path || sv->fast_path || n_fds != 1 || msg->value < 0) {
 		log_warn("ignoring an unasked fast path listener"); /* on_message() closes it */
 		return;
+	}
+	if (fast_path_hands_over(sv)) {
+		config.dial = fast_path_dial;
+		config.dial_ctx = sv;
 	}
 	sv->fast_path = fast_path_new(fds[0], &config, &sv->setup_err);
 	fds[0] = -1; /* the fast path's now, or closed by it */
@@ -323,15 +357,20 @@ static void take_fast_path(struct supervisor *sv, const struct channel_msg *msg,
 		send_to_sandbox(sv, SIGKILL);
 		return;
 	}
-	log_verbose("fast path: serving the program's socket calls");
+	log_verbose("fast path: serving the program's socket calls%s",
+		    config.dial ? "; its connections are handed over"
+				: " (its connections go through the relay: the route starts at a "
+				  "unix socket, or the program is behind a tunnel)");
 }
 
 static void on_fast_path(struct supervisor *sv)
 {
 	if (!sv->fast_path || fast_path_serve(sv->fast_path) != -ENOTCONN)
 		return;
-	log_verbose("fast path: %llu calls served, none left to serve",
-		    (unsigned long long)fast_path_calls(sv->fast_path));
+	log_verbose("fast path: %llu calls served, %llu connections handed over, none left to "
+		    "serve",
+		    (unsigned long long)fast_path_calls(sv->fast_path),
+		    (unsigned long long)fast_path_handed_over(sv->fast_path));
 	epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fast_path_fd(sv->fast_path), NULL);
 	fast_path_free(sv->fast_path);
 	sv->fast_path = NULL;

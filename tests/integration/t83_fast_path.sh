@@ -1,15 +1,26 @@
 #!/bin/bash
-# t83_fast_path: --fast-path, first stage (fast_path.h): sluice serves the program's socket
-# calls and connections still go through the relay, so every result must be what it is
-# without the option.  Checked through the lab's dante and target: the target still sees the
-# proxy; servers inside the sandbox still work (bind, listen, connect all served); a privileged
-# port stays refused; the interface list a program gets by ioctl is the sandbox's; the
-# program runs under the second filter and Landlock (/proc/self/status), and the supervisor
-# says it served calls.  The race the design rests on is tested in tests/unit/test_fast_path.c.
+# t83_fast_path: --fast-path (fast_path.h, docs/fast-path.md): sluice serves the program's
+# socket calls, and hands a connection through the hops over to the program in place of its
+# own socket.  Checked through the lab's dante and target: the target still sees the proxy,
+# and the connection was handed over; a server that speaks first is heard, through dante and
+# through a proxy that sends the server's first bytes with its reply (socks_eager, whole and
+# byte by byte); the handed-over socket (a host socket) gives the program no way out: its
+# names are the asked destination and the sandbox's address, reconnecting it (also after an
+# AF_UNSPEC disconnect), bind, listen, SIOCGIFCONF and TCP Fast Open are refused, and the
+# leak target sees nothing (anti-test: the same probe without sluice reaches it); servers
+# inside the sandbox still work (bind, listen, connect all served); a privileged port stays
+# refused; the interface list a program gets by ioctl is the sandbox's; the program runs
+# under the second filter and Landlock (/proc/self/status); `sluice exec` cannot join a
+# session that runs with it.  The race the design rests on is tested in
+# tests/unit/test_fast_path.c.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 
-if ! lab_up || ! lab_target_http || ! lab_socks_dante px1 1080; then
+BANNER="echo banner-of-target; sleep 2"
+if ! lab_up || ! lab_target_http || ! lab_socks_dante px1 1080 ||
+	! lab_start target 2525 banner socat TCP-LISTEN:2525,fork,reuseaddr "SYSTEM:$BANNER" ||
+	! lab_start px3 1081 socks-eager "$HELPERS/socks_eager" 0.0.0.0 1081 ||
+	! lab_start px3 1082 socks-dribble "$HELPERS/socks_eager" --dribble 0.0.0.0 1082; then
 	not_ok "the lab comes up"
 	done_testing
 fi
@@ -32,10 +43,50 @@ run via --fast-path --via "$DANTE" -- curl -s -m 10 "http://$LAB_TARGET/"
 check_eq "through dante with --fast-path, the target sees the proxy" "$LAB_PX1" "$(out via)" || why via
 check_match "  ... and sluice served the program's calls" 'fast path: [1-9][0-9]* calls served' \
 	"$(cat "$TMP/via.err")"
+check_match "  ... and handed the connection over" \
+	"tcp $LAB_TARGET:80 via socks5 [^ ]+: connected, handed over to the program" "$(cat "$TMP/via.err")"
+check_match "  ... once" 'fast path: [0-9]+ calls served, 1 connections handed over' "$(cat "$TMP/via.err")"
 check_eq "  ... the target's log names the proxy" "$LAB_PX1" "$(lab_http_peers | tail -1)"
 run plain --via "$DANTE" -- curl -s -m 10 "http://$LAB_TARGET/"
 check_eq "anti-test: without it, the same (and no fast path)" "$LAB_PX1:0" \
 	"$(out plain):$(grep -c 'fast path' "$TMP/plain.err")"
+
+# A server that speaks first: its banner is the program's, also when the proxy sends it with
+# its reply (read exactly, it stays in the socket handed over), whole or a byte at a time.
+for px in "$DANTE" "socks5://$LAB_PX3:1081" "socks5://$LAB_PX3:1082"; do
+	run banner --fast-path --via "$px" -- timeout 5 $BB nc "$LAB_TARGET" 2525
+	check_eq "a server that speaks first, through $px: its banner" "banner-of-target" \
+		"$(out banner)" || why banner
+	check_match "  ... handed over" 'handed over to the program' "$(cat "$TMP/banner.err")"
+done
+
+# The handed-over socket is a host socket: every way out it offers is closed.  The leak
+# target is the echo server (it logs its peers); the probe connects to the HTTP port.
+PROBE=("$HELPERS/host_socket_probe" "$LAB_TARGET" 80 "$LAB_TARGET" "$LAB_ECHO_PORT")
+leaks() { lab_echo_peers | grep -c "^tcp $LAB_CLIENT\$"; }
+n0=$(leaks)
+native=$(as_user timeout 10 "${PROBE[@]}")
+check_match "anti-test: without sluice, a disconnected socket connects again" \
+	'after-unspec (ok|EINPROGRESS)' "$native"
+check_match "anti-test: ... and TCP Fast Open connects a fresh one" 'fastopen ok' "$native"
+check "anti-test: ... and the leak target sees the client" wait_until 5 test "$(leaks)" -gt "$n0"
+n0=$(leaks)
+run probe --fast-path --via "$DANTE" -- timeout 10 "${PROBE[@]}"
+check_match "the probe connects through sluice" '^connect ok' "$(out probe)" || why probe
+check_match "  ... handed over" 'handed over to the program' "$(cat "$TMP/probe.err")"
+check_eq "  ... getpeername: the destination asked, not the proxy" "peer $LAB_TARGET:80" \
+	"$(grep '^peer' "$TMP/probe.out")"
+check_match "  ... getsockname: the sandbox's address, not the host's" \
+	'^local 198\.18\.0\.1:[0-9]+$' "$(grep '^local' "$TMP/probe.out")"
+check_eq "  ... connect again: refused" "reconnect EISCONN" "$(grep '^reconnect' "$TMP/probe.out")"
+check_eq "  ... after an AF_UNSPEC disconnect too" "after-unspec EISCONN" \
+	"$(grep '^after-unspec' "$TMP/probe.out")"
+check_eq "  ... bind: refused" "bind EINVAL" "$(grep '^bind' "$TMP/probe.out")"
+check_eq "  ... listen: refused" "listen EOPNOTSUPP" "$(grep '^listen' "$TMP/probe.out")"
+check_eq "  ... SIOCGIFCONF: refused" "ifconf ENOTTY" "$(grep '^ifconf' "$TMP/probe.out")"
+check_eq "  ... TCP Fast Open: refused" "fastopen EOPNOTSUPP" "$(grep '^fastopen' "$TMP/probe.out")"
+sleep 0.5
+check_eq "  ... and the leak target saw nothing from the client" "$n0" "$(leaks)"
 
 # The filters the program runs under, and its Landlock domain: Seccomp_filters counts them
 # (sluice's own filter, then the fast path's).
@@ -65,6 +116,22 @@ check_match "ifconfig lists the sandbox's loopback with --fast-path" '^lo ' "$(o
 check_eq "  ... and the same interfaces as without" "$(grep -o '^[a-z0-9]*' "$TMP/if0.out")" \
 	"$(grep -o '^[a-z0-9]*' "$TMP/if1.out")"
 check "  ... none of the host's" test -z "$(grep -E '^(eth|ens|enp|br|veth|p-)' "$TMP/if1.out")"
+
+# A session with --fast-path: `sluice exec` would run a program without its restrictions.
+S=t83s$$
+as_user timeout -k 5 60 "$SLUICE" run --name "$S" --fast-path --via "$DANTE" -- sleep 30 \
+	</dev/null >"$TMP/session.out" 2>"$TMP/session.err" &
+SPID=$!
+cleanup_push "kill_tree $SPID"
+if wait_until 10 eval 'sl ls --json 2>/dev/null | grep -q "\"name\": \"$S\""'; then
+	sl exec "$S" -- true >"$TMP/exec.out" 2>&1
+	check_eq "sluice exec into a --fast-path session is refused" 125 "$?"
+	check_match "  ... saying why" 'runs with --fast-path' "$(cat "$TMP/exec.out")"
+	sl stop --time 1 "$S" >/dev/null 2>&1
+else
+	not_ok "a --fast-path session starts"
+	diag "$(cat "$TMP/session.err")"
+fi
 
 run none --fast-path --net none -- true
 check_eq "--fast-path with --net none is refused" 125 "$(cat "$TMP/none.rc")"
