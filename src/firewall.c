@@ -124,8 +124,7 @@ static bool in_network(int family, const void *addr, const char *network, int pr
 	return true;
 }
 
-bool firewall_sends_tcp_to_relay(const struct sockaddr *sa, socklen_t len,
-				 bool allow_host_loopback)
+bool firewall_sends_tcp_to_relay(const struct sockaddr *sa, socklen_t len, bool allow_host_loopback)
 {
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;

@@ -107,12 +107,59 @@ static void dns_rule(void **state)
 	assert_int_equal(firewall_tunnel_dns_ruleset(buf, 32, &v6), -1);
 }
 
+/* firewall_sends_tcp_to_relay(ADDRESS, PORT, allow_host_loopback) for a text address. */
+static bool relayed(const char *address, unsigned short port, bool allow_host_loopback)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons(port)};
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons(port)};
+
+	if (inet_pton(AF_INET, address, &sin.sin_addr) == 1)
+		return firewall_sends_tcp_to_relay((struct sockaddr *)&sin, sizeof(sin),
+						   allow_host_loopback);
+	assert_int_equal(inet_pton(AF_INET6, address, &sin6.sin6_addr), 1);
+	return firewall_sends_tcp_to_relay((struct sockaddr *)&sin6, sizeof(sin6),
+					   allow_host_loopback);
+}
+
+/* The fast path's question, answered as the table's rules do (firewall_ruleset()). */
+static void tcp_to_the_relay(void **state)
+{
+	struct sockaddr_in short_one = {.sin_family = AF_INET, .sin_port = htons(80)};
+	struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+
+	(void)state;
+	assert_true(relayed("203.0.113.5", 443, false));
+	assert_true(relayed("10.1.2.3", 80, false));
+	assert_true(relayed("2001:db8::1", 443, false));
+	assert_true(relayed("::ffff:203.0.113.5", 443, false));
+	assert_false(relayed("203.0.113.5", 53, false)); /* the resolver's */
+	assert_false(relayed("2001:db8::1", 53, false));
+	assert_false(relayed("127.0.0.1", 80, false));
+	assert_false(relayed("127.1.2.3", 80, false));
+	assert_false(relayed("::1", 80, false));
+	assert_false(relayed("::ffff:127.0.0.1", 80, false));
+	assert_false(relayed("0.0.0.0", 80, false));
+	assert_false(relayed("::", 80, false));
+	assert_false(relayed("198.18.0.1", 80, false)); /* the sandbox's own network */
+	assert_false(relayed("198.18.0.2", 80, false));
+	assert_true(relayed("198.18.0.4", 80, false)); /* past its /30 */
+	assert_false(relayed("fd00:5c:1ce::1", 80, false));
+	assert_false(relayed("fd00:5c:1ce::2", 80, false));
+	/* --allow-host-loopback: the gateway stands for the host's loopback, via the relay. */
+	assert_true(relayed("198.18.0.2", 80, true));
+	assert_true(relayed("fd00:5c:1ce::2", 80, true));
+	assert_false(relayed("198.18.0.1", 80, true));
+	assert_false(firewall_sends_tcp_to_relay((struct sockaddr *)&short_one, 8, false));
+	assert_false(firewall_sends_tcp_to_relay(&unspec, sizeof(unspec), false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(tunnel_table),
 	    cmocka_unit_test(tunnel_table_with_resolver),
 	    cmocka_unit_test(dns_rule),
+	    cmocka_unit_test(tcp_to_the_relay),
 	};
 
 	return cmocka_run_group_tests_name("firewall", tests, NULL, NULL);
