@@ -100,8 +100,8 @@ static const struct call_numbers {
  */
 struct pending_connect {
 	uint64_t id;
-	int copy;   /* the program's socket, -1 for a free slot */
-	int answer; /* a hand-over: our end of the socket pair the relay answers on; else -1 */
+	int copy;      /* the program's socket, -1 for a free slot */
+	int answer;    /* a hand-over: our end of the socket pair the relay answers on; else -1 */
 	int fd_number; /* a hand-over: where the program has its socket */
 	pid_t tid;     /* ... and which thread asked (its fd table) */
 	struct sockaddr_storage to; /* as the program gave it */
@@ -373,9 +373,9 @@ static void remember_hand_over(struct fast_path *fp, int sock, const struct sock
 static const struct handed_over *find_hand_over(const struct fast_path *fp, int sock)
 {
 	uint64_t cookie = socket_cookie(sock);
-	size_t i, n = fp->n_handed < HANDED_OVER_MAX ? fp->n_handed : HANDED_OVER_MAX;
+	size_t i;
 
-	for (i = 0; cookie && fp->handed && i < n; i++)
+	for (i = 0; cookie && fp->handed && i < HANDED_OVER_MAX && i < fp->n_handed; i++)
 		if (fp->handed[i].cookie == cookie)
 			return &fp->handed[i];
 	return NULL;
@@ -386,14 +386,14 @@ static const struct handed_over *find_hand_over(const struct fast_path *fp, int 
  * the peer (ENOTCONN when no longer known), and the sandbox's own address with a port made
  * up from the socket's cookie as its own.  Never the host's or the proxy's.
  */
-static long host_socket_name(const struct fast_path *fp, const struct call_ctx *c,
-			     enum call call, struct sockaddr_storage *ss, socklen_t *len)
+static long host_socket_name(const struct fast_path *fp, const struct call_ctx *c, enum call call,
+			     struct sockaddr_storage *ss, socklen_t *len)
 {
 	const struct handed_over *h = find_hand_over(fp, c->copy);
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	in_port_t port = htons((in_port_t)(MADE_UP_PORT_BASE +
-					    socket_cookie(c->copy) % MADE_UP_PORT_RANGE));
+	in_port_t port =
+	    htons((in_port_t)(MADE_UP_PORT_BASE + socket_cookie(c->copy) % MADE_UP_PORT_RANGE));
 	int family;
 
 	memset(ss, 0, sizeof(*ss));
@@ -809,7 +809,6 @@ static bool finish_hand_over(struct fast_path *fp, struct pending_connect *p)
 static void finish_pending(struct fast_path *fp, size_t i)
 {
 	struct pending_connect *p = &fp->pending[i];
-	int error;
 
 	if (p->answer >= 0) {
 		if (!finish_hand_over(fp, p))
@@ -817,7 +816,8 @@ static void finish_pending(struct fast_path *fp, size_t i)
 	} else {
 		/* Once more, as the kernel's blocking connect() ends: the socket is then
 		 * "connected" to the socket layer too (a later connect() gets EISCONN). */
-		error = sockopt_int(p->copy, SO_ERROR);
+		int error = sockopt_int(p->copy, SO_ERROR);
+
 		if (!error && connect(p->copy, (struct sockaddr *)&p->to, p->to_len) &&
 		    errno != EISCONN)
 			error = errno;

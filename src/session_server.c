@@ -317,9 +317,10 @@ static void answer_join(struct session_server *srv, struct client *c)
 		/* A program that joins would run without the fast path's filter and Landlock,
 		 * and could be passed a host socket the first one holds (docs/fast-path.md). */
 		json_decref(names);
-		reply_error(c->fd, "this session runs with --fast-path: sluice exec cannot join it "
-				   "(a joined program would run without the fast path's "
-				   "restrictions); start the session without --fast-path to use exec");
+		reply_error(c->fd,
+			    "this session runs with --fast-path: sluice exec cannot join it "
+			    "(a joined program would run without the fast path's "
+			    "restrictions); start the session without --fast-path to use exec");
 		return;
 	}
 	for (i = 0; i < run->n_hops; i++)

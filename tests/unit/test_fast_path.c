@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <arpa/inet.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "dial.h"
 #include "fast_path.h"
 #include "landlock.h"
 #include "program_restrictions.h"
@@ -138,7 +140,8 @@ static int run_scenario(scenario_fn scenario, int what, const struct fast_path_c
 
 static int served(scenario_fn scenario, unsigned int port_start)
 {
-	struct fast_path_config config = {own_netns_cookie(), port_start};
+	struct fast_path_config config = {.sandbox_netns_cookie = own_netns_cookie(),
+					  .unprivileged_port_start = port_start};
 
 	return run_scenario(scenario, WITH_LANDLOCK | WITH_TRAP, &config, NULL);
 }
@@ -328,7 +331,10 @@ static int fastopen(void)
 		   : 1;
 }
 
-/* Every call on a host socket is refused, none let through; the program's own still served. */
+/*
+ * Every call on a host socket is refused or answered with the sandbox's view, none let
+ * through; the program's own still served.  (This one was not handed over: no peer known.)
+ */
 static int host_sockets_refused(void)
 {
 	struct sockaddr_in a = loopback(0);
@@ -343,15 +349,127 @@ static int host_sockets_refused(void)
 		return 2;
 	if (listen(fd, 1) == 0 || errno != EOPNOTSUPP)
 		return 3;
-	if (getsockname(fd, (struct sockaddr *)&a, &len) == 0 || errno != EOPNOTSUPP)
+	if (getsockname(fd, (struct sockaddr *)&a, &len) ||
+	    a.sin_addr.s_addr != inet_addr("198.18.0.1"))
 		return 4;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 || errno != EOPNOTSUPP)
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 || errno != ENOTTY)
 		return 5;
+	len = sizeof(a);
+	if (getpeername(fd, (struct sockaddr *)&a, &len) == 0 || errno != ENOTCONN)
+		return 8;
 	if (bind(u, (struct sockaddr *)&a, sizeof(a))) /* the sandbox's UDP: let through */
 		return 6;
 	if (bind(t, (struct sockaddr *)&a, sizeof(a)) || listen(t, 1)) /* the sandbox's TCP */
 		return 7;
 	return 0;
+}
+
+/*
+ * The hand-over.  The server's dial connects a socket of this process's namespace to
+ * handover_listener (standing in for the relay and its first hop) and passes it back as the
+ * relay does; the child, in namespaces of its own, connects to an address outside.
+ */
+static int handover_listener = -1;
+static bool handover_fails;
+static struct sockaddr_storage handover_dialed;
+
+static int test_dial(void *ctx, int requester, const struct sockaddr_storage *destination)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd;
+
+	(void)ctx;
+	handover_dialed = *destination;
+	if (!handover_fails && !getsockname(handover_listener, (struct sockaddr *)&a, &len)) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd >= 0 && (!connect(fd, (struct sockaddr *)&a, len) || errno == EINPROGRESS))
+			dial_send_socket(requester, DIAL_ANSWER_SOCKET, fd);
+		if (fd >= 0)
+			close(fd);
+	}
+	close(requester); /* without an answer: the connection failed */
+	return 0;
+}
+
+static struct sockaddr_in outside(void)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(80)};
+
+	a.sin_addr.s_addr = inet_addr("203.0.113.5");
+	return a;
+}
+
+static int handed_over(void)
+{
+	struct sockaddr_in to = outside(), name;
+	socklen_t len = sizeof(name);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0),
+	    nb = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to)))
+		return 1;
+	if (send(fd, "hi", 2, 0) != 2)
+		return 2;
+	if (getpeername(fd, (struct sockaddr *)&name, &len) ||
+	    name.sin_addr.s_addr != to.sin_addr.s_addr || name.sin_port != to.sin_port)
+		return 3;
+	len = sizeof(name);
+	if (getsockname(fd, (struct sockaddr *)&name, &len) ||
+	    name.sin_addr.s_addr != inet_addr("198.18.0.1"))
+		return 4;
+	if ((fcntl(fd, F_GETFL) & O_NONBLOCK) || !(fcntl(fd, F_GETFD) & FD_CLOEXEC))
+		return 5; /* the program's flags, not those of the socket passed in */
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) == 0 || errno != EISCONN)
+		return 6;
+	if (connect(nb, (struct sockaddr *)&to, sizeof(to))) /* done: 0, not EINPROGRESS */
+		return 7;
+	if (!(fcntl(nb, F_GETFL) & O_NONBLOCK) || (fcntl(nb, F_GETFD) & FD_CLOEXEC))
+		return 8;
+	return 0;
+}
+
+static int handover_refused(void)
+{
+	struct sockaddr_in to = outside();
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	return connect(fd, (struct sockaddr *)&to, sizeof(to)) == -1 && errno == ECONNREFUSED ? 0
+											      : 1;
+}
+
+static void connections_handed_over(void **state)
+{
+	struct sockaddr_in a = loopback(0);
+	struct fast_path_config config = {.unprivileged_port_start = 1024, .dial = test_dial};
+	const struct sockaddr_in *dialed = (const struct sockaddr_in *)&handover_dialed;
+	char buf[4] = {0};
+	int conn;
+
+	(void)state;
+	handover_listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(bind(handover_listener, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(handover_listener, 8), 0);
+	handover_fails = false;
+	assert_int_equal(
+	    run_scenario(handed_over, WITH_LANDLOCK | WITH_TRAP | OWN_NETNS, &config, NULL), 0);
+	assert_int_equal(dialed->sin_addr.s_addr, inet_addr("203.0.113.5"));
+	assert_int_equal(ntohs(dialed->sin_port), 80);
+	conn = accept(handover_listener, NULL, NULL);
+	assert_true(conn >= 0);
+	assert_int_equal(recv(conn, buf, sizeof(buf), 0), 2); /* the program's bytes came here */
+	assert_string_equal(buf, "hi");
+	close(conn);
+	handover_fails = true;
+	assert_int_equal(
+	    run_scenario(handover_refused, WITH_LANDLOCK | WITH_TRAP | OWN_NETNS, &config, NULL),
+	    0);
+	/* Anti-test: without the hand-over, the child's own namespace has no way there. */
+	config.dial = NULL;
+	assert_int_not_equal(
+	    run_scenario(handover_refused, WITH_LANDLOCK | WITH_TRAP | OWN_NETNS, &config, NULL),
+	    0);
+	close(handover_listener);
 }
 
 static void tcp_calls_served(void **state)
@@ -365,7 +483,8 @@ static void tcp_calls_served(void **state)
 
 static void landlock_alone_refuses_them(void **state)
 {
-	struct fast_path_config config = {own_netns_cookie(), 1024};
+	struct fast_path_config config = {.sandbox_netns_cookie = own_netns_cookie(),
+					  .unprivileged_port_start = 1024};
 
 	(void)state;
 	/* Anti-test: the scenario needs the server; under Landlock alone its first bind fails. */
@@ -390,7 +509,8 @@ static void privileged_ports_stay_refused(void **state)
 static void other_sockets_let_through(void **state)
 {
 	uint64_t calls = 0;
-	struct fast_path_config config = {own_netns_cookie(), 1024};
+	struct fast_path_config config = {.sandbox_netns_cookie = own_netns_cookie(),
+					  .unprivileged_port_start = 1024};
 
 	(void)state;
 	assert_int_equal(run_scenario(other_sockets, WITH_LANDLOCK | WITH_TRAP, &config, &calls),
@@ -407,7 +527,7 @@ static void socket_ioctls(void **state)
 
 static void host_sockets_fail_closed(void **state)
 {
-	struct fast_path_config config = {0, 1024};
+	struct fast_path_config config = {.unprivileged_port_start = 1024};
 
 	(void)state;
 	assert_int_equal(run_scenario(host_sockets_refused, WITH_LANDLOCK | WITH_TRAP | OWN_NETNS,
@@ -480,7 +600,7 @@ static int race_leaks(int what)
 {
 	struct sockaddr_in a = loopback(0);
 	socklen_t len = sizeof(a);
-	struct fast_path_config config = {0, 1024};
+	struct fast_path_config config = {.unprivileged_port_start = 1024};
 	int srv = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), n = 0, fd;
 
 	assert_int_equal(bind(srv, (struct sockaddr *)&a, sizeof(a)), 0);
@@ -520,6 +640,7 @@ int main(void)
 	    cmocka_unit_test(other_sockets_let_through),
 	    cmocka_unit_test(socket_ioctls),
 	    cmocka_unit_test(host_sockets_fail_closed),
+	    cmocka_unit_test(connections_handed_over),
 	    cmocka_unit_test(swapped_socket_race),
 	};
 
