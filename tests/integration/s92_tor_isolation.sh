@@ -210,6 +210,7 @@ else
 	not_ok "the test's tor client bootstraps"
 	done_testing
 fi
+check "the exit carries a first stream to target.lab" tor_lab_exit_warm 9050 target.lab 9001
 CTL=TCP4:127.0.0.1:9051
 COOKIE=$TMP/native/data/control_auth_cookie
 TOR=(--via tor://127.0.0.1:9050)

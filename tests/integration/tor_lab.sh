@@ -70,6 +70,10 @@
 #                                line: what to show when a stream through the client failed
 #   tor_lab_exit_log             the last stream, DNS and refusal lines of the exit's info log,
 #                                on one line: the far side of a failed stream
+#   tor_lab_exit_warm PORT HOST HPORT
+#                                waits (about 60 s at most) until a stream through the native
+#                                client with SocksPort PORT reaches HOST:HPORT (a server that
+#                                speaks first) and gets an answer; fails if none does
 #   tor_lab_client_kill PID      kills a native client (checked by its command line) and waits
 #   tor_lab_client_pids DIR      the PIDs of the native clients started with DIR, one a line
 #   tor_lab_sluice_tors [CACHE]  the PIDs of the tors sluice started (`--via tor`), one a line;
@@ -419,6 +423,25 @@ tor_lab_client_log() {
 tor_lab_exit_log() {
 	grep -i 'stream\|exit\|refus\|resolv\|dns\|nameserver\|end\|fail' \
 		"$TOR_LAB_DIR/$TOR_LAB_EXIT/info.log" 2>/dev/null | tail -n 16 | tr '\n' ' '
+}
+
+# The lab's first streams through its young exit were seen to fail for a second or two (the
+# exit ended them with "misc error"; s92 in one CI run of several): a test whose subject is
+# not the exit waits for one stream to get through before it starts.
+tor_lab_exit_warm() {
+	local port=$1 host=$2 hport=$3 i out
+	for ((i = 1; i <= 8; i++)); do
+		out=$(sleep 3 | as_user timeout 8 curl -s -m 5 --socks5-hostname "127.0.0.1:$port" \
+			"telnet://$host:$hport" 2>/dev/null)
+		if [ -n "$out" ]; then
+			[ "$i" = 1 ] || diag "tor_lab: a stream to $host:$hport got through at try $i;" \
+				"the exit logged: $(tor_lab_exit_log)"
+			return 0
+		fi
+		sleep 2
+	done
+	diag "tor_lab: no stream to $host:$hport got through; the exit logged: $(tor_lab_exit_log)"
+	return 1
 }
 
 tor_lab_client_kill() {
