@@ -22,11 +22,12 @@
  * proxy address.  The asked destinations of the last HANDED_OVER_MAX hand-overs are kept;
  * an older one's getpeername() gets ENOTCONN.
  *
- * Known gaps of this stage: SO_SNDTIMEO does not shorten a blocking connect() (it waits for
- * TCP's own timeout); socket ioctls from the 32-bit entry points get EOPNOTSUPP (their
- * structures differ); SIOCSPGRP gets EOPNOTSUPP (its pid would be read in the wrong pid
- * namespace); a socket passed in with --pass-fd from the host's namespace is a host socket
- * to it, so its connect(), bind(), listen() and names are refused.
+ * Known gaps: SO_SNDTIMEO does not shorten a blocking connect() (it waits for TCP's own
+ * timeout, or the relay's handshake limit); socket ioctls from the 32-bit entry points get
+ * EOPNOTSUPP (their structures differ); SIOCSPGRP gets EOPNOTSUPP (its pid would be read in
+ * the wrong pid namespace); a socket passed in with --pass-fd from the host's namespace is a
+ * host socket to it, so its connect(), bind() and listen() are refused and its names made up
+ * (getpeername() ENOTCONN).
  */
 #ifndef SLUICE_FAST_PATH_H
 #define SLUICE_FAST_PATH_H
