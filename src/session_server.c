@@ -318,9 +318,9 @@ static void answer_join(struct session_server *srv, struct client *c)
 		 * and could be passed a host socket the first one holds (docs/fast-path.md). */
 		json_decref(names);
 		reply_error(c->fd,
-			    "this session runs with --fast-path: sluice exec cannot join it "
-			    "(a joined program would run without the fast path's "
-			    "restrictions); start the session without --fast-path to use exec");
+			    "this session runs with --fast-path: sluice exec and sluice cp cannot "
+			    "join it (what joins would run without the fast path's "
+			    "restrictions); start the session without --fast-path to use them");
 		return;
 	}
 	for (i = 0; i < run->n_hops; i++)

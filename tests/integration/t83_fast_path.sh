@@ -10,8 +10,8 @@
 # leak target sees nothing (anti-test: the same probe without sluice reaches it); servers
 # inside the sandbox still work (bind, listen, connect all served); a privileged port stays
 # refused; the interface list a program gets by ioctl is the sandbox's; the program runs
-# under the second filter and Landlock (/proc/self/status); `sluice exec` cannot join a
-# session that runs with it.  The race the design rests on is tested in
+# under the second filter and Landlock (/proc/self/status); `sluice exec` and `sluice cp`
+# cannot join a session that runs with it.  The race the design rests on is tested in
 # tests/unit/test_fast_path.c.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
@@ -127,6 +127,9 @@ if wait_until 10 eval 'sl ls --json 2>/dev/null | grep -q "\"name\": \"$S\""'; t
 	sl exec "$S" -- true >"$TMP/exec.out" 2>&1
 	check_eq "sluice exec into a --fast-path session is refused" 125 "$?"
 	check_match "  ... saying why" 'runs with --fast-path' "$(cat "$TMP/exec.out")"
+	sl cp /etc/hostname "$S:/tmp/copied" >"$TMP/cp.out" 2>&1
+	check "  ... and so is sluice cp" test "$?" -ne 0
+	check_match "  ... saying why" 'runs with --fast-path' "$(cat "$TMP/cp.out")"
 	sl stop --time 1 "$S" >/dev/null 2>&1
 else
 	not_ok "a --fast-path session starts"
