@@ -370,9 +370,8 @@ static void remember_hand_over(struct fast_path *fp, int sock, const struct sock
 	memcpy(&h->asked, to, h->asked_len);
 }
 
-static const struct handed_over *find_hand_over(const struct fast_path *fp, int sock)
+static const struct handed_over *find_hand_over(const struct fast_path *fp, uint64_t cookie)
 {
-	uint64_t cookie = socket_cookie(sock);
 	size_t i;
 
 	for (i = 0; cookie && fp->handed && i < HANDED_OVER_MAX && i < fp->n_handed; i++)
@@ -389,11 +388,11 @@ static const struct handed_over *find_hand_over(const struct fast_path *fp, int 
 static long host_socket_name(const struct fast_path *fp, const struct call_ctx *c, enum call call,
 			     struct sockaddr_storage *ss, socklen_t *len)
 {
-	const struct handed_over *h = find_hand_over(fp, c->copy);
+	uint64_t cookie = socket_cookie(c->copy);
+	const struct handed_over *h = find_hand_over(fp, cookie);
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	in_port_t port =
-	    htons((in_port_t)(MADE_UP_PORT_BASE + socket_cookie(c->copy) % MADE_UP_PORT_RANGE));
+	in_port_t port = htons((in_port_t)(MADE_UP_PORT_BASE + cookie % MADE_UP_PORT_RANGE));
 	int family;
 
 	memset(ss, 0, sizeof(*ss));
