@@ -31,34 +31,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* "ok", or the errno's name (strerrorname_np(), glibc 2.32). */
 static const char *result(int ret)
 {
 	static char buf[32];
+	const char *name = ret ? strerrorname_np(errno) : "ok";
 
-	if (ret == 0)
-		return "ok";
-	switch (errno) {
-#define E(x)                                                                                       \
-	case x:                                                                                    \
-		return #x
-		E(EACCES);
-		E(EPERM);
-		E(EISCONN);
-		E(EINVAL);
-		E(EOPNOTSUPP);
-		E(ENOTTY);
-		E(ENOTCONN);
-		E(ECONNREFUSED);
-		E(ECONNRESET);
-		E(EALREADY);
-		E(EINPROGRESS);
-		E(ENOSYS);
-		E(EAFNOSUPPORT);
-		E(ETIMEDOUT);
-		E(ENETUNREACH);
-		E(EADDRINUSE);
-#undef E
-	}
+	if (name)
+		return name;
 	snprintf(buf, sizeof(buf), "errno%d", errno);
 	return buf;
 }

@@ -38,16 +38,6 @@ static const struct {
     {"packet", AF_PACKET}, {"key", AF_KEY},   {"alg", AF_ALG},	   {"vsock", AF_VSOCK},
 };
 
-static const struct {
-	int value;
-	const char *name;
-} errnos[] = {
-    {EAFNOSUPPORT, "EAFNOSUPPORT"}, {EPERM, "EPERM"},	{ENOSYS, "ENOSYS"},
-    {EACCES, "EACCES"},		    {EINVAL, "EINVAL"}, {EPROTONOSUPPORT, "EPROTONOSUPPORT"},
-    {ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT"}, {EOPNOTSUPP, "EOPNOTSUPP"}, {ENODEV, "ENODEV"},
-    {ENOMEM, "ENOMEM"},
-};
-
 static int family_of(const char *text)
 {
 	size_t i;
@@ -60,19 +50,16 @@ static int family_of(const char *text)
 
 static int report(long ret)
 {
-	size_t i;
+	const char *name = ret < 0 ? strerrorname_np((int)-ret) : NULL; /* glibc 2.32 */
 
 	if (ret >= 0) {
 		printf("ok\n");
 		return 0;
 	}
-	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++) {
-		if (errnos[i].value == -ret) {
-			printf("%s\n", errnos[i].name);
-			return 1;
-		}
-	}
-	printf("errno %ld\n", -ret);
+	if (name)
+		printf("%s\n", name);
+	else
+		printf("errno %ld\n", -ret);
 	return 1;
 }
 
