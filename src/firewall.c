@@ -13,6 +13,7 @@
 
 #include "firewall.h"
 #include "firewall_batch.h"
+#include "ip_prefix.h"
 #include "sandbox_net.h"
 
 static int tunnel_ruleset(char *buf, size_t cap, const struct netplan *plan);
@@ -109,21 +110,6 @@ int firewall_ruleset(char *buf, size_t cap, const struct netplan *plan)
 	return n < 0 || (size_t)n >= cap ? -1 : n;
 }
 
-/* Is @addr (network order) in @network/@prefix (text)? */
-static bool in_network(int family, const void *addr, const char *network, int prefix)
-{
-	unsigned char net[16];
-	const unsigned char *a = addr;
-	int i;
-
-	if (inet_pton(family, network, net) != 1)
-		return false;
-	for (i = 0; i < prefix; i++)
-		if ((a[i / 8] ^ net[i / 8]) & (0x80 >> (i % 8)))
-			return false;
-	return true;
-}
-
 bool firewall_sends_tcp_to_relay(const struct sockaddr *sa, socklen_t len, bool allow_host_loopback)
 {
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
@@ -146,18 +132,16 @@ bool firewall_sends_tcp_to_relay(const struct sockaddr *sa, socklen_t len, bool 
 			    !memcmp(&a6, gateway, 16))
 				return true;
 			return !IN6_IS_ADDR_UNSPECIFIED(&a6) && !IN6_IS_ADDR_LOOPBACK(&a6) &&
-			       !in_network(AF_INET6, &a6, SANDBOX_IPV6_NETWORK,
-					   SANDBOX_IPV6_PREFIX);
+			       !ipv6_in(&a6, SANDBOX_IPV6_NETWORK, SANDBOX_IPV6_PREFIX);
 		}
 		memcpy(&a4, &a6.s6_addr[12], sizeof(a4));
 	} else {
 		return false;
 	}
-	if (allow_host_loopback && inet_pton(AF_INET, SANDBOX_IPV4_GATEWAY, gateway) == 1 &&
-	    !memcmp(&a4, gateway, 4))
+	if (allow_host_loopback && ntohl(a4.s_addr) == ipv4_text(SANDBOX_IPV4_GATEWAY))
 		return true;
-	return a4.s_addr != htonl(INADDR_ANY) && !in_network(AF_INET, &a4, "127.0.0.0", 8) &&
-	       !in_network(AF_INET, &a4, SANDBOX_IPV4_NETWORK, SANDBOX_IPV4_PREFIX);
+	return a4.s_addr != htonl(INADDR_ANY) && !ipv4_in(ntohl(a4.s_addr), 0x7f000000u, 8) &&
+	       !ipv4_in(ntohl(a4.s_addr), ipv4_text(SANDBOX_IPV4_NETWORK), SANDBOX_IPV4_PREFIX);
 }
 
 /*
