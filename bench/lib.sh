@@ -191,5 +191,24 @@ verdict() {
 		else print "goal NOT met" }'
 }
 
+# interleaved_means ROUNDS CMD... -- WAY...: per WAY, the mean over ROUNDS rounds of the number
+# `CMD... WAY` prints, the ways taking turns within each round, so that a slow spell of the
+# machine hits them alike.  One line per WAY, in order.
+interleaved_means() {
+	local rounds=$1 round way cmd=() all=""
+	shift
+	while [ "$1" != -- ]; do
+		cmd+=("$1")
+		shift
+	done
+	shift
+	for ((round = 0; round < rounds; round++)); do
+		for way in "$@"; do all+="$way $("${cmd[@]}" "$way")"$'\n'; done
+	done
+	for way in "$@"; do
+		awk -v w="$way" '$1 == w { sum += $2; n++ } END { printf "%.1f\n", n ? sum / n : 0 }' <<<"$all"
+	done
+}
+
 # gbit BITS_PER_SECOND: in Gbit/s, two decimals.
 gbit() { awk -v b="$1" 'BEGIN { printf "%.2f", b / 1e9 }'; }

@@ -2,7 +2,7 @@
 # t83_fast_path: --fast-path (fast_path.h, docs/fast-path.md): sluice serves the program's
 # socket calls, and hands a connection through the hops over to the program in place of its
 # own socket.  Checked through the lab's dante and target: the target still sees the proxy,
-# and the connection was handed over; a server that speaks first is heard, through dante and
+# and the connection was handed over (also with no hop at all); a server that speaks first is heard, through dante and
 # through a proxy that sends the server's first bytes with its reply (socks_eager, whole and
 # byte by byte); the handed-over socket (a host socket) gives the program no way out: its
 # names are the asked destination and the sandbox's address, reconnecting it (also after an
@@ -50,6 +50,12 @@ check_eq "  ... the target's log names the proxy" "$LAB_PX1" "$(lab_http_peers |
 run plain --via "$DANTE" -- curl -s -m 10 "http://$LAB_TARGET/"
 check_eq "anti-test: without it, the same (and no fast path)" "$LAB_PX1:0" \
 	"$(out plain):$(grep -c 'fast path' "$TMP/plain.err")"
+
+# The direct uplink (no --via) hands over too: the target sees the client's own address.
+run direct --fast-path -- curl -s -m 10 "http://$LAB_TARGET/"
+check_eq "with no hop, the target sees the client" "$LAB_CLIENT" "$(out direct)" || why direct
+check_match "  ... and the connection was handed over" \
+	"tcp $LAB_TARGET:80 direct: connected, handed over to the program" "$(cat "$TMP/direct.err")"
 
 # A server that speaks first: its banner is the program's, also when the proxy sends it with
 # its reply (read exactly, it stays in the socket handed over), whole or a byte at a time.
