@@ -495,6 +495,14 @@ int conf_finish(struct conf *conf, struct sl_err *err)
 			    err, 0,
 			    "--allow-host-loopback needs a network; it excludes --net "
 			    "none");
+		/*
+		 * A profile's fast path is for the runs that have a network: `--net none` on
+		 * the command line leaves it out rather than failing.  Both given on the
+		 * same level contradict each other.
+		 */
+		if (run->fast_path && conf->origin[CONF_FAST_PATH] == CONF_FROM_PROFILE &&
+		    conf->origin[CONF_NET] == CONF_FROM_COMMAND_LINE)
+			run->fast_path = false;
 		if (run->fast_path)
 			return sl_err_set(
 			    err, 0,

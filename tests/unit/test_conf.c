@@ -176,13 +176,28 @@ static void flags_and_defaults(void **state)
 	assert_int_equal(set(&conf, "via", "socks5://10.0.0.1", CONF_FROM_COMMAND_LINE, &err), 0);
 	assert_true(conf_finish(&conf, &err) < 0);
 	assert_non_null(strstr(err.msg, "exclude each other"));
-	/* --fast-path: off unless set; refused with --net none, which has no connections. */
+	/*
+	 * --fast-path: off unless set; refused with --net none, which has no connections, when
+	 * both come from the same level; a profile's fast path gives way to --net none given on
+	 * the command line.
+	 */
 	conf_init(&conf, &run);
 	assert_false(run.fast_path);
 	assert_int_equal(set(&conf, "fast_path", NULL, CONF_FROM_PROFILE, &err), 0);
 	assert_true(run.fast_path);
 	assert_int_equal(conf_finish(&conf, &err), 0);
 	assert_int_equal(set(&conf, "net", "none", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_int_equal(conf_finish(&conf, &err), 0);
+	assert_false(run.fast_path);
+	assert_int_equal(run.net, NET_NONE);
+	conf_init(&conf, &run);
+	assert_int_equal(set(&conf, "fast_path", NULL, CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_int_equal(set(&conf, "net", "none", CONF_FROM_COMMAND_LINE, &err), 0);
+	assert_true(conf_finish(&conf, &err) < 0);
+	assert_non_null(strstr(err.msg, "--fast-path"));
+	conf_init(&conf, &run);
+	assert_int_equal(set(&conf, "fast_path", NULL, CONF_FROM_PROFILE, &err), 0);
+	assert_int_equal(set(&conf, "net", "none", CONF_FROM_PROFILE, &err), 0);
 	assert_true(conf_finish(&conf, &err) < 0);
 	assert_non_null(strstr(err.msg, "--fast-path"));
 }
