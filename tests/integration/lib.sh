@@ -36,6 +36,29 @@ as_user() {
 	fi
 }
 
+# SLUICE_TEST_FAST_PATH=1 (tests/run --fast-path): every `sluice run` that has a network runs
+# with --fast-path, through a wrapper that adds it; SLUICE_BINARY stays the binary itself.
+SLUICE_BINARY=$SLUICE
+if [ "${SLUICE_TEST_FAST_PATH:-}" = 1 ]; then
+	cat >"$TMP/sluice" <<EOF
+#!/bin/bash
+# sluice, with --fast-path added to \`run\` unless it asks for --net none
+[ "\${1:-}" = run ] || exec $(printf %q "$SLUICE") "\$@"
+prev=
+for arg in "\${@:2}"; do
+	case \$prev/\$arg in
+	*/--) break ;;
+	--net/none | -n/none | */--net=none) exec $(printf %q "$SLUICE") "\$@" ;;
+	esac
+	prev=\$arg
+done
+: >"$TMP/fast-path-run.\$\$" # counted by done_testing
+exec $(printf %q "$SLUICE") run --fast-path "\${@:2}"
+EOF
+	chmod 0755 "$TMP/sluice"
+	SLUICE=$TMP/sluice
+fi
+
 # sl ARGS...: sluice as the mode's user, with a time limit so no test can hang.
 sl() { as_user timeout -k 5 30 "$SLUICE" "$@"; }
 
@@ -97,7 +120,7 @@ pids_with_cmdline() {
 # another build's or another suite's sluice does not count).
 sluice_pids() {
 	local p exe
-	exe=$(readlink -f "$SLUICE")
+	exe=$(readlink -f "$SLUICE_BINARY")
 	for p in $(pgrep -x sluice); do
 		[ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$exe" ] && echo "$p"
 	done
@@ -123,6 +146,11 @@ kill_tree() {
 }
 
 done_testing() {
+	local runs
+	if [ "${SLUICE_TEST_FAST_PATH:-}" = 1 ]; then # else the pass proves nothing of the fast path
+		runs=$(find "$TMP" -maxdepth 1 -name 'fast-path-run.*' | wc -l)
+		check "the fast path was on for $runs sluice runs" test "$runs" -gt 0
+	fi
 	echo "1..$test_count"
 	exit 0
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # t40_security: what the program holds when it starts: no capability, no_new_privs, the
 # seccomp filter (TIOCSTI refused), only the fds it was meant to get, only its own processes.
+# fast-path-suite: runs again with --fast-path (tests/run)
 . "$(dirname "$0")/lib.sh"
 
 status=$(sl run -- cat /proc/self/status)

@@ -7,6 +7,7 @@
 #     among them) and is not dumpable.
 # Every "refused inside" is paired with the same probe outside, which must get something else
 # (or the refusal could be the kernel's, not the filter's).
+# fast-path-suite: runs again with --fast-path (tests/run)
 . "$(dirname "$0")/lib.sh"
 
 probe=$HELPERS/sock_probe

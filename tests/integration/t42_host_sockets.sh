@@ -7,6 +7,7 @@
 # any connection), and later a real nscd.  sluice runs in that mount namespace too, so the
 # sockets are "the host's" for it.  Every "not reached inside" has its anti-test: the same
 # lookup or connect outside sluice, in the same namespace, as the same user, reaches the stub.
+# fast-path-suite: runs again with --fast-path (tests/run)
 if [ -z "${SLUICE_T42_MNTNS:-}" ]; then
 	# Re-run in a private mount namespace (before lib.sh: its EXIT trap must run in there).
 	SLUICE_T42_MNTNS=1 exec unshare --mount --propagation private -- "$0" "$@"

@@ -4,6 +4,7 @@
 # sluice's own processes (supervisor and sandbox init) no longer hold the values in their
 # environment blocks while they run.  Anti-tests: a non-secret variable set the same way is
 # seen everywhere the secrets are looked for, so every search would find what it looks for.
+# fast-path-suite: runs again with --fast-path (tests/run)
 . "$(dirname "$0")/lib.sh"
 
 export SLUICE_PASSWORD=secretXYZ-$$ SLUICE_PASSWORD_1=secretONE-$$ SLUICE_NOT_SECRET=visibleXYZ-$$

@@ -6,6 +6,7 @@
 # "blocked" verdict can come from a probe that could not have worked anyway.  The hosts'
 # nftables counters (lab_seen) prove that nothing at all from the client (10.77.0.1, fd77::1)
 # reached the target or the DNS server, whatever the protocol.
+# fast-path-suite: runs again with --fast-path (tests/run)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 

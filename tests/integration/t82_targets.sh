@@ -11,6 +11,7 @@
 #     program reaches the server as a reset; a clean end stays clean.
 # Every "refused" check has its anti-test: the same probe without sluice (or the allowed
 # variant through sluice) reaches the listener, so the listener and the probe work.
+# fast-path-suite: runs again with --fast-path (tests/run)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 

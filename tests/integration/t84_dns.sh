@@ -10,6 +10,7 @@
 #   - forward mode, direct: a query over TCP goes over TCP, so an answer too big for UDP comes
 #     whole; through a proxy: UDP answers fit the program's size (512, or its EDNS0 size), TC set;
 #   - idle or trickling DNS-over-TCP connections do not lock the resolver out.
+# fast-path-suite: runs again with --fast-path (tests/run)
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 
