@@ -206,7 +206,7 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 
 	fds_occupy_closed_std(st.std_was_closed);
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
-	ret = session_join_ask(&st.sj, name, SESSION_JOIN_WAIT_S, err);
+	ret = session_join_ask(&st.sj, name, SESSION_JOIN_WAIT_S, false, err);
 	if (ret)
 		goto out;
 	signals_save_original(&st.original_signals);

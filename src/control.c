@@ -176,10 +176,22 @@ int control_exit_parse(const char *buf, size_t len, int *code)
 	return ret;
 }
 
+/* A join's optional "copy": true, which only `sluice cp` sends. */
+static int join_copy(json_t *root, struct control_request *req, struct sl_err *err)
+{
+	json_t *copy = json_object_get(root, "copy");
+
+	if (copy && !json_is_boolean(copy))
+		return sl_err_set(err, 0, "'copy': expected true or false");
+	req->copy = json_is_true(copy);
+	return 0;
+}
+
 int control_request_parse(const char *buf, size_t len, struct control_request *req,
 			  struct sl_err *err)
 {
 	static const char *const plain[] = {"sluice", "op"};
+	static const char *const join_keys[] = {"sluice", "op", "copy"};
 	static const char *const signal_keys[] = {"sluice", "op", "sig"};
 	static const char *const resize_keys[] = {"sluice", "op", "rows", "cols"};
 	long long cols = 0;
@@ -217,6 +229,8 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 	else if (req->op == CONTROL_STOP)
 		ret = only_keys(root, stop, 3, err)
 			  ?: integer_in(root, "grace", 0, CONTROL_GRACE_MAX, &value, err);
+	else if (req->op == CONTROL_JOIN)
+		ret = only_keys(root, join_keys, 3, err) ?: join_copy(root, req, err);
 	else
 		ret = only_keys(root, plain, 2, err);
 	if (!ret && req->op == CONTROL_STARTED)
@@ -277,6 +291,9 @@ int control_request_format(const struct control_request *req, char *buf, size_t 
 	else if (req->op == CONTROL_STOP)
 		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"stop\", \"grace\": %d}",
 			     CONTROL_VERSION, req->grace_seconds);
+	else if (req->op == CONTROL_JOIN && req->copy)
+		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"join\", \"copy\": true}",
+			     CONTROL_VERSION);
 	else
 		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"%s\"}", CONTROL_VERSION,
 			     op_names[req->op]);

@@ -58,6 +58,7 @@ struct control_request {
 	int grace_seconds; /* stop: TERM, then KILL after this long */
 	int sig;	   /* signal: 1-64 */
 	int rows, cols;	   /* resize; spawn: a terminal of this size (0: none) */
+	bool copy;	   /* join: only to copy files (cmd_cp.c); no program of the user's */
 	/* spawn: which session, and the program (malloc'd; control_request_free()) */
 	char session[65];
 	char **argv; /* NULL-terminated, at least one */

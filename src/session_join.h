@@ -33,9 +33,11 @@ struct session_join {
  * @wait_s:	while the session is still starting (its hops, a tunnel), ask again for up to
  *		this many seconds (0: answer at once), so that `run --name X &` then `exec X`
  *		works
+ * @copy:	the join only copies files (`sluice cp`): no program of the user's runs in
+ *		there, so a --fast-path session lets it in
  * Return: 0, or negative with @err filled.  session_join_close() either way.
  */
-int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s,
+int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s, bool copy,
 		     struct sl_err *err);
 
 /**

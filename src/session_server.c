@@ -299,7 +299,7 @@ static json_t *string_array(char *const *list, size_t n)
 	return array;
 }
 
-static void answer_join(struct session_server *srv, struct client *c)
+static void answer_join(struct session_server *srv, struct client *c, bool copy)
 {
 	/* The first program lost these too (supervisor.c): an ssh hop's agent socket. */
 	static char *const unset_with_ssh[] = {"SSH_AUTH_SOCK"};
@@ -313,14 +313,17 @@ static void answer_join(struct session_server *srv, struct client *c)
 		reply_error(c->fd, srv->ending ? "the session is ending" : CONTROL_STARTING);
 		return;
 	}
-	if (run->fast_path) {
-		/* A program that joins would run without the fast path's filter and Landlock,
-		 * and could be passed a host socket the first one holds (docs/fast-path.md). */
+	if (run->fast_path && !copy) {
+		/*
+		 * A program that joins would run without the fast path's filter and Landlock,
+		 * and could be passed a host socket the first one holds (docs/fast-path.md).
+		 * `sluice cp` runs none: its child copies regular files and sends no socket.
+		 */
 		json_decref(names);
 		reply_error(c->fd,
-			    "this session runs with --fast-path: sluice exec and sluice cp cannot "
-			    "join it (what joins would run without the fast path's "
-			    "restrictions); start the session without --fast-path to use them");
+			    "this session runs with --fast-path: sluice exec cannot join it (what "
+			    "joins would run without the fast path's restrictions); start the "
+			    "session without --fast-path to use it");
 		return;
 	}
 	for (i = 0; i < run->n_hops; i++)
@@ -404,7 +407,7 @@ static void on_request(struct session_server *srv, struct client *c)
 				   : NULL,
 			   NULL, 0);
 	} else if (req.op == CONTROL_JOIN) {
-		answer_join(srv, c);
+		answer_join(srv, c, req.copy);
 	} else if (req.op == CONTROL_STARTED) {
 		answer_started(srv, c, &req, fds, n_fds);
 	} else if (req.op == CONTROL_STOP) {

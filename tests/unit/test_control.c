@@ -30,6 +30,22 @@ static void good_requests(void **state)
 	assert_int_equal(req.op, CONTROL_STATUS);
 	assert_int_equal(parse("{\"op\": \"join\", \"sluice\": 1}", &req, &err), 0);
 	assert_int_equal(req.op, CONTROL_JOIN);
+	assert_false(req.copy);
+	/* sluice cp's join says so; formatted and parsed again it still does. */
+	assert_int_equal(parse("{\"op\": \"join\", \"sluice\": 1, \"copy\": true}", &req, &err), 0);
+	assert_true(req.copy);
+	n = control_request_format(&req, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"sluice\": 1, \"op\": \"join\", \"copy\": true}");
+	assert_int_equal(parse(buf, &req, &err), 0);
+	assert_true(req.op == CONTROL_JOIN && req.copy);
+	req.copy = false;
+	n = control_request_format(&req, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"sluice\": 1, \"op\": \"join\"}");
+	assert_int_not_equal(parse("{\"sluice\": 1, \"op\": \"join\", \"copy\": 1}", &req, &err),
+			     0);
+	assert_string_equal(err.msg, "'copy': expected true or false");
+	assert_int_not_equal(
+	    parse("{\"sluice\": 1, \"op\": \"status\", \"copy\": true}", &req, &err), 0);
 	assert_int_equal(parse("{\"sluice\": 1, \"op\": \"started\", \"pid\": 4242}", &req, &err),
 			 0);
 	assert_int_equal(req.op, CONTROL_STARTED);
