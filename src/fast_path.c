@@ -54,6 +54,8 @@
 #define SOCKADDR_MAX	  ((socklen_t)sizeof(struct sockaddr_storage))
 #define IFCONF_MAX	  (64 * 1024)
 #define HANDED_OVER_MAX	  8192 /* hand-overs whose asked destination is remembered */
+#define LISTENER_TAG                                                                               \
+	(1ULL << 63) /* an epoll event's data: a listener's slot, else a pending connect + 1 */
 /* getsockname() of a host socket: a port of the default ephemeral range, from its cookie. */
 #define MADE_UP_PORT_BASE  32768
 #define MADE_UP_PORT_RANGE 28232
@@ -99,6 +101,7 @@ static const struct call_numbers {
  * socket becomes writable), or a hand-over (the relay answers on @answer).
  */
 struct pending_connect {
+	int listener; /* whose notification */
 	uint64_t id;
 	int copy;      /* the program's socket, -1 for a free slot */
 	int answer;    /* a hand-over: our end of the socket pair the relay answers on; else -1 */
@@ -117,7 +120,9 @@ struct handed_over {
 };
 
 struct fast_path {
-	int listener, epoll_fd;
+	int listeners[FAST_PATH_LISTENERS_MAX]; /* -1: a free slot */
+	size_t n_listeners;
+	int epoll_fd;
 	struct fast_path_config config;
 	int x32[N_CALLS];
 	struct pending_connect *pending;
@@ -134,6 +139,7 @@ struct fast_path {
 
 /* One notification being served: the program's thread, file and memory, taken once. */
 struct call_ctx {
+	int listener; /* the filter that notified */
 	const struct seccomp_notif *req;
 	bool compat; /* 32-bit x86 or x32 entry point: other structure layouts */
 	int pidfd, mem, copy;
@@ -160,9 +166,9 @@ static enum call call_of(const struct fast_path *fp, const struct seccomp_data *
 	return CALL_NONE;
 }
 
-static int id_valid(const struct fast_path *fp, uint64_t id)
+static int id_valid(int listener, uint64_t id)
 {
-	return !ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
+	return !ioctl(listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id);
 }
 
 /* The caller's memory, opened before the id is checked (then the fd is the right process's). */
@@ -624,7 +630,7 @@ static long serve(struct fast_path *fp, struct call_ctx *c)
 	snprintf(path, sizeof(path), "/proc/%u/mem", c->req->pid);
 	c->mem = open(path, O_RDWR | O_CLOEXEC);
 	/* Checked after both opened: they are the caller's, not a process that took its pid. */
-	if (!id_valid(fp, c->req->id))
+	if (!id_valid(c->listener, c->req->id))
 		return ANSWER_NONE;
 	if (c->pidfd < 0 || c->mem < 0) {
 		/* Fail closed, but say why once: ptrace rules (Yama's ptrace_scope 2 or 3) can
@@ -662,7 +668,7 @@ static long serve(struct fast_path *fp, struct call_ctx *c)
 	}
 }
 
-static void answer(const struct fast_path *fp, uint64_t id, long ret)
+static void answer(int listener, uint64_t id, long ret)
 {
 	struct seccomp_notif_resp resp = {.id = id};
 
@@ -673,7 +679,7 @@ static void answer(const struct fast_path *fp, uint64_t id, long ret)
 	else
 		resp.val = ret;
 	/* ENOENT: the caller was killed meanwhile; nothing waits for the answer. */
-	if (ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) && errno != ENOENT)
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) && errno != ENOENT)
 		log_warn("fast path: cannot answer a call of the program: %s", strerror(errno));
 }
 
@@ -700,6 +706,7 @@ static int add_pending(struct fast_path *fp, struct call_ctx *c)
 	ev.data.u64 = i + 1;
 	if (epoll_ctl(fp->epoll_fd, EPOLL_CTL_ADD, c->answer >= 0 ? c->answer : c->copy, &ev))
 		return -errno;
+	fp->pending[i].listener = c->listener;
 	fp->pending[i].id = c->req->id;
 	fp->pending[i].copy = c->copy;
 	fp->pending[i].answer = c->answer;
@@ -786,7 +793,7 @@ static bool finish_hand_over(struct fast_path *fp, struct pending_connect *p)
 	if (sock == -EAGAIN)
 		return false;
 	if (sock < 0) {
-		answer(fp, p->id, -ECONNREFUSED);
+		answer(p->listener, p->id, -ECONNREFUSED);
 		return true;
 	}
 	copy_socket_state(p->copy, sock);
@@ -795,14 +802,25 @@ static bool finish_hand_over(struct fast_path *fp, struct pending_connect *p)
 	addfd.newfd_flags = fd_cloexec(p->tid, p->fd_number) ? O_CLOEXEC : 0;
 	remember_hand_over(fp, sock, &p->to, p->to_len);
 	/* Checked last: the fd table is the caller's, not one of a process that took its pid. */
-	if (id_valid(fp, p->id)) {
-		if (ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) >= 0)
-			answer(fp, p->id, 0);
+	if (id_valid(p->listener, p->id)) {
+		if (ioctl(p->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) >= 0)
+			answer(p->listener, p->id, 0);
 		else if (errno != ENOENT) /* ENOENT: the caller is gone */
-			answer(fp, p->id, -errno);
+			answer(p->listener, p->id, -errno);
 	}
 	close(sock);
 	return true;
+}
+
+/* A pending connect() done with: answered, or its caller gone. */
+static void drop_pending(struct fast_path *fp, struct pending_connect *p)
+{
+	epoll_ctl(fp->epoll_fd, EPOLL_CTL_DEL, p->answer >= 0 ? p->answer : p->copy, NULL);
+	if (p->answer >= 0)
+		close(p->answer);
+	close(p->copy);
+	p->copy = -1;
+	p->answer = -1;
 }
 
 static void finish_pending(struct fast_path *fp, size_t i)
@@ -820,24 +838,20 @@ static void finish_pending(struct fast_path *fp, size_t i)
 		if (!error && connect(p->copy, (struct sockaddr *)&p->to, p->to_len) &&
 		    errno != EISCONN)
 			error = errno;
-		answer(fp, p->id, error ? -error : 0);
+		answer(p->listener, p->id, error ? -error : 0);
 	}
-	epoll_ctl(fp->epoll_fd, EPOLL_CTL_DEL, p->answer >= 0 ? p->answer : p->copy, NULL);
-	if (p->answer >= 0)
-		close(p->answer);
-	close(p->copy);
-	p->copy = -1;
-	p->answer = -1;
+	drop_pending(fp, p);
 }
 
-static void serve_notification(struct fast_path *fp)
+static void serve_notification(struct fast_path *fp, int listener)
 {
 	struct seccomp_notif req;
-	struct call_ctx c = {.req = &req, .pidfd = -1, .mem = -1, .copy = -1, .answer = -1};
+	struct call_ctx c = {
+	    .listener = listener, .req = &req, .pidfd = -1, .mem = -1, .copy = -1, .answer = -1};
 	long ret;
 
 	memset(&req, 0, sizeof(req));
-	if (ioctl(fp->listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
+	if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &req))
 		return; /* ENOENT: the caller went away before we read it */
 	fp->calls++;
 	ret = serve(fp, &c);
@@ -848,7 +862,7 @@ static void serve_notification(struct fast_path *fp)
 	if (c.answer >= 0)
 		close(c.answer); /* the relay sees the hang-up and gives up */
 	if (ret != ANSWER_NONE && ret != ANSWER_PENDING)
-		answer(fp, req.id, ret);
+		answer(listener, req.id, ret);
 	if (c.copy >= 0)
 		close(c.copy);
 	if (c.mem >= 0)
@@ -857,29 +871,73 @@ static void serve_notification(struct fast_path *fp)
 		close(c.pidfd);
 }
 
+/*
+ * No task is left under the filter of the listener in @slot: it goes, with the calls it
+ * left pending (their callers are gone; its fd number may be reused once closed).
+ */
+static void drop_listener(struct fast_path *fp, size_t slot)
+{
+	int listener = fp->listeners[slot];
+	size_t i;
+
+	for (i = 0; i < fp->n_pending; i++)
+		if (fp->pending[i].copy >= 0 && fp->pending[i].listener == listener)
+			drop_pending(fp, &fp->pending[i]);
+	epoll_ctl(fp->epoll_fd, EPOLL_CTL_DEL, listener, NULL);
+	close(listener);
+	fp->listeners[slot] = -1;
+	fp->n_listeners--;
+}
+
 int fast_path_serve(struct fast_path *fp)
 {
 	struct epoll_event events[16];
+	size_t hung_up[16], n_hung_up = 0;
 	int n, i;
 
 	n = epoll_wait(fp->epoll_fd, events, 16, 0);
 	for (i = 0; i < n; i++) {
-		if (events[i].data.u64) {
-			finish_pending(fp, events[i].data.u64 - 1);
-			continue;
-		}
-		if (events[i].events & EPOLLIN)
-			serve_notification(fp);
+		uint64_t data = events[i].data.u64;
+		size_t slot = (size_t)(data & ~LISTENER_TAG);
+
+		if (!(data & LISTENER_TAG))
+			finish_pending(fp, data - 1);
+		else if (events[i].events & EPOLLIN)
+			serve_notification(fp, fp->listeners[slot]);
 		else if (events[i].events & (EPOLLHUP | EPOLLERR))
-			return -ENOTCONN;
+			hung_up[n_hung_up++] = slot;
 	}
+	/* Last, so that no pending slot this batch still names is freed and taken again. */
+	while (n_hung_up)
+		drop_listener(fp, hung_up[--n_hung_up]);
+	return fp->n_listeners ? 0 : -ENOTCONN;
+}
+
+int fast_path_add_listener(struct fast_path *fp, int listener, struct sl_err *err)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+	size_t slot;
+
+	for (slot = 0; slot < FAST_PATH_LISTENERS_MAX && fp->listeners[slot] >= 0; slot++)
+		;
+	if (slot == FAST_PATH_LISTENERS_MAX) {
+		close(listener);
+		return sl_err_set(err, EMFILE, "the fast path serves %d programs at most",
+				  FAST_PATH_LISTENERS_MAX);
+	}
+	ev.data.u64 = LISTENER_TAG | slot;
+	if (epoll_ctl(fp->epoll_fd, EPOLL_CTL_ADD, listener, &ev)) {
+		close(listener);
+		return sl_err_set(err, errno, "cannot watch the fast path's listener");
+	}
+	fp->listeners[slot] = listener;
+	fp->n_listeners++;
 	return 0;
 }
 
 struct fast_path *fast_path_new(int listener, const struct fast_path_config *config,
 				struct sl_err *err)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 0};
 	struct fast_path *fp = calloc(1, sizeof(*fp));
 	size_t i;
 
@@ -888,13 +946,19 @@ struct fast_path *fast_path_new(int listener, const struct fast_path_config *con
 		sl_err_set(err, ENOMEM, "cannot start the fast path");
 		return NULL;
 	}
-	fp->listener = listener;
+	for (i = 0; i < FAST_PATH_LISTENERS_MAX; i++)
+		fp->listeners[i] = -1;
 	fp->config = *config;
 	for (i = 0; i < N_CALLS; i++)
 		fp->x32[i] = seccomp_syscall_resolve_name_arch(SCMP_ARCH_X32, call_numbers[i].name);
 	fp->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-	if (fp->epoll_fd < 0 || epoll_ctl(fp->epoll_fd, EPOLL_CTL_ADD, listener, &ev)) {
-		sl_err_set(err, errno, "cannot watch the fast path's listener");
+	if (fp->epoll_fd < 0) {
+		close(listener);
+		sl_err_set(err, errno, "cannot start the fast path");
+		fast_path_free(fp);
+		return NULL;
+	}
+	if (fast_path_add_listener(fp, listener, err)) {
 		fast_path_free(fp);
 		return NULL;
 	}
@@ -932,6 +996,8 @@ void fast_path_free(struct fast_path *fp)
 	free(fp->handed);
 	if (fp->epoll_fd >= 0)
 		close(fp->epoll_fd);
-	close(fp->listener);
+	for (i = 0; i < FAST_PATH_LISTENERS_MAX; i++)
+		if (fp->listeners[i] >= 0)
+			close(fp->listeners[i]);
 	free(fp);
 }

@@ -56,6 +56,9 @@ struct fast_path_config {
 
 struct fast_path;
 
+/* The programs' filters one fast path serves at most: the first program's and joins'. */
+#define FAST_PATH_LISTENERS_MAX 64
+
 /*
  * fast_path_new() - serve @listener (a socket_trap_install() listener; taken over: closed by
  * fast_path_free()).  Return: the server, or NULL with @err filled.
@@ -63,12 +66,20 @@ struct fast_path;
 struct fast_path *fast_path_new(int listener, const struct fast_path_config *config,
 				struct sl_err *err);
 
+/*
+ * fast_path_add_listener() - serve @listener too: the filter of a program that joined the
+ * sandbox later (taken over: closed when no task is left under it, or by fast_path_free()).
+ * Return: 0, or negative with @err filled (@listener closed).
+ */
+int fast_path_add_listener(struct fast_path *fp, int listener, struct sl_err *err);
+
 /* fast_path_fd() - an epoll fd, readable when fast_path_serve() has work. */
 int fast_path_fd(const struct fast_path *fp);
 
 /*
  * fast_path_serve() - serve what is ready, without blocking.
- * Return: 0, or -ENOTCONN once no process is left under the filter (the listener hung up).
+ * Return: 0, or -ENOTCONN once no process is left under any of the filters served (each
+ * listener hung up).
  */
 int fast_path_serve(struct fast_path *fp);
 

@@ -67,6 +67,54 @@ static uint64_t own_netns_cookie(void)
 	return cookie;
 }
 
+/*
+ * Forks a program restricted as sluice's is (@what) that runs @scenario, once @go (a pipe,
+ * or NULL) reads end of file.  With WITH_TRAP, *@listener gets its filter's listener (not
+ * yet served by anyone) and *@cookie its network namespace's cookie; else -1 and as given.
+ */
+static pid_t start_program(scenario_fn scenario, int what, const int *go, int *listener,
+			   uint64_t *cookie)
+{
+	int sv[2], fds[CHANNEL_MAX_FDS], i;
+	size_t n_fds = 0;
+	pid_t pid;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char c;
+
+		close(sv[0]);
+		if (go)
+			close(go[1]);
+		if (what & OWN_NETNS) {
+			for (i = 0; i < N_HOST_TCP; i++)
+				host_tcp[i] = socket(AF_INET, SOCK_STREAM, 0);
+			if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
+				_exit(249);
+			*cookie = own_netns_cookie();
+		}
+		i = restrict_like_the_program(what, sv[1], cookie, sizeof(*cookie));
+		if (i >= 0)
+			close(i);
+		close(sv[1]);
+		if (go && read(go[0], &c, 1) != 0)
+			_exit(248);
+		_exit(scenario());
+	}
+	close(sv[1]);
+	*listener = -1;
+	if (what & WITH_TRAP) {
+		assert_int_equal(channel_recv_bytes(sv[0], cookie, sizeof(*cookie), fds, &n_fds, 0),
+				 sizeof(*cookie));
+		assert_int_equal(n_fds, 1);
+		*listener = fds[0];
+	}
+	close(sv[0]);
+	return pid;
+}
+
 /* Runs @scenario in a child under @what, serving it with @config; returns its exit status
  * (0: every step passed), or -1 if it did not exit within 10 s (then it is killed). */
 static int run_scenario(scenario_fn scenario, int what, const struct fast_path_config *config,
@@ -75,42 +123,15 @@ static int run_scenario(scenario_fn scenario, int what, const struct fast_path_c
 	struct sl_err err;
 	struct fast_path *fp = NULL;
 	struct fast_path_config served_config = *config;
-	int sv[2], fds[CHANNEL_MAX_FDS], status = -1, i;
+	int listener, status = -1, i;
 	struct timespec t0, now = {0};
-	size_t n_fds = 0;
-	uint64_t cookie = config->sandbox_netns_cookie;
 	pid_t pid;
 
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		int listener;
-
-		close(sv[0]);
-		if (what & OWN_NETNS) {
-			for (i = 0; i < N_HOST_TCP; i++)
-				host_tcp[i] = socket(AF_INET, SOCK_STREAM, 0);
-			if (unshare(CLONE_NEWUSER | CLONE_NEWNET))
-				_exit(249);
-			cookie = own_netns_cookie();
-		}
-		listener = restrict_like_the_program(what, sv[1], &cookie, sizeof(cookie));
-		if (listener >= 0)
-			close(listener);
-		close(sv[1]);
-		_exit(scenario());
-	}
-	close(sv[1]);
-	if (what & WITH_TRAP) {
-		assert_int_equal(channel_recv_bytes(sv[0], &cookie, sizeof(cookie), fds, &n_fds, 0),
-				 sizeof(cookie));
-		assert_int_equal(n_fds, 1);
-		served_config.sandbox_netns_cookie = cookie;
-		fp = fast_path_new(fds[0], &served_config, &err);
+	pid = start_program(scenario, what, NULL, &listener, &served_config.sandbox_netns_cookie);
+	if (listener >= 0) {
+		fp = fast_path_new(listener, &served_config, &err);
 		assert_non_null(fp);
 	}
-	close(sv[0]);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0;; i++) { /* 10 s at most */
 		struct pollfd pfd = {.fd = fp ? fast_path_fd(fp) : -1, .events = POLLIN};
@@ -472,6 +493,69 @@ static void connections_handed_over(void **state)
 	close(handover_listener);
 }
 
+/*
+ * A program that joins later (sluice exec) brings a filter of its own: the same fast path
+ * serves both, and the first one's ending does not end the service of the second, which
+ * starts its calls only then.  The server reports -ENOTCONN once neither is left.
+ * Anti-test: a joined program whose listener nobody serves hangs in its first call.
+ */
+static void joined_programs_served(void **state)
+{
+	struct fast_path_config config = {.sandbox_netns_cookie = own_netns_cookie(),
+					  .unprivileged_port_start = 1024};
+	struct sl_err err;
+	struct fast_path *fp;
+	int first, joined, unserved, go[2], status = -1, ret = 0, i;
+	int exits[2] = {-1, -1};
+	uint64_t cookie = config.sandbox_netns_cookie;
+	pid_t pids[2], lone;
+
+	(void)state;
+	pids[0] = start_program(tcp_inside, WITH_LANDLOCK | WITH_TRAP, NULL, &first, &cookie);
+	fp = fast_path_new(first, &config, &err);
+	assert_non_null(fp);
+	assert_int_equal(pipe2(go, O_CLOEXEC), 0);
+	pids[1] = start_program(tcp_inside, WITH_LANDLOCK | WITH_TRAP, go, &joined, &cookie);
+	close(go[0]);
+	assert_int_equal(fast_path_add_listener(fp, joined, &err), 0);
+	for (i = 0; i < 1000 && ret != -ENOTCONN; i++) { /* 10 s at most */
+		struct pollfd pfd = {.fd = fast_path_fd(fp), .events = POLLIN};
+
+		if (poll(&pfd, 1, 10) > 0)
+			ret = fast_path_serve(fp);
+		if (exits[0] < 0 && waitpid(pids[0], &status, WNOHANG) == pids[0]) {
+			exits[0] = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+			close(go[1]); /* the joined program starts its calls now */
+		}
+		if (exits[1] < 0 && waitpid(pids[1], &status, WNOHANG) == pids[1])
+			exits[1] = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+	}
+	/* Its filter can hang up a moment before it can be reaped.  Had the service ended with
+	 * the first program, it would hang in its first call and be killed here. */
+	for (i = 0; i < 200 && exits[1] < 0; i++) {
+		if (waitpid(pids[1], &status, WNOHANG) == pids[1])
+			exits[1] = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+		else
+			usleep(10 * 1000);
+	}
+	if (exits[1] < 0) {
+		kill(pids[1], SIGKILL);
+		waitpid(pids[1], &status, 0);
+	}
+	assert_int_equal(exits[0], 0);
+	assert_int_equal(exits[1], 0);
+	assert_int_equal(ret, -ENOTCONN);
+	assert_true(fast_path_calls(fp) >= 2 * 8); /* each scenario makes at least 8 calls */
+	fast_path_free(fp);
+
+	lone = start_program(tcp_inside, WITH_LANDLOCK | WITH_TRAP, NULL, &unserved, &cookie);
+	usleep(300 * 1000);
+	assert_int_equal(waitpid(lone, &status, WNOHANG), 0);
+	kill(lone, SIGKILL);
+	assert_int_equal(waitpid(lone, &status, 0), lone);
+	close(unserved);
+}
+
 static void tcp_calls_served(void **state)
 {
 	(void)state;
@@ -635,6 +719,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(tcp_calls_served),
+	    cmocka_unit_test(joined_programs_served),
 	    cmocka_unit_test(landlock_alone_refuses_them),
 	    cmocka_unit_test(privileged_ports_stay_refused),
 	    cmocka_unit_test(other_sockets_let_through),
