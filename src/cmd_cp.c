@@ -425,7 +425,7 @@ static int copy(const char *src, const char *dst, bool recursive, bool move)
 	}
 	snprintf(top_buf, sizeof(top_buf), "%s", from_session ? src_in : src);
 	sl_err_clear(&err);
-	if (session_join_ask(&sj, name, SESSION_JOIN_WAIT_S, true, &err)) {
+	if (session_join_ask(&sj, name, SESSION_JOIN_WAIT_S, SESSION_JOIN_COPY, &err)) {
 		session_join_close(&sj);
 		log_error("%s", err.msg);
 		return SL_EXIT_FAILURE;

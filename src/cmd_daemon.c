@@ -389,7 +389,7 @@ static int run_spawn(const struct daemon *d, int client)
 
 		memset(&as_peer, 0, sizeof(as_peer));
 		if (identity_choose(&as_peer, peer_as_invoker, &id, &err) ||
-		    session_join_ask(&sj, req.session, 0, false, &err) ||
+		    session_join_ask(&sj, req.session, 0, 0, &err) ||
 		    session_join_enter(&sj, 0, &err) ||
 		    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report)) {
 			answer(client, false, err.msg[0] ? err.msg : "cannot start", -1);

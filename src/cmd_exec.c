@@ -63,6 +63,7 @@ struct exec_state {
 	int report[2]; /* the program's child tells a failed exec here */
 	pid_t pid;
 	int pidfd;
+	int fast_path_listener; /* --fast-path session: the program's, for "started" */
 	bool stopped_with_program;
 };
 
@@ -104,6 +105,7 @@ static int start_program(struct exec_state *st, char *const *argv, const char *c
 		    .program_user = &st->sj.program_user,
 		    .original_signals = &st->original_signals,
 		    .report = st->report[1],
+		    .fast_path = st->sj.join.fast_path,
 		};
 
 		memcpy(spec.std_was_closed, st->std_was_closed, sizeof(spec.std_was_closed));
@@ -116,13 +118,15 @@ static int start_program(struct exec_state *st, char *const *argv, const char *c
 	return 0;
 }
 
-/* The session counts the program from now on. */
+/* The session counts the program from now on (and serves its fast path). */
 static int register_program(struct exec_state *st, struct sl_err *err)
 {
 	static char reply[CONTROL_MSG_MAX + 1];
 	struct control_request req = {.op = CONTROL_STARTED, .pid = st->pid};
+	int fds[2] = {st->pidfd, st->fast_path_listener};
 
-	if (session_client_request(st->sj.control, &req, &st->pidfd, 1, reply, NULL, NULL, err) < 0)
+	if (session_client_request(st->sj.control, &req, fds, st->fast_path_listener >= 0 ? 2 : 1,
+				   reply, NULL, NULL, err) < 0)
 		return sl_err_wrap(err, "telling the session about the program");
 	return 0;
 }
@@ -170,6 +174,50 @@ static int wait_program(struct exec_state *st)
 	}
 }
 
+/* @msg from the program's child: a failed exec or setup? */
+static int failure_told(const struct channel_msg *msg, struct sl_err *err)
+{
+	if (msg->type == CHANNEL_EXEC_FAILED) {
+		program_exec_error(err->msg, sizeof(err->msg), msg->text, msg->errnum);
+		err->errnum = msg->errnum;
+		err->exit_code = program_exec_exit_code(msg->errnum);
+		return -1;
+	}
+	if (msg->type == CHANNEL_SETUP_FAILED) {
+		memcpy(err->msg, msg->text, sizeof(err->msg));
+		err->exit_code = SL_EXIT_FAILURE;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A --fast-path session: the program's child restricts itself and sends its filter's
+ * listener (program.c) before it execs; every socket call of the program then waits until
+ * the session serves it.
+ */
+static int receive_fast_path_listener(struct exec_state *st, struct sl_err *err)
+{
+	struct pollfd pfd = {.fd = st->report[0], .events = POLLIN};
+	struct channel_msg msg;
+	int fds[CHANNEL_MAX_FDS];
+	size_t n_fds = 0;
+
+	if (poll(&pfd, 1, 30000) != 1) /* signals wait in the signalfd: no EINTR */
+		return sl_err_set(err, ETIMEDOUT, "the program did not start its fast path");
+	if (channel_recv_nonblocking(st->report[0], &msg, fds, &n_fds) != 1)
+		return sl_err_set(err, EPIPE, "the program ended before its fast path started");
+	if (msg.type == CHANNEL_FAST_PATH && n_fds == 1) {
+		st->fast_path_listener = fds[0];
+		return 0;
+	}
+	while (n_fds)
+		close(fds[--n_fds]);
+	if (failure_told(&msg, err))
+		return -1;
+	return sl_err_set(err, EPROTO, "the program did not start its fast path");
+}
+
 /* A failed exec or setup, told by the program's child. */
 static int program_failure(struct exec_state *st, struct sl_err *err)
 {
@@ -181,24 +229,16 @@ static int program_failure(struct exec_state *st, struct sl_err *err)
 		return 0;
 	while (n_fds)
 		close(fds[--n_fds]);
-	if (msg.type == CHANNEL_EXEC_FAILED) {
-		program_exec_error(err->msg, sizeof(err->msg), msg.text, msg.errnum);
-		err->errnum = msg.errnum;
-		err->exit_code = program_exec_exit_code(msg.errnum);
-		return -1;
-	}
-	if (msg.type == CHANNEL_SETUP_FAILED) {
-		memcpy(err->msg, msg.text, sizeof(err->msg));
-		err->exit_code = SL_EXIT_FAILURE;
-		return -1;
-	}
-	return 0;
+	return failure_told(&msg, err);
 }
 
 static int exec_in_session(const char *name, char *const *argv, struct sl_err *err)
 {
-	struct exec_state st = {
-	    .terminal = {.fd = -1}, .signal_fd = -1, .report = {-1, -1}, .pidfd = -1};
+	struct exec_state st = {.terminal = {.fd = -1},
+				.signal_fd = -1,
+				.report = {-1, -1},
+				.pidfd = -1,
+				.fast_path_listener = -1};
 	char cwd_buf[PATH_MAX], *cwd;
 	sigset_t forwarded;
 	int ret, status = -1;
@@ -206,7 +246,7 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 
 	fds_occupy_closed_std(st.std_was_closed);
 	cwd = getcwd(cwd_buf, sizeof(cwd_buf));
-	ret = session_join_ask(&st.sj, name, SESSION_JOIN_WAIT_S, false, err);
+	ret = session_join_ask(&st.sj, name, SESSION_JOIN_WAIT_S, SESSION_JOIN_FAST_PATH, err);
 	if (ret)
 		goto out;
 	signals_save_original(&st.original_signals);
@@ -223,6 +263,8 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 	ret = session_join_enter(&st.sj, 0, err);
 	if (!ret)
 		ret = start_program(&st, argv, cwd, err);
+	if (!ret && st.sj.join.fast_path)
+		ret = receive_fast_path_listener(&st, err);
 	if (!ret)
 		ret = register_program(&st, err);
 	if (ret) {
@@ -234,6 +276,9 @@ static int exec_in_session(const char *name, char *const *argv, struct sl_err *e
 	}
 	close(st.sj.control); /* the session watches the pidfd now */
 	st.sj.control = -1;
+	if (st.fast_path_listener >= 0) /* the session's now: nothing here may read the calls */
+		close(st.fast_path_listener);
+	st.fast_path_listener = -1;
 	status = wait_program(&st);
 	if (program_failure(&st, err))
 		ret = -1;
@@ -247,6 +292,8 @@ out:
 	session_join_close(&st.sj);
 	if (st.pidfd >= 0)
 		close(st.pidfd);
+	if (st.fast_path_listener >= 0)
+		close(st.fast_path_listener);
 	for (i = 0; i < 2; i++)
 		if (st.report[i] >= 0)
 			close(st.report[i]);

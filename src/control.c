@@ -176,14 +176,18 @@ int control_exit_parse(const char *buf, size_t len, int *code)
 	return ret;
 }
 
-/* A join's optional "copy": true, which only `sluice cp` sends. */
-static int join_copy(json_t *root, struct control_request *req, struct sl_err *err)
+/* A join's optional flags: "copy" (`sluice cp`), "fast_path" (`sluice exec`). */
+static int join_flags(json_t *root, struct control_request *req, struct sl_err *err)
 {
-	json_t *copy = json_object_get(root, "copy");
+	json_t *copy = json_object_get(root, "copy"),
+	       *fast_path = json_object_get(root, "fast_path");
 
 	if (copy && !json_is_boolean(copy))
 		return sl_err_set(err, 0, "'copy': expected true or false");
+	if (fast_path && !json_is_boolean(fast_path))
+		return sl_err_set(err, 0, "'fast_path': expected true or false");
 	req->copy = json_is_true(copy);
+	req->fast_path = json_is_true(fast_path);
 	return 0;
 }
 
@@ -191,7 +195,7 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 			  struct sl_err *err)
 {
 	static const char *const plain[] = {"sluice", "op"};
-	static const char *const join_keys[] = {"sluice", "op", "copy"};
+	static const char *const join_keys[] = {"sluice", "op", "copy", "fast_path"};
 	static const char *const signal_keys[] = {"sluice", "op", "sig"};
 	static const char *const resize_keys[] = {"sluice", "op", "rows", "cols"};
 	long long cols = 0;
@@ -230,7 +234,7 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 		ret = only_keys(root, stop, 3, err)
 			  ?: integer_in(root, "grace", 0, CONTROL_GRACE_MAX, &value, err);
 	else if (req->op == CONTROL_JOIN)
-		ret = only_keys(root, join_keys, 3, err) ?: join_copy(root, req, err);
+		ret = only_keys(root, join_keys, 4, err) ?: join_flags(root, req, err);
 	else
 		ret = only_keys(root, plain, 2, err);
 	if (!ret && req->op == CONTROL_STARTED)
@@ -291,9 +295,9 @@ int control_request_format(const struct control_request *req, char *buf, size_t 
 	else if (req->op == CONTROL_STOP)
 		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"stop\", \"grace\": %d}",
 			     CONTROL_VERSION, req->grace_seconds);
-	else if (req->op == CONTROL_JOIN && req->copy)
-		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"join\", \"copy\": true}",
-			     CONTROL_VERSION);
+	else if (req->op == CONTROL_JOIN && (req->copy || req->fast_path))
+		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"join\", \"%s\": true}",
+			     CONTROL_VERSION, req->copy ? "copy" : "fast_path");
 	else
 		n = snprintf(buf, cap, "{\"sluice\": %d, \"op\": \"%s\"}", CONTROL_VERSION,
 			     op_names[req->op]);
@@ -394,6 +398,10 @@ int control_join_parse(const char *buf, size_t len, struct control_join *join, s
 	if (!ret && !json_is_boolean(json_object_get(root, "map_root")))
 		ret = sl_err_set(err, 0, "'map_root': expected true or false");
 	join->map_root = json_is_true(json_object_get(root, "map_root"));
+	if (!ret && json_object_get(root, "fast_path") &&
+	    !json_is_boolean(json_object_get(root, "fast_path")))
+		ret = sl_err_set(err, 0, "'fast_path': expected true or false");
+	join->fast_path = json_is_true(json_object_get(root, "fast_path"));
 	json_decref(root);
 	return ret;
 }

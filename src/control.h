@@ -59,6 +59,7 @@ struct control_request {
 	int sig;	   /* signal: 1-64 */
 	int rows, cols;	   /* resize; spawn: a terminal of this size (0: none) */
 	bool copy;	   /* join: only to copy files (cmd_cp.c); no program of the user's */
+	bool fast_path;	   /* join: the joiner's program runs under the fast path, if asked */
 	/* spawn: which session, and the program (malloc'd; control_request_free()) */
 	char session[65];
 	char **argv; /* NULL-terminated, at least one */
@@ -85,6 +86,8 @@ struct control_join {
 	size_t n_unset;
 	char *unset[CONTROL_MAX_ENV]; /* names the program must not inherit (malloc'd) */
 	bool map_root;		      /* --map-root: uid 0 inside */
+	bool fast_path; /* --fast-path: the program must run under it, its listener sent with
+			   "started" (fast_path.h) */
 };
 
 /**

@@ -23,11 +23,13 @@ static const char *environment_value(const char *name)
 	return getenv(name);
 }
 
-int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s, bool copy,
-		     struct sl_err *err)
+int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s,
+		     unsigned int flags, struct sl_err *err)
 {
 	static char reply[CONTROL_MSG_MAX + 1];
-	struct control_request req = {.op = CONTROL_JOIN, .copy = copy};
+	struct control_request req = {.op = CONTROL_JOIN,
+				      .copy = flags & SESSION_JOIN_COPY,
+				      .fast_path = flags & SESSION_JOIN_FAST_PATH};
 	unsigned int tries = wait_s * 10;
 	struct run_options run;
 	size_t i;

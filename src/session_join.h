@@ -33,12 +33,16 @@ struct session_join {
  * @wait_s:	while the session is still starting (its hops, a tunnel), ask again for up to
  *		this many seconds (0: answer at once), so that `run --name X &` then `exec X`
  *		works
- * @copy:	the join only copies files (`sluice cp`): no program of the user's runs in
- *		there, so a --fast-path session lets it in
+ * @flags:	SESSION_JOIN_COPY: the join only copies files (`sluice cp`): no program of
+ *		the user's runs in there, so a --fast-path session lets it in;
+ *		SESSION_JOIN_FAST_PATH: the joiner runs its program under the fast path when
+ *		the answer asks (@sj->join.fast_path) and sends its listener with "started"
  * Return: 0, or negative with @err filled.  session_join_close() either way.
  */
-int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s, bool copy,
-		     struct sl_err *err);
+#define SESSION_JOIN_COPY      1u
+#define SESSION_JOIN_FAST_PATH 2u
+int session_join_ask(struct session_join *sj, const char *name, unsigned int wait_s,
+		     unsigned int flags, struct sl_err *err);
 
 /**
  * session_join_enter() - setns() into the namespaces received, but for those of @skip

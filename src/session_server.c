@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,8 +34,10 @@
 #define NAME_TRIES   10
 
 struct client {
-	int fd;	      /* -1: free */
-	bool joining; /* answered a join; counts until "started" or the hang-up */
+	int fd;		/* -1: free */
+	bool joining;	/* answered a join; counts until "started" or the hang-up */
+	bool fast_path; /* ... whose program runs under the fast path: "started" brings its listener
+			 */
 };
 
 struct program {
@@ -299,7 +303,8 @@ static json_t *string_array(char *const *list, size_t n)
 	return array;
 }
 
-static void answer_join(struct session_server *srv, struct client *c, bool copy)
+static void answer_join(struct session_server *srv, struct client *c,
+			const struct control_request *req)
 {
 	/* The first program lost these too (supervisor.c): an ssh hop's agent socket. */
 	static char *const unset_with_ssh[] = {"SSH_AUTH_SOCK"};
@@ -313,17 +318,19 @@ static void answer_join(struct session_server *srv, struct client *c, bool copy)
 		reply_error(c->fd, srv->ending ? "the session is ending" : CONTROL_STARTING);
 		return;
 	}
-	if (run->fast_path && !copy) {
+	if (run->fast_path && !req->copy && !req->fast_path) {
 		/*
-		 * A program that joins would run without the fast path's filter and Landlock,
-		 * and could be passed a host socket the first one holds (docs/fast-path.md).
-		 * `sluice cp` runs none: its child copies regular files and sends no socket.
+		 * A program that joins must run under the fast path's filter and Landlock, or
+		 * it could be passed a host socket the first one holds and use it freely
+		 * (docs/fast-path.md): `sluice exec` does so; `sluice cp` runs no program (its
+		 * child copies regular files and sends no socket); the daemon's exec for users
+		 * does not yet.
 		 */
 		json_decref(names);
 		reply_error(c->fd,
-			    "this session runs with --fast-path: sluice exec cannot join it (what "
-			    "joins would run without the fast path's restrictions); start the "
-			    "session without --fast-path to use it");
+			    "this session runs with --fast-path, and this join would run its "
+			    "program without it; use sluice exec, or start the session without "
+			    "--fast-path");
 		return;
 	}
 	for (i = 0; i < run->n_hops; i++)
@@ -335,19 +342,39 @@ static void answer_join(struct session_server *srv, struct client *c, bool copy)
 	    "{s:i, s:b, s:o, s:o, s:o, s:b}", "sluice", CONTROL_VERSION, "ok", 1, "namespaces",
 	    names, "environment", string_array(run->environment, run->n_environment), "unset",
 	    string_array(unset_with_ssh, ssh ? 1 : 0), "map_root", run->id_map == ID_MAP_ROOT);
+	if (root && run->fast_path)
+		json_object_set_new(root, "fast_path", json_true());
 	c->joining = true;
+	c->fast_path = run->fast_path && !req->copy;
 	reply_json(c->fd, root, srv->ns_fds, srv->n_ns);
 }
 
 static void answer_started(struct session_server *srv, struct client *c,
 			   const struct control_request *req, int *fds, size_t n_fds)
 {
+	struct sl_err err;
 	size_t i;
 
-	if (!c->joining || n_fds != 1) {
-		reply_error(c->fd, "'started' comes after 'join', with the program's pidfd");
+	if (!c->joining || n_fds != (c->fast_path ? 2 : 1)) {
+		/* Fail closed: a program that should run under the fast path and whose
+		 * listener did not come is not let run unserved or unrestricted. */
+		if (c->joining && c->fast_path && n_fds >= 1)
+			syscall(SYS_pidfd_send_signal, fds[0], SIGKILL, NULL, 0);
+		reply_error(c->fd, c->fast_path
+				       ? "'started' comes after 'join', with the program's "
+					 "pidfd and its fast path listener"
+				       : "'started' comes after 'join', with the program's pidfd");
 		return;
 	}
+	sl_err_clear(&err);
+	if (c->fast_path && srv->hooks.fast_path_listener(srv->hooks.ctx, fds[1], &err)) {
+		fds[1] = -1; /* the hook's: closed */
+		syscall(SYS_pidfd_send_signal, fds[0], SIGKILL, NULL, 0);
+		reply_error(c->fd, err.msg);
+		return;
+	}
+	if (c->fast_path)
+		fds[1] = -1;
 	for (i = 0; i < MAX_PROGRAMS && srv->programs[i].pidfd >= 0; i++)
 		;
 	if (i == MAX_PROGRAMS) {
@@ -407,7 +434,7 @@ static void on_request(struct session_server *srv, struct client *c)
 				   : NULL,
 			   NULL, 0);
 	} else if (req.op == CONTROL_JOIN) {
-		answer_join(srv, c, req.copy);
+		answer_join(srv, c, &req);
 	} else if (req.op == CONTROL_STARTED) {
 		answer_started(srv, c, &req, fds, n_fds);
 	} else if (req.op == CONTROL_STOP) {

@@ -33,6 +33,9 @@ struct session_hooks {
 	void (*stop)(void *ctx, int grace_seconds);
 	/* A program `exec` started ended, or a join was given up: maybe the session is over. */
 	void (*programs_changed)(void *ctx);
+	/* --fast-path: serve @listener, the filter of a program `exec` started (taken over,
+	 * also on failure).  Return: 0, or negative with @err filled. */
+	int (*fast_path_listener)(void *ctx, int listener, struct sl_err *err);
 };
 
 /**

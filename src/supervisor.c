@@ -363,6 +363,7 @@ static void take_fast_path(struct supervisor *sv, const struct channel_msg *msg,
 				  "unix socket, or the program is behind a tunnel)");
 }
 
+/* The fast path stays when no program is left under it: `sluice exec` may bring one later. */
 static void on_fast_path(struct supervisor *sv)
 {
 	if (!sv->fast_path || fast_path_serve(sv->fast_path) != -ENOTCONN)
@@ -371,9 +372,21 @@ static void on_fast_path(struct supervisor *sv)
 		    "serve",
 		    (unsigned long long)fast_path_calls(sv->fast_path),
 		    (unsigned long long)fast_path_handed_over(sv->fast_path));
-	epoll_ctl(sv->epoll_fd, EPOLL_CTL_DEL, fast_path_fd(sv->fast_path), NULL);
-	fast_path_free(sv->fast_path);
-	sv->fast_path = NULL;
+}
+
+/* session_hooks.fast_path_listener: a program `sluice exec` started, under the fast path. */
+static int session_fast_path_listener(void *ctx, int listener, struct sl_err *err)
+{
+	struct supervisor *sv = ctx;
+
+	if (!sv->fast_path) {
+		close(listener);
+		return sl_err_set(err, 0, "the session's fast path is not running");
+	}
+	if (fast_path_add_listener(sv->fast_path, listener, err))
+		return -1;
+	log_verbose("fast path: serving a program sluice exec started");
+	return 0;
 }
 
 static void on_message(struct supervisor *sv, const struct channel_msg *msg, int *fds, size_t n_fds)
@@ -626,6 +639,7 @@ static void supervisor_close(struct supervisor *sv)
 	resolver_destroy(sv->resolver);
 	udp_relay_destroy(sv->udp);
 	publish_destroy(sv->publish);
+	fast_path_free(sv->fast_path);
 	for (kind = 0; kind < LISTENER_COUNT; kind++)
 		if (sv->listeners[kind] >= 0)
 			close(sv->listeners[kind]);
@@ -900,7 +914,7 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 	}
 	{
 		struct session_hooks hooks = {&sv, session_status, session_stop,
-					      session_programs_changed};
+					      session_programs_changed, session_fast_path_listener};
 		struct timespec now;
 
 		char base[PATH_MAX];

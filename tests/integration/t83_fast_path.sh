@@ -10,8 +10,9 @@
 # leak target sees nothing (anti-test: the same probe without sluice reaches it); servers
 # inside the sandbox still work (bind, listen, connect all served); a privileged port stays
 # refused; the interface list a program gets by ioctl is the sandbox's; the program runs
-# under the second filter and Landlock (/proc/self/status); `sluice exec` cannot
-# join a session that runs with it, `sluice cp` can.  The race the design rests on is tested in
+# under the second filter and Landlock (/proc/self/status); a program `sluice exec`
+# starts in such a session runs under it too, and is refused the same ways out; `sluice cp`
+# joins as it is.  The race the design rests on is tested in
 # tests/unit/test_fast_path.c.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
@@ -123,17 +124,35 @@ check_eq "  ... and the same interfaces as without" "$(grep -o '^[a-z0-9]*' "$TM
 	"$(grep -o '^[a-z0-9]*' "$TMP/if1.out")"
 check "  ... none of the host's" test -z "$(grep -E '^(eth|ens|enp|br|veth|p-)' "$TMP/if1.out")"
 
-# A session with --fast-path: `sluice exec` would run a program without its restrictions;
-# `sluice cp` runs none and may join.
+# A session with --fast-path: a program `sluice exec` starts runs under the fast path too
+# (else the first program could pass it a host socket to use freely), served by the
+# session; `sluice cp` runs no program and may join as it is.
 S=t83s$$
-as_user timeout -k 5 60 "$SLUICE" run --name "$S" --fast-path --via "$DANTE" -- sleep 30 \
+as_user timeout -k 5 90 "$SLUICE" run -v --name "$S" --fast-path --via "$DANTE" -- sleep 60 \
 	</dev/null >"$TMP/session.out" 2>"$TMP/session.err" &
 SPID=$!
 cleanup_push "kill_tree $SPID"
 if wait_until 10 eval 'sl ls --json 2>/dev/null | grep -q "\"name\": \"$S\""'; then
-	sl exec "$S" -- true >"$TMP/exec.out" 2>&1
-	check_eq "sluice exec into a --fast-path session is refused" 125 "$?"
-	check_match "  ... saying why" 'runs with --fast-path' "$(cat "$TMP/exec.out")"
+	sl exec "$S" -- curl -s -m 10 "http://$LAB_TARGET/" >"$TMP/exec.out" 2>&1
+	check_eq "sluice exec into a --fast-path session: the target sees the proxy" "$LAB_PX1" \
+		"$(cat "$TMP/exec.out")"
+	check_match "  ... the session serves the joined program" \
+		'fast path: serving a program sluice exec started' "$(cat "$TMP/session.err")"
+	check_match "  ... and handed its connection over (the first program makes none)" \
+		"tcp $LAB_TARGET:80 via socks5 [^ ]+: connected, handed over to the program" \
+		"$(cat "$TMP/session.err")"
+	check_eq "  ... under both filters" "Seccomp_filters:	2" \
+		"$(sl exec "$S" -- $BB sh -c 'grep "^Seccomp_filters" /proc/self/status')"
+	n0=$(leaks)
+	sl exec "$S" -- timeout 10 "${PROBE[@]}" >"$TMP/xprobe.out" 2>&1
+	check_match "  ... its host socket: connected" '^connect ok' "$(cat "$TMP/xprobe.out")"
+	check_eq "  ... getpeername: the destination asked" "peer $LAB_TARGET:80" \
+		"$(grep '^peer' "$TMP/xprobe.out")"
+	check_eq "  ... connect again after an AF_UNSPEC disconnect: refused" "after-unspec EISCONN" \
+		"$(grep '^after-unspec' "$TMP/xprobe.out")"
+	check_eq "  ... TCP Fast Open: refused" "fastopen EOPNOTSUPP" "$(grep '^fastopen' "$TMP/xprobe.out")"
+	sleep 0.5
+	check_eq "  ... and the leak target saw nothing from the client" "$n0" "$(leaks)"
 	# sluice cp runs no program in there: its child copies regular files only.
 	mkdir -m 0777 "$TMP/cp"
 	echo "copied-$$" >"$TMP/cp/in.txt"

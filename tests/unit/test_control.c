@@ -44,6 +44,17 @@ static void good_requests(void **state)
 	assert_int_not_equal(parse("{\"sluice\": 1, \"op\": \"join\", \"copy\": 1}", &req, &err),
 			     0);
 	assert_string_equal(err.msg, "'copy': expected true or false");
+	/* sluice exec's join says it runs its program under the fast path when asked. */
+	req.op = CONTROL_JOIN;
+	req.copy = false;
+	req.fast_path = true;
+	n = control_request_format(&req, buf, sizeof(buf));
+	assert_string_equal(buf, "{\"sluice\": 1, \"op\": \"join\", \"fast_path\": true}");
+	assert_int_equal(parse(buf, &req, &err), 0);
+	assert_true(req.op == CONTROL_JOIN && req.fast_path && !req.copy);
+	assert_int_not_equal(
+	    parse("{\"sluice\": 1, \"op\": \"join\", \"fast_path\": null}", &req, &err), 0);
+	assert_string_equal(err.msg, "'fast_path': expected true or false");
 	assert_int_not_equal(
 	    parse("{\"sluice\": 1, \"op\": \"status\", \"copy\": true}", &req, &err), 0);
 	assert_int_equal(parse("{\"sluice\": 1, \"op\": \"started\", \"pid\": 4242}", &req, &err),
@@ -237,6 +248,9 @@ static void join_answers(void **state)
 	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\"],\"environment\":[],"
 	     "\"unset\":[]}",
 	     "'map_root': expected true or false"},
+	    {"{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\"],\"environment\":[],"
+	     "\"unset\":[],\"map_root\":false,\"fast_path\":\"yes\"}",
+	     "'fast_path': expected true or false"},
 	};
 	struct control_join j;
 	struct sl_err err;
@@ -256,6 +270,14 @@ static void join_answers(void **state)
 	assert_int_equal(j.n_unset, 1);
 	assert_string_equal(j.unset[0], "SSH_AUTH_SOCK");
 	assert_true(j.map_root);
+	assert_false(j.fast_path); /* absent: a session without --fast-path */
+	control_join_free(&j);
+	assert_int_equal(
+	    join("{\"sluice\":1,\"ok\":true,\"namespaces\":[\"net\"],\"environment\":[],"
+		 "\"unset\":[],\"map_root\":false,\"fast_path\":true}",
+		 &j, &err),
+	    0);
+	assert_true(j.fast_path);
 	control_join_free(&j);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_not_equal(join(bad[i].text, &j, &err), 0);
