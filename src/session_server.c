@@ -36,8 +36,7 @@
 struct client {
 	int fd;		/* -1: free */
 	bool joining;	/* answered a join; counts until "started" or the hang-up */
-	bool fast_path; /* ... whose program runs under the fast path: "started" brings its listener
-			 */
+	bool fast_path; /* its program runs under the fast path: "started" brings the listener */
 };
 
 struct program {
@@ -59,6 +58,7 @@ struct session_server {
 	size_t n_ns;
 	uint32_t ns_mask;
 	bool ending;
+	bool joins_held; /* session_server_hold_joins() */
 };
 
 static const char *const namespace_names[CONTROL_MAX_NAMESPACES] = {"user", "mnt", "net",
@@ -213,6 +213,11 @@ static void bind_netns(struct session_server *srv)
 		    srv->state.name);
 }
 
+void session_server_hold_joins(struct session_server *srv, bool held)
+{
+	srv->joins_held = held;
+}
+
 void session_server_namespaces(struct session_server *srv, int *fds, size_t n, uint32_t mask)
 {
 	size_t i;
@@ -313,7 +318,7 @@ static void answer_join(struct session_server *srv, struct client *c,
 	bool ssh = false;
 	size_t i;
 
-	if (srv->ending || !srv->n_ns) {
+	if (srv->ending || !srv->n_ns || srv->joins_held) {
 		json_decref(names);
 		reply_error(c->fd, srv->ending ? "the session is ending" : CONTROL_STARTING);
 		return;

@@ -58,6 +58,13 @@ const char *session_server_base(const struct session_server *srv);
  */
 void session_server_namespaces(struct session_server *srv, int *fds, size_t n, uint32_t mask);
 
+/*
+ * session_server_hold_joins() - while @held, a join is answered "the session is starting"
+ * (the client asks again): with --fast-path, until the fast path that would serve a joined
+ * program runs.
+ */
+void session_server_hold_joins(struct session_server *srv, bool held);
+
 /* session_server_busy() - programs `exec` started that run, plus joins under way. */
 size_t session_server_busy(const struct session_server *srv);
 

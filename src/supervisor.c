@@ -357,6 +357,8 @@ static void take_fast_path(struct supervisor *sv, const struct channel_msg *msg,
 		send_to_sandbox(sv, SIGKILL);
 		return;
 	}
+	if (sv->session)
+		session_server_hold_joins(sv->session, false);
 	log_verbose("fast path: serving the program's socket calls%s",
 		    config.dial ? "; its connections are handed over"
 				: " (its connections go through the relay: the route starts at a "
@@ -933,6 +935,8 @@ int supervisor_run(const struct run_options *run, struct sl_err *err)
 				ret = -1;
 				goto out;
 			}
+			/* A joined program's fast path is the first one's: none before it runs. */
+			session_server_hold_joins(sv.session, run->fast_path);
 		}
 		ret = start_timer(&sv, err);
 		if (ret)
