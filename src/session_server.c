@@ -333,9 +333,9 @@ static void answer_join(struct session_server *srv, struct client *c,
 		 */
 		json_decref(names);
 		reply_error(c->fd,
-			    "this session runs with --fast-path, and this join would run its "
-			    "program without it; use sluice exec, or start the session without "
-			    "--fast-path");
+			    "this session runs with --fast-path, and this join cannot run its "
+			    "program under it (sluice daemon's exec for users does not yet); "
+			    "start the session without --fast-path to use it");
 		return;
 	}
 	for (i = 0; i < run->n_hops; i++)
