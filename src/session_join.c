@@ -44,6 +44,15 @@ int session_join_ask(struct session_join *sj, const char *name, unsigned int wai
 			return -1;
 		n = session_client_request(sj->control, &req, NULL, 0, reply, sj->ns_fds, &sj->n_ns,
 					   err);
+		if (n < 0 && (req.copy || req.fast_path) && strstr(err->msg, "unexpected key")) {
+			/* A session of an older sluice (still running after an upgrade) knows
+			 * neither flag, and refuses joins of a --fast-path session itself. */
+			req.copy = req.fast_path = false;
+			close(sj->control);
+			sj->control = -1;
+			sl_err_clear(err);
+			continue;
+		}
 		if (n >= 0 || !tries-- || !strstr(err->msg, CONTROL_STARTING))
 			break;
 		close(sj->control); /* its sandbox is not there yet: ask again in 100 ms */
