@@ -305,13 +305,15 @@ if ssh_lab_sshd px1 22; then ok "sshd restarts"; else not_ok "sshd restarts"; fi
 
 # --- supervision --------------------------------------------------------------------------------
 # loop.sh N: the program: writes "pid $$" once, then N times curl (2 s at most) and a 0.25 s
-# pause; each try prints "ok ADDR" or "fail".
+# pause; each try prints "ok ADDR" or "fail".  An empty answer is a failure too: the CGI's
+# reply has no length, so a reply cut off by the kill after its headers ends "cleanly" for
+# curl (exit 0, no body).
 cat >"$TMP/loop.sh" <<EOF
 #!/bin/sh
 echo "pid \$\$"
 i=0
 while [ \$i -lt \$1 ]; do
-	a=\$(curl -s -m 2 http://$T/) && echo "ok \$a" || echo fail
+	a=\$(curl -s -m 2 http://$T/) && [ -n "\$a" ] && echo "ok \$a" || echo fail
 	sleep 0.25
 	i=\$((i + 1))
 done
