@@ -54,8 +54,8 @@
 #define SOCKADDR_MAX	  ((socklen_t)sizeof(struct sockaddr_storage))
 #define IFCONF_MAX	  (64 * 1024)
 #define HANDED_OVER_MAX	  8192 /* hand-overs whose asked destination is remembered */
-#define LISTENER_TAG                                                                               \
-	(1ULL << 63) /* an epoll event's data: a listener's slot, else a pending connect + 1 */
+/* An epoll event's data: LISTENER_TAG | a listener's slot, else a pending connect's + 1. */
+#define LISTENER_TAG (1ULL << 63)
 /* getsockname() of a host socket: a port of the default ephemeral range, from its cookie. */
 #define MADE_UP_PORT_BASE  32768
 #define MADE_UP_PORT_RANGE 28232
