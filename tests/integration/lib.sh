@@ -36,8 +36,9 @@ as_user() {
 	fi
 }
 
-# SLUICE_TEST_FAST_PATH=1 (tests/run --fast-path): every `sluice run` that has a network runs
-# with --fast-path, through a wrapper that adds it; SLUICE_BINARY stays the binary itself.
+# SLUICE_TEST_FAST_PATH=1 (tests/run's second pass of a "# fast-path-suite" file): every
+# `sluice run` that has a network runs with --fast-path, through a wrapper that adds it;
+# SLUICE_BINARY stays the binary itself.
 SLUICE_BINARY=$SLUICE
 if [ "${SLUICE_TEST_FAST_PATH:-}" = 1 ]; then
 	cat >"$TMP/sluice" <<EOF
