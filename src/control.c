@@ -80,6 +80,17 @@ static int integer_in(json_t *root, const char *key, long long min, long long ma
 	return 0;
 }
 
+/* @key: true or false; absent is false unless @required. */
+static int boolean_in(json_t *root, const char *key, bool required, bool *out, struct sl_err *err)
+{
+	json_t *v = json_object_get(root, key);
+
+	if ((v || required) && !json_is_boolean(v))
+		return sl_err_set(err, 0, "'%s': expected true or false", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
 /* A NULL-terminated copy of an array of at most @max strings (at least @min), no NUL inside. */
 static int string_array_copy(json_t *root, const char *key, size_t min, size_t max, char ***out,
 			     struct sl_err *err)
@@ -176,21 +187,6 @@ int control_exit_parse(const char *buf, size_t len, int *code)
 	return ret;
 }
 
-/* A join's optional flags: "copy" (`sluice cp`), "fast_path" (`sluice exec`). */
-static int join_flags(json_t *root, struct control_request *req, struct sl_err *err)
-{
-	json_t *copy = json_object_get(root, "copy"),
-	       *fast_path = json_object_get(root, "fast_path");
-
-	if (copy && !json_is_boolean(copy))
-		return sl_err_set(err, 0, "'copy': expected true or false");
-	if (fast_path && !json_is_boolean(fast_path))
-		return sl_err_set(err, 0, "'fast_path': expected true or false");
-	req->copy = json_is_true(copy);
-	req->fast_path = json_is_true(fast_path);
-	return 0;
-}
-
 int control_request_parse(const char *buf, size_t len, struct control_request *req,
 			  struct sl_err *err)
 {
@@ -234,7 +230,10 @@ int control_request_parse(const char *buf, size_t len, struct control_request *r
 		ret = only_keys(root, stop, 3, err)
 			  ?: integer_in(root, "grace", 0, CONTROL_GRACE_MAX, &value, err);
 	else if (req->op == CONTROL_JOIN)
-		ret = only_keys(root, join_keys, 4, err) ?: join_flags(root, req, err);
+		/* Optional flags: "copy" (`sluice cp`), "fast_path" (`sluice exec`). */
+		ret = only_keys(root, join_keys, 4, err)
+			  ?: boolean_in(root, "copy", false, &req->copy, err)
+			  ?: boolean_in(root, "fast_path", false, &req->fast_path, err);
 	else
 		ret = only_keys(root, plain, 2, err);
 	if (!ret && req->op == CONTROL_STARTED)
@@ -395,13 +394,9 @@ int control_join_parse(const char *buf, size_t len, struct control_join *join, s
 				  &join->n_environment, err);
 	if (!ret)
 		ret = string_list(root, "unset", false, join->unset, &join->n_unset, err);
-	if (!ret && !json_is_boolean(json_object_get(root, "map_root")))
-		ret = sl_err_set(err, 0, "'map_root': expected true or false");
-	join->map_root = json_is_true(json_object_get(root, "map_root"));
-	if (!ret && json_object_get(root, "fast_path") &&
-	    !json_is_boolean(json_object_get(root, "fast_path")))
-		ret = sl_err_set(err, 0, "'fast_path': expected true or false");
-	join->fast_path = json_is_true(json_object_get(root, "fast_path"));
+	if (!ret)
+		ret = boolean_in(root, "map_root", true, &join->map_root, err)
+			  ?: boolean_in(root, "fast_path", false, &join->fast_path, err);
 	json_decref(root);
 	return ret;
 }
