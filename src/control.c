@@ -62,7 +62,7 @@ static int only_keys(json_t *root, const char *const *allowed, size_t n, struct 
 		for (i = 0; i < n && strcmp(key, allowed[i]); i++)
 			;
 		if (i == n)
-			return sl_err_set(err, 0, "unexpected key '%s'", key);
+			return sl_err_set(err, 0, CONTROL_UNEXPECTED_KEY " '%s'", key);
 	}
 	(void)value;
 	return 0;

@@ -35,7 +35,10 @@
 #define CONTROL_VERSION 1
 #define CONTROL_MSG_MAX 65536
 /* The error a join gets while the session's sandbox is not there yet (its hops start). */
-#define CONTROL_STARTING       "the session is starting"
+#define CONTROL_STARTING "the session is starting"
+/* How a request with a key the server does not know is refused, "... 'KEY'": a client asks an
+ * older server again without its newer flags (so the words must not change). */
+#define CONTROL_UNEXPECTED_KEY "unexpected key"
 #define CONTROL_MAX_NAMESPACES 6
 #define CONTROL_MAX_ENV	       64
 #define CONTROL_GRACE_MAX      3600

@@ -44,7 +44,8 @@ int session_join_ask(struct session_join *sj, const char *name, unsigned int wai
 			return -1;
 		n = session_client_request(sj->control, &req, NULL, 0, reply, sj->ns_fds, &sj->n_ns,
 					   err);
-		if (n < 0 && (req.copy || req.fast_path) && strstr(err->msg, "unexpected key")) {
+		if (n < 0 && (req.copy || req.fast_path) &&
+		    strstr(err->msg, CONTROL_UNEXPECTED_KEY)) {
 			/* A session of an older sluice (still running after an upgrade) knows
 			 * neither flag, and refuses joins of a --fast-path session itself. */
 			req.copy = req.fast_path = false;
