@@ -25,6 +25,7 @@ CLIENT=10.200.1.1 PROXY=10.200.1.2 TARGET=10.200.2.2
 PROXY_URL=socks5://$PROXY:1080
 bench_pids=()
 bench_netns=()
+bench_mounts=()
 
 # skip WHY: this benchmark cannot run here; say why and end without failing.
 skip() {
@@ -39,6 +40,18 @@ done
 
 BTMP=$(mktemp -d /tmp/sluice-bench.XXXXXX)
 chmod 0755 "$BTMP"
+
+# zeros_file NAME: makes $BTMP/zeros/NAME, an endless source of zeros that every way reads at
+# the same cost: a sparse file on a tmpfs of its own.  (Not in a $(...): the mount must go on
+# this shell's cleanup list.)  (Read from /tmp's ext4, a sparse
+# file's holes are zero-filled into the page cache: the first way to reach an offset paid
+# for it, and the runs that came first in a round were slower for that alone.)
+zeros_file() {
+	mkdir "$BTMP/zeros"
+	mount -t tmpfs -o size=1m,mode=0755 sluice-bench "$BTMP/zeros"
+	bench_mounts+=("$BTMP/zeros")
+	truncate -s 1T "$BTMP/zeros/$1"
+}
 
 # kill_tree PID: SIGKILL PID and its descendants, found by parent PID.
 kill_tree() {
@@ -57,6 +70,7 @@ bench_cleanup() {
 	for pid in "${bench_pids[@]}"; do kill_tree "$pid"; done
 	for pid in "${bench_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 	for i in "${bench_netns[@]}"; do ip netns del "$i" 2>/dev/null || true; done
+	for i in "${bench_mounts[@]}"; do umount "$i" 2>/dev/null || true; done
 	rm -rf "$BTMP"
 }
 trap bench_cleanup EXIT
@@ -193,18 +207,25 @@ verdict() {
 
 # interleaved_means ROUNDS CMD... -- WAY...: per WAY, the mean over ROUNDS rounds of the number
 # `CMD... WAY` prints, the ways taking turns within each round, so that a slow spell of the
-# machine hits them alike.  One line per WAY, in order.
+# machine hits them alike.  Each round starts one way further on: the run that comes right
+# after another way's (whose connections are still closing) is not always the same way's.
+# One line per WAY, in order; with BENCH_RAW set, every round's figures go to stderr too.
 interleaved_means() {
-	local rounds=$1 round way cmd=() all=""
+	local rounds=$1 round i way cmd=() all=""
 	shift
 	while [ "$1" != -- ]; do
 		cmd+=("$1")
 		shift
 	done
 	shift
+	local ways=("$@")
 	for ((round = 0; round < rounds; round++)); do
-		for way in "$@"; do all+="$way $("${cmd[@]}" "$way")"$'\n'; done
+		for ((i = 0; i < ${#ways[@]}; i++)); do
+			way=${ways[(round + i) % ${#ways[@]}]}
+			all+="$way $("${cmd[@]}" "$way")"$'\n'
+		done
 	done
+	[ -z "${BENCH_RAW:-}" ] || printf '%s' "$all" | sed 's/^/  round figure: /' >&2
 	for way in "$@"; do
 		awk -v w="$way" '$1 == w { sum += $2; n++ } END { printf "%.1f\n", n ? sum / n : 0 }' <<<"$all"
 	done
