@@ -56,6 +56,16 @@ $(BUILD)/obj/version.o: VERSION
 $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The program's seccomp filter is made into BPF once, here, by libseccomp from the rules in
+# syscall_filter_rules.c; syscall_filter.c loads it (see there why).
+$(BUILD)/gen/syscall_filter_bpf.h: tools/gen_syscall_filter.c $(BUILD)/obj/syscall_filter_rules.o
+	mkdir -p $(BUILD)/gen
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $(BUILD)/gen/gen_syscall_filter $^ $(PKG_LIBS)
+	ASAN_OPTIONS=detect_leaks=0 $(BUILD)/gen/gen_syscall_filter >$@.tmp
+	mv $@.tmp $@
+$(BUILD)/obj/syscall_filter.o: $(BUILD)/gen/syscall_filter_bpf.h
+$(BUILD)/obj/syscall_filter.o: ALL_CFLAGS += -I$(BUILD)/gen
+
 $(BUILD)/libsluice.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
@@ -113,9 +123,9 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_
               -DSLUICE_VERSION='"$(VERSION)"'
 FUZZ_SRC   := $(wildcard fuzz/*.c)
 fuzz: $(FUZZ_BUILD)/sluice-fuzz
-$(FUZZ_BUILD)/sluice-fuzz: $(FUZZ_SRC) $(LIB_SRC) $(wildcard src/*.h)
+$(FUZZ_BUILD)/sluice-fuzz: $(FUZZ_SRC) $(LIB_SRC) $(wildcard src/*.h) $(BUILD)/gen/syscall_filter_bpf.h
 	mkdir -p $(FUZZ_BUILD)
-	clang $(FUZZ_FLAGS) -o $@ $(FUZZ_SRC) $(LIB_SRC) $(PKG_LIBS)
+	clang $(FUZZ_FLAGS) -I$(BUILD)/gen -o $@ $(FUZZ_SRC) $(LIB_SRC) $(PKG_LIBS)
 fuzz-run: fuzz
 	fuzz/run-all $(FUZZ_BUILD)/sluice-fuzz $${FUZZ_SECONDS:-30}
 

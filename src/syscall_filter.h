@@ -21,13 +21,25 @@
 #ifndef SLUICE_SYSCALL_FILTER_H
 #define SLUICE_SYSCALL_FILTER_H
 
+#include <linux/filter.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "err.h"
 
 /* syscall_filter_install() - Return: 0, or negative errno with @err filled. */
 int syscall_filter_install(struct sl_err *err);
+
+/* syscall_filter_program() - the BPF syscall_filter_install() loads, and its length. */
+const struct sock_filter *syscall_filter_program(size_t *n_instructions);
+
+/*
+ * syscall_filter_rules() - the filter's rules in a libseccomp context, for the build that turns
+ * them into BPF and for the test that checks the two agree.  Return: the context (the caller
+ * releases it), or NULL (out of memory, or libseccomp refused a rule).
+ */
+scmp_filter_ctx syscall_filter_rules(void);
 
 /*
  * syscall_filter_context() - a libseccomp context with @default_action that covers the

@@ -11,7 +11,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -96,13 +98,43 @@ static void vsock_anti_test(void **state)
 	assert_int_equal(outside, 0);
 }
 
+/*
+ * The filter sluice loads was made at build time (tools/gen_syscall_filter.c): it must be what
+ * libseccomp makes of the rules now, instruction for instruction, or a rule changed in
+ * syscall_filter_rules.c would not be the one that runs.
+ */
+static void built_filter_is_the_rules(void **state)
+{
+	scmp_filter_ctx ctx = syscall_filter_rules();
+	const struct sock_filter *built;
+	struct sock_filter insn;
+	struct stat st;
+	size_t i, n;
+	int fd = memfd_create("test-filter", MFD_CLOEXEC);
+
+	(void)state;
+	assert_non_null(ctx);
+	assert_true(fd >= 0);
+	assert_int_equal(seccomp_export_bpf(ctx, fd), 0);
+	seccomp_release(ctx);
+	assert_int_equal(fstat(fd, &st), 0);
+	built = syscall_filter_program(&n);
+	assert_true(n > 0);
+	assert_int_equal((size_t)st.st_size, n * sizeof(insn));
+	for (i = 0; i < n; i++) {
+		assert_int_equal(pread(fd, &insn, sizeof(insn), (off_t)(i * sizeof(insn))),
+				 sizeof(insn));
+		assert_memory_equal(&insn, &built[i], sizeof(insn));
+	}
+	close(fd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(refused_families),
-	    cmocka_unit_test(allowed_families),
-	    cmocka_unit_test(io_uring_refused),
-	    cmocka_unit_test(vsock_anti_test),
+	    cmocka_unit_test(refused_families),		 cmocka_unit_test(allowed_families),
+	    cmocka_unit_test(io_uring_refused),		 cmocka_unit_test(vsock_anti_test),
+	    cmocka_unit_test(built_filter_is_the_rules),
 	};
 
 	return cmocka_run_group_tests_name("syscall_filter", tests, NULL, NULL);
