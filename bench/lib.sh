@@ -42,10 +42,10 @@ BTMP=$(mktemp -d /tmp/sluice-bench.XXXXXX)
 chmod 0755 "$BTMP"
 
 # zeros_file NAME: makes $BTMP/zeros/NAME, an endless source of zeros that every way reads at
-# the same cost: a sparse file on a tmpfs of its own.  (Not in a $(...): the mount must go on
-# this shell's cleanup list.)  (Read from /tmp's ext4, a sparse
-# file's holes are zero-filled into the page cache: the first way to reach an offset paid
-# for it, and the runs that came first in a round were slower for that alone.)
+# the same cost: a sparse file on a tmpfs of its own.  On /tmp's ext4 the holes of a sparse
+# file are zero-filled into the page cache as they are read, so the first way to reach an
+# offset paid for it.  Not to be called in a $(...): the mount goes on this shell's cleanup
+# list.
 zeros_file() {
 	mkdir "$BTMP/zeros"
 	mount -t tmpfs -o size=1m,mode=0755 sluice-bench "$BTMP/zeros"
