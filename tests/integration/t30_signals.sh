@@ -1,6 +1,11 @@
 #!/bin/bash
 # t30_signals: signals sent to sluice reach the program once; the init reaps orphans.
+# fast-path-suite
 . "$(dirname "$0")/lib.sh"
+
+# sluice's own process, found by its command line: the binary itself (with --fast-path
+# added in the fast-path pass, whose wrapper execs it).
+running_sluice() { pgrep -f "^$SLUICE_BINARY run (--fast-path )?-- sh -c" | head -1; }
 
 # The program traps SIG, writes its name to a file, exits 42.  Send SIG to sluice itself.
 for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
@@ -13,7 +18,7 @@ for sig in INT TERM HUP QUIT USR1 USR2 WINCH; do
 	cleanup_push "kill_tree $pid"
 	wait_until 10 test -e "$out.ready"
 	# The sandbox's sh reports its killed sleep ("Terminated"), as it would without sluice.
-	sluice_pid=$(pgrep -f "^$SLUICE run -- sh -c" | head -1)
+	sluice_pid=$(running_sluice)
 	kill -s "$sig" "$sluice_pid"
 	wait "$pid"
 	status=$?
@@ -30,7 +35,7 @@ as_user timeout -k 5 30 setsid "$SLUICE" run -- sh -c "
 pid=$!
 cleanup_push "kill_tree $pid"
 wait_until 10 test -e "$out.ready"
-sluice_pid=$(pgrep -f "^$SLUICE run -- sh -c" | head -1)
+sluice_pid=$(running_sluice)
 kill -INT -- "-$sluice_pid"
 wait "$pid"
 check_eq "SIGINT to sluice's process group: program exits 42" 42 "$?"
