@@ -12,7 +12,7 @@
 # refused; the interface list a program gets by ioctl is the sandbox's; the program runs
 # under the second filter and Landlock (/proc/self/status); a program `sluice exec`
 # starts in such a session runs under it too, and is refused the same ways out; `sluice cp`
-# joins as it is.  The race the design rests on is tested in
+# joins as it is; a program waiting on a silent hop still ends at once on SIGTERM.  The race the design rests on is tested in
 # tests/unit/test_fast_path.c.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
@@ -164,6 +164,34 @@ if wait_until 10 eval 'sl ls --json 2>/dev/null | grep -q "\"name\": \"$S\""'; t
 else
 	not_ok "a --fast-path session starts"
 	diag "$(cat "$TMP/session.err")"
+fi
+
+# While a hand-over waits on a hop, sluice stays responsive and the program killable: a proxy
+# that accepts and never answers holds the connect() for the relay's 15 s limit, and SIGTERM
+# to sluice (forwarded to curl, which it kills) ends the run well before that.
+silent_held() { [ -n "$(lab_exec px3 ss -Htn state established '( sport = :1083 )' 2>/dev/null)" ]; }
+if lab_start px3 1083 silent socat TCP-LISTEN:1083,fork,reuseaddr "SYSTEM:sleep 60"; then
+	sl run --fast-path --via "socks5://$LAB_PX3:1083" -- curl -s -m 60 "http://$LAB_TARGET/" \
+		>"$TMP/silent.out" 2>&1 &
+	job=$!
+	cleanup_push "kill_tree $job"
+	if wait_until 10 silent_held; then
+		sleep 0.5
+		pid=$(pgrep -f "^$SLUICE_BINARY run --fast-path --via socks5://$LAB_PX3:1083" | head -1)
+		start=$SECONDS
+		kill -TERM "$pid"
+		wait "$job"
+		rc=$?
+		check_eq "a program waiting on a silent hop: SIGTERM ends it (128 + 15)" 143 "$rc" ||
+			diag "$(tail -c 300 "$TMP/silent.out")"
+		check "  ... within 5 s (the hop's limit is 15 s)" [ $((SECONDS - start)) -le 5 ]
+	else
+		not_ok "the silent proxy gets the connection"
+		diag "$(tail -c 300 "$TMP/silent.out")"
+	fi
+	lab_kill px3:1083
+else
+	not_ok "a silent proxy starts"
 fi
 
 run none --fast-path --net none -- true
