@@ -12,8 +12,8 @@
 # refused; the interface list a program gets by ioctl is the sandbox's; the program runs
 # under the second filter and Landlock (/proc/self/status); a program `sluice exec`
 # starts in such a session runs under it too, and is refused the same ways out; `sluice cp`
-# joins as it is; a program waiting on a silent hop still ends at once on SIGTERM.  The race the design rests on is tested in
-# tests/unit/test_fast_path.c.
+# joins as it is; a program waiting on a silent hop still ends at once on SIGTERM.  The race
+# the design rests on is tested in tests/unit/test_fast_path.c.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lab.sh"
 

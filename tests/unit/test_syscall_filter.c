@@ -131,11 +131,16 @@ static void built_filter_is_the_rules(void **state)
 
 int main(void)
 {
+	/* One test a line. */
+	/* clang-format off */
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(refused_families),		 cmocka_unit_test(allowed_families),
-	    cmocka_unit_test(io_uring_refused),		 cmocka_unit_test(vsock_anti_test),
+	    cmocka_unit_test(refused_families),
+	    cmocka_unit_test(allowed_families),
+	    cmocka_unit_test(io_uring_refused),
+	    cmocka_unit_test(vsock_anti_test),
 	    cmocka_unit_test(built_filter_is_the_rules),
 	};
+	/* clang-format on */
 
 	return cmocka_run_group_tests_name("syscall_filter", tests, NULL, NULL);
 }
