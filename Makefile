@@ -58,7 +58,8 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 
 # The program's seccomp filter is made into BPF once, here, by libseccomp from the rules in
 # syscall_filter_rules.c; syscall_filter.c loads it (see there why).
-$(BUILD)/gen/syscall_filter_bpf.h: tools/gen_syscall_filter.c $(BUILD)/obj/syscall_filter_rules.o
+$(BUILD)/gen/syscall_filter_bpf.h: tools/gen_syscall_filter.c $(BUILD)/obj/syscall_filter_rules.o \
+                                   $(BUILD)/obj/err.o
 	mkdir -p $(BUILD)/gen
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $(BUILD)/gen/gen_syscall_filter $^ $(PKG_LIBS)
 	ASAN_OPTIONS=detect_leaks=0 $(BUILD)/gen/gen_syscall_filter >$@.tmp

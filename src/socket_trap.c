@@ -10,9 +10,7 @@
 #include <seccomp.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -62,31 +60,13 @@ static int add_rules(scmp_filter_ctx ctx)
 static int load_with_listener(scmp_filter_ctx ctx, struct sl_err *err)
 {
 	struct sock_fprog prog;
-	struct stat st;
-	void *code = NULL;
-	int mem, ret;
+	size_t n;
+	int ret;
 
-	mem = memfd_create("sluice-socket-trap", MFD_CLOEXEC);
-	if (mem < 0)
-		return sl_err_set(err, errno, "cannot make a memfd for the seccomp filter");
-	ret = seccomp_export_bpf(ctx, mem);
-	if (ret) {
-		sl_err_set(err, -ret, "cannot export the seccomp filter");
-		goto out;
-	}
-	if (fstat(mem, &st) || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
-	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
-		ret = sl_err_set(err, EINVAL, "the exported seccomp filter has an unexpected size");
-		goto out;
-	}
-	code = malloc((size_t)st.st_size);
-	if (!code || pread(mem, code, (size_t)st.st_size, 0) != st.st_size) {
-		ret = sl_err_set(err, code ? EIO : ENOMEM,
-				 "cannot read the exported seccomp filter back");
-		goto out;
-	}
-	prog.len = (unsigned short)(st.st_size / sizeof(struct sock_filter));
-	prog.filter = code;
+	prog.filter = syscall_filter_export(ctx, &n, err);
+	if (!prog.filter)
+		return err->errnum > 0 ? -err->errnum : -1;
+	prog.len = (unsigned short)n;
 	ret = (int)syscall(
 	    SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 	    SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
@@ -95,9 +75,7 @@ static int load_with_listener(scmp_filter_ctx ctx, struct sl_err *err)
 		    err, errno,
 		    "cannot load the fast path's seccomp filter (it needs Linux 5.19 for "
 		    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)");
-out:
-	free(code);
-	close(mem);
+	free(prog.filter);
 	return ret;
 }
 

@@ -25,10 +25,10 @@ const struct sock_filter *syscall_filter_program(size_t *n_instructions)
 
 int syscall_filter_install(struct sl_err *err)
 {
-	struct sock_fprog prog = {
-	    .len = (unsigned short)(sizeof(syscall_filter_bpf) / sizeof(syscall_filter_bpf[0])),
-	    .filter = (struct sock_filter *)syscall_filter_bpf,
-	};
+	size_t n;
+	struct sock_fprog prog = {.filter = (struct sock_filter *)syscall_filter_program(&n)};
+
+	prog.len = (unsigned short)n;
 
 	/* As seccomp_load() does: a filter without no_new_privs needs CAP_SYS_ADMIN. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))

@@ -42,6 +42,15 @@ const struct sock_filter *syscall_filter_program(size_t *n_instructions);
 scmp_filter_ctx syscall_filter_rules(void);
 
 /*
+ * syscall_filter_export() - the BPF libseccomp makes of @ctx (through a memfd: libseccomp 2.5
+ * exports only to an fd), for a loader that needs flags libseccomp cannot ask for, the build
+ * step and the test.  Return: the instructions (the caller frees them) and their number in
+ * @n_instructions, or NULL with @err filled.
+ */
+struct sock_filter *syscall_filter_export(scmp_filter_ctx ctx, size_t *n_instructions,
+					  struct sl_err *err);
+
+/*
  * syscall_filter_context() - a libseccomp context with @default_action that covers the
  * x86_64, 32-bit x86 and x32 entry points alike (on x86_64), for this filter and the fast
  * path's (socket_trap.c).  Return: the context, or NULL (out of memory).

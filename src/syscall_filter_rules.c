@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later
  *
- * syscall_filter_rules.c - the program's seccomp filter as libseccomp rules.  Owns the list of
- * refused calls (see syscall_filter.h for what each gets).  Not what loads it: the build turns
- * these rules into BPF once (tools/gen_syscall_filter.c), and syscall_filter.c loads that.
+ * syscall_filter_rules.c - the program's seccomp filter as libseccomp rules, and the export of
+ * a libseccomp filter as BPF.  Owns the list of refused calls (see syscall_filter.h for what
+ * each gets).  Not what loads it: the build turns these rules into BPF once
+ * (tools/gen_syscall_filter.c), and syscall_filter.c loads that.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stddef.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "syscall_filter.h"
 
@@ -104,4 +110,40 @@ scmp_filter_ctx syscall_filter_rules(void)
 		return NULL;
 	}
 	return ctx;
+}
+
+struct sock_filter *syscall_filter_export(scmp_filter_ctx ctx, size_t *n_instructions,
+					  struct sl_err *err)
+{
+	struct sock_filter *code = NULL;
+	struct stat st;
+	int mem, ret;
+
+	mem = memfd_create("sluice-seccomp-filter", MFD_CLOEXEC);
+	if (mem < 0) {
+		sl_err_set(err, errno, "cannot make a memfd for the seccomp filter");
+		return NULL;
+	}
+	ret = seccomp_export_bpf(ctx, mem);
+	if (ret) {
+		sl_err_set(err, -ret, "cannot export the seccomp filter");
+		goto out;
+	}
+	if (fstat(mem, &st) || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) ||
+	    st.st_size / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		sl_err_set(err, EINVAL, "the exported seccomp filter has an unexpected size");
+		goto out;
+	}
+	code = malloc((size_t)st.st_size);
+	if (!code || pread(mem, code, (size_t)st.st_size, 0) != st.st_size) {
+		sl_err_set(err, code ? EIO : ENOMEM,
+			   "cannot read the exported seccomp filter back");
+		free(code);
+		code = NULL;
+		goto out;
+	}
+	*n_instructions = (size_t)st.st_size / sizeof(struct sock_filter);
+out:
+	close(mem);
+	return code;
 }
